@@ -216,15 +216,11 @@ fn module_tokens(ir: &Ir, module: &str) -> TokenStream {
     let aliases = ir.aliases.values().filter(|a| here(&a.home)).map(|a| {
         let name = ident(&a.name);
         let ty = type_tokens(&a.ty);
-        let doc = doc_attr(
-            &format!(
-                "{}\n\nSchema `{}`.",
-                a.doc.as_deref().unwrap_or(""),
-                a.schema
-            )
-            .trim_start()
-            .to_owned(),
-        );
+        let doc = match &a.doc {
+            Some(d) => format!("{d}\n\nSchema `{}`.", a.schema),
+            None => format!("Schema `{}`.", a.schema),
+        };
+        let doc = doc_attr(&doc);
         quote!(#doc pub type #name = #ty;)
     });
     quote! {
