@@ -5,7 +5,10 @@
 //! - `models.rs`: the `models` module's body: one `pub mod <module>` per API module plus
 //!   `shared`, each re-exported flat (`connectwise::models::Ticket`);
 //! - `models_<module>.rs`: the structs, enums and aliases that live in that module;
-//! - `registry.rs`: the `Resource` enum, one variant per list endpoint, with its facts.
+//! - `registry.rs`: the `Resource` enum, one variant per list endpoint, with its facts;
+//! - `resources.rs`: one module per resource with its typed request constructors
+//!   (`resources::purchase_order_line_item::list(parent_id)`), and `list`/`get` on each model
+//!   for its primary resource (`PurchaseOrderLineItem::list(parent_id)`).
 //!
 //! Generated code names runtime items by `crate::` paths, and external crates by absolute
 //! paths (`::serde`, `::chrono`, `::serde_json`). Output is byte-for-byte deterministic:
@@ -74,10 +77,12 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<BTreeMap<String, String>, 
         Root,
         Module(&'a str),
         Registry,
+        Resources,
     }
     let mut jobs: Vec<(String, Job)> = vec![
         ("models.rs".into(), Job::Root),
         ("registry.rs".into(), Job::Registry),
+        ("resources.rs".into(), Job::Resources),
     ];
     for m in &modules {
         jobs.push((format!("models_{m}.rs"), Job::Module(m)));
@@ -87,6 +92,7 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<BTreeMap<String, String>, 
             Job::Root => root_tokens(ir, &modules),
             Job::Module(m) => module_tokens(ir, m),
             Job::Registry => registry_tokens(ir, &options.modules),
+            Job::Resources => resources_tokens(ir, &options.modules),
         }
     };
     let results = parallel_map(&jobs, |(file, job)| {
@@ -388,7 +394,8 @@ fn enum_tokens(e: &EnumDef) -> TokenStream {
     }
 }
 
-fn registry_tokens(ir: &Ir, filter: &ModuleFilter) -> TokenStream {
+/// The resources `filter` keeps, and their `Resource` variant names.
+fn kept_resources<'i>(ir: &'i Ir, filter: &ModuleFilter) -> (Vec<&'i Resource>, Vec<Ident>) {
     let resources: Vec<&Resource> = ir
         .resources
         .values()
@@ -399,10 +406,101 @@ fn registry_tokens(ir: &Ir, filter: &ModuleFilter) -> TokenStream {
         .map(|r| (r.name.as_str(), camel_ident(&r.name)))
         .collect();
     let variant_names = unique_names(&wanted, &mut BTreeSet::new(), false, |_| 0);
-    let variants: Vec<Ident> = resources
+    let variants = resources
         .iter()
         .map(|r| ident(&variant_names[r.name.as_str()]))
         .collect();
+    (resources, variants)
+}
+
+fn resources_tokens(ir: &Ir, filter: &ModuleFilter) -> TokenStream {
+    let (resources, variants) = kept_resources(ir, filter);
+    let items = resources.iter().zip(&variants).map(|(r, variant)| {
+        let module = ident(&r.name);
+        let model = ident(&r.model);
+        let key_args: Vec<Ident> = r
+            .keys
+            .iter()
+            .map(|(k, _)| ident(key_arg(*k)))
+            .collect();
+        let keys = keys_tokens(&r.keys.iter().map(|(k, _)| *k).collect::<Vec<_>>());
+        let module_doc = format!(
+            " `{}`: `GET {}`, a list of [`{}`](crate::models::{}).",
+            r.name, r.path, r.model, r.model
+        );
+        let list_doc = format!(" List request: `GET {}`.", r.path);
+        let list = quote! {
+            #[doc = #list_doc]
+            pub fn list(#(#key_args: i32),*) -> crate::request::ListRequest<crate::models::#model> {
+                crate::request::ListRequest::new(crate::Resource::#variant, #keys)
+            }
+        };
+        let get = r.get_path.as_ref().map(|g| {
+            let doc = format!(" Get-by-id request: `GET {g}`.");
+            let mut all: Vec<PathKey> = r.keys.iter().map(|(k, _)| *k).collect();
+            all.push(PathKey::Id);
+            let keys = keys_tokens(&all);
+            quote! {
+                #[doc = #doc]
+                pub fn get(#(#key_args: i32,)* id: i32) -> crate::request::GetRequest<crate::models::#model> {
+                    crate::request::GetRequest::new(crate::Resource::#variant, #keys)
+                }
+            }
+        });
+        let on_model = r.primary.then(|| {
+            let list_doc = format!(" List request for resource `{}`: `GET {}`.", r.name, r.path);
+            let get = r.get_path.as_ref().map(|g| {
+                let doc = format!(" Get-by-id request for resource `{}`: `GET {g}`.", r.name);
+                quote! {
+                    #[doc = #doc]
+                    pub fn get(#(#key_args: i32,)* id: i32) -> crate::request::GetRequest<Self> {
+                        #module::get(#(#key_args,)* id)
+                    }
+                }
+            });
+            quote! {
+                impl crate::models::#model {
+                    #[doc = #list_doc]
+                    pub fn list(#(#key_args: i32),*) -> crate::request::ListRequest<Self> {
+                        #module::list(#(#key_args),*)
+                    }
+                    #get
+                }
+            }
+        });
+        quote! {
+            #[doc = #module_doc]
+            pub mod #module {
+                #list
+                #get
+            }
+            #on_model
+        }
+    });
+    quote!(#(#items)*)
+}
+
+fn key_arg(k: PathKey) -> &'static str {
+    match k {
+        PathKey::GrandParentId => "grand_parent_id",
+        PathKey::ParentId => "parent_id",
+        PathKey::Id => "id",
+    }
+}
+
+/// `crate::request::Keys { parent_id: Some(parent_id), ..crate::request::Keys::NONE }`.
+fn keys_tokens(keys: &[PathKey]) -> TokenStream {
+    if keys.is_empty() {
+        return quote!(crate::request::Keys::NONE);
+    }
+    let names: Vec<Ident> = keys.iter().map(|k| ident(key_arg(*k))).collect();
+    quote! {
+        crate::request::Keys { #(#names: Some(#names),)* ..crate::request::Keys::NONE }
+    }
+}
+
+fn registry_tokens(ir: &Ir, filter: &ModuleFilter) -> TokenStream {
+    let (resources, variants) = kept_resources(ir, filter);
     let docs = resources.iter().map(|r| {
         let mut d = format!(
             " `{}`: `GET {}`, a list of [`{}`](crate::models::{}).",

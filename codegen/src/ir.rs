@@ -56,6 +56,8 @@ pub struct Ir {
     pub modules: BTreeSet<String>,
     /// Problems that did not stop generation (skipped paths, unused overrides).
     pub warnings: Vec<Diagnostic>,
+    /// Every component schema's name -> the Rust name of the type generated for it.
+    pub components: BTreeMap<String, String>,
 }
 
 /// Where a generated type lives: in one API module (compiled only with that module's feature)
@@ -174,6 +176,8 @@ pub struct Resource {
     pub module: String,
     /// The list operation's summary.
     pub doc: Option<String>,
+    /// Whether this is its model's primary resource (the model's `list`/`get` go to it).
+    pub primary: bool,
 }
 
 impl Resource {
@@ -221,6 +225,7 @@ pub fn build(spec: &OpenAPI, overrides: &Overrides, path: &Path) -> Result<Ir, E
         resources,
         modules,
         warnings: b.warnings,
+        components: b.names.clone(),
     };
     assign_homes(&mut ir, spec, &b.names);
     box_cycles(&mut ir);
@@ -765,6 +770,7 @@ impl<'a> Builder<'a> {
                     query,
                     module: snake_ident(segments(path).first().copied().unwrap_or("root")),
                     doc: op.summary.clone().or_else(|| op.description.clone()),
+                    primary: i == 0,
                 });
             }
         }

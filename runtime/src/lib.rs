@@ -1,11 +1,28 @@
-//! `connectwise`: a typed client for the ConnectWise Manage (PSA) REST API.
+//! `connectwise`: a typed client for the ConnectWise Manage (PSA) REST API, with typed Bundle
+//! requests.
 //!
-//! What users depend on. The models ([`models`]) and the resource registry ([`registry`]) are
-//! generated at build time by `connectwise-codegen` from the spec named by
-//! `CONNECTWISE_SPEC` (default: the workspace's sample spec); editing or switching the spec
-//! regenerates them. One cargo feature per API module (`company`, `service`, ...; all on by
-//! default) keeps builds small for users who need one. It may depend on serde, serde_json and
-//! chrono (and codegen at build time only).
+//! What users depend on. The models ([`models`]), the resource registry ([`registry`]) and the
+//! typed request constructors ([`resources`], and `list`/`get` on each model) are generated at
+//! build time by `connectwise-codegen` from the spec named by `CONNECTWISE_SPEC` (default:
+//! the workspace's sample spec); editing or switching the spec regenerates them. One cargo
+//! feature per API module (`company`, `service`, ...; all on by default) keeps builds small.
+//! Hand-written here: the HTTP [`Client`] (auth, versioned `Accept`, timeouts, retries, paging),
+//! the [`Bundle`] wire format and its tolerant, straight-to-model decoding, and the errors.
+//! It may depend on serde, serde_json, reqwest (rustls), tokio, tracing and futures-util; it
+//! gets codegen only at build time.
+//!
+//! ```no_run
+//! # async fn f() -> Result<(), Box<dyn std::error::Error>> {
+//! use connectwise::{models::Ticket, Client, Credentials};
+//! let client = Client::builder("https://na.myconnectwise.net/v4_6_release/apis/3.0")
+//!     .credentials(Credentials::new("mycompany", "PUBLIC", "PRIVATE"))
+//!     .client_id("00000000-0000-0000-0000-000000000000")
+//!     .build()?;
+//! let open: Vec<Ticket> = client
+//!     .list(Ticket::list().conditions("closedFlag = false").page_size(100))
+//!     .await?;
+//! # Ok(()) }
+//! ```
 
 /// Every model of the spec, flat: `connectwise::models::Ticket`. Each field is optional (the
 /// API omits fields the spec calls required), enums are open (`Unknown(String)`), unknown JSON
@@ -14,6 +31,22 @@ pub mod models {
     include!(concat!(env!("OUT_DIR"), "/connectwise/models.rs"));
 }
 
-pub mod registry;
+/// One module per resource, named as `bundle!` names it, with its request constructors:
+/// `resources::ticket::list()`, `resources::company::get(250)`,
+/// `resources::purchase_order_line_item::list(parent_id)`.
+#[allow(clippy::too_many_arguments)]
+pub mod resources {
+    include!(concat!(env!("OUT_DIR"), "/connectwise/resources.rs"));
+}
 
+pub mod bundle;
+mod client;
+pub mod error;
+pub mod registry;
+pub mod request;
+
+pub use bundle::{Bundle, BundleItem, BundleResults, Handle};
+pub use client::{Client, ClientBuilder, Credentials, RetryPolicy};
+pub use error::{ApiError, Error, ItemError, ItemErrorKind, ValidationError};
 pub use registry::{Resource, API_VERSION};
+pub use request::{GetRequest, ListRequest, RawRequest};

@@ -18,14 +18,18 @@ fn config(spec: &Path) -> Config {
 
 #[test]
 fn full_scale_spec_generates_every_schema_and_list_endpoint() {
-    let Some(spec) = shared_spec(FULL_SCALE) else { return };
+    let Some(spec) = shared_spec(FULL_SCALE) else {
+        return;
+    };
     let g = generate(&config(&spec)).expect("the full-scale spec generates");
     let ir = &g.ir;
     // Every one of the 827 component schemas became a type of its own.
     assert_eq!(ir.components.len(), 827);
     for rust in ir.components.values() {
         assert!(
-            ir.models.contains_key(rust) || ir.enums.contains_key(rust) || ir.aliases.contains_key(rust),
+            ir.models.contains_key(rust)
+                || ir.enums.contains_key(rust)
+                || ir.aliases.contains_key(rust),
             "{rust} was named but not generated"
         );
     }
@@ -53,12 +57,18 @@ fn full_scale_spec_generates_every_schema_and_list_endpoint() {
 
 #[test]
 fn real_subset_generates() {
-    let Some(spec) = shared_spec(REAL_SUBSET) else { return };
+    let Some(spec) = shared_spec(REAL_SUBSET) else {
+        return;
+    };
     let g = generate(&config(&spec)).expect("the real subset generates");
     assert_eq!(g.ir.version, "2025.8");
     assert_eq!(g.ir.resources.len(), 38);
     // The real `Ticket._info` has both typed properties and additionalProperties.
-    let info = g.ir.models.values().find(|m| m.schema == "Ticket.Info").expect("Ticket._info struct");
+    let info =
+        g.ir.models
+            .values()
+            .find(|m| m.schema == "Ticket.Info")
+            .expect("Ticket._info struct");
     assert!(info.additional.is_some());
 }
 
@@ -66,8 +76,12 @@ fn real_subset_generates() {
 /// every module and with single modules (the features must each compile on their own).
 #[test]
 fn runtime_compiles_against_the_real_specs() {
-    let Some(full) = shared_spec(FULL_SCALE) else { return };
-    let Some(subset) = shared_spec(REAL_SUBSET) else { return };
+    let Some(full) = shared_spec(FULL_SCALE) else {
+        return;
+    };
+    let Some(subset) = shared_spec(REAL_SUBSET) else {
+        return;
+    };
     let target = workspace_root().join("target/real-spec-check");
     let check = |spec: &Path, features: &[&str]| {
         let mut cmd = Command::new(env!("CARGO"));

@@ -1,0 +1,754 @@
+//! The Bundle endpoint (`POST /system/bundles`): many sub-requests in one HTTP call, each
+//! result decoded straight into its model type.
+//!
+//! ```no_run
+//! # async fn f(client: &connectwise::Client) -> Result<(), Box<dyn std::error::Error>> {
+//! use connectwise::{models::{Company, Ticket}, Bundle};
+//! let mut bundle = Bundle::new();
+//! let tickets = bundle.push(Ticket::list().conditions("status/name = 'New'").page_size(1000));
+//! let company = bundle.push(Company::get(250));
+//! let mut results = bundle.send(client).await?;
+//! let tickets: Vec<Ticket> = results.take(tickets)?;
+//! let company: Company = results.take(company)?;
+//! # Ok(()) }
+//! ```
+//!
+//! # Wire format, and what the decoder tolerates
+//!
+//! Requests are sent in camelCase with sequence numbers 1..n and absent fields omitted.
+//! The response is decoded tolerantly, because the API and its documentation are not
+//! consistent: property names in any case (`Version`/`version`), `resouceType` (sic) and
+//! `ResourceName` for `resourceType`, `data` as well as `entities`, one object where a list
+//! was expected (and a one-element list where one object was), counts and status codes as
+//! strings or numbers, results in any order (matched by sequence number). A result missing
+//! from the response is an error for that sub-request only ([`ItemErrorKind::Missing`]); a
+//! malformed entity fails its own sub-request only.
+//!
+//! The envelope is parsed once, borrowing each result's entities as raw JSON
+//! (`serde_json::value::RawValue`), and [`BundleResults::take`] decodes them straight into
+//! the model type: no detour through `serde_json::Value`.
+
+use crate::error::{ApiError, Error, ItemError, ItemErrorKind};
+use crate::request::{GetRequest, Keys, ListRequest, Query, RawRequest, Shape};
+use crate::Client;
+use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::Serialize;
+use serde_json::value::RawValue;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+/// A set of sub-requests to send in one call.
+#[derive(Debug, Default, Clone)]
+pub struct Bundle {
+    requests: Vec<SubRequest>,
+}
+
+/// One sub-request, as sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubRequest {
+    pub resource_type: String,
+    pub keys: Keys,
+    pub query: Query,
+    pub version: Option<String>,
+    pub shape: Shape,
+}
+
+/// Something that can be pushed into a [`Bundle`]: the typed requests and [`RawRequest`].
+pub trait BundleItem {
+    /// What the sub-result decodes into: `Vec<Model>` for lists, `Model` for get-by-id.
+    type Output: DeserializeOwned;
+    /// The sub-request, without its sequence number.
+    fn into_sub_request(self) -> SubRequest;
+}
+
+impl<T: DeserializeOwned> BundleItem for ListRequest<T> {
+    type Output = Vec<T>;
+    fn into_sub_request(self) -> SubRequest {
+        SubRequest {
+            resource_type: self.resource().info().resource_type.to_owned(),
+            keys: self.keys(),
+            query: self.query().clone(),
+            version: self.version_ref().map(str::to_owned),
+            shape: Shape::List,
+        }
+    }
+}
+
+impl<T: DeserializeOwned> BundleItem for GetRequest<T> {
+    type Output = T;
+    fn into_sub_request(self) -> SubRequest {
+        SubRequest {
+            resource_type: self.resource().info().resource_type.to_owned(),
+            keys: self.keys(),
+            query: self.query().clone(),
+            version: self.version_ref().map(str::to_owned),
+            shape: Shape::One,
+        }
+    }
+}
+
+impl<T: DeserializeOwned> BundleItem for RawRequest<T> {
+    type Output = T;
+    fn into_sub_request(self) -> SubRequest {
+        SubRequest {
+            resource_type: self.resource_type,
+            keys: self.keys,
+            query: self.query,
+            version: self.version,
+            shape: self.shape,
+        }
+    }
+}
+
+/// Names one sub-request's result in [`BundleResults`]; `T` is what it decodes into.
+pub struct Handle<T> {
+    sequence_number: u32,
+    _output: PhantomData<fn() -> T>,
+}
+
+impl<T> Handle<T> {
+    /// The sub-request's sequence number (1-based, in push order).
+    pub fn sequence_number(&self) -> u32 {
+        self.sequence_number
+    }
+}
+
+impl<T> fmt::Debug for Handle<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Handle({})", self.sequence_number)
+    }
+}
+
+impl Bundle {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a sub-request; its sequence number is its position, from 1.
+    pub fn push<R: BundleItem>(&mut self, request: R) -> Handle<R::Output> {
+        self.requests.push(request.into_sub_request());
+        Handle {
+            sequence_number: self.requests.len() as u32,
+            _output: PhantomData,
+        }
+    }
+
+    /// Number of sub-requests.
+    pub fn len(&self) -> usize {
+        self.requests.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.requests.is_empty()
+    }
+
+    /// The sub-requests, in order.
+    pub fn requests(&self) -> &[SubRequest] {
+        &self.requests
+    }
+
+    /// The request body, with `version` defaulting to `default_version` (the client's).
+    pub fn to_json(&self, default_version: &str) -> Vec<u8> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Body<'a> {
+            requests: Vec<Wire<'a>>,
+        }
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Wire<'a> {
+            version: &'a str,
+            sequence_number: u32,
+            resource_type: &'a str,
+            api_request: ApiRequest<'a>,
+        }
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct ApiRequest<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            id: Option<i32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            parent_id: Option<i32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            grand_parent_id: Option<i32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            filters: Option<Filters<'a>>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            page: Option<Page>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            fields: Option<&'a str>,
+        }
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Filters<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            conditions: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            child_conditions: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            custom_field_conditions: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            order_by: Option<&'a str>,
+        }
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Page {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            page: Option<u32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            page_size: Option<u32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            page_id: Option<i64>,
+        }
+        let requests = self
+            .requests
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let q = &r.query;
+                let filters = (q.conditions.is_some()
+                    || q.child_conditions.is_some()
+                    || q.custom_field_conditions.is_some()
+                    || q.order_by.is_some())
+                .then(|| Filters {
+                    conditions: q.conditions.as_deref(),
+                    child_conditions: q.child_conditions.as_deref(),
+                    custom_field_conditions: q.custom_field_conditions.as_deref(),
+                    order_by: q.order_by.as_deref(),
+                });
+                let page = (q.page.is_some() || q.page_size.is_some() || q.page_id.is_some())
+                    .then_some(Page {
+                        page: q.page,
+                        page_size: q.page_size,
+                        page_id: q.page_id,
+                    });
+                Wire {
+                    version: r.version.as_deref().unwrap_or(default_version),
+                    sequence_number: i as u32 + 1,
+                    resource_type: &r.resource_type,
+                    api_request: ApiRequest {
+                        id: r.keys.id,
+                        parent_id: r.keys.parent_id,
+                        grand_parent_id: r.keys.grand_parent_id,
+                        filters,
+                        page,
+                        fields: q.fields.as_deref(),
+                    },
+                }
+            })
+            .collect();
+        // Serializing plain structs of strings and integers cannot fail.
+        serde_json::to_vec(&Body { requests }).unwrap_or_default()
+    }
+
+    /// Sends the bundle in one `POST /system/bundles` and decodes the envelope. An empty
+    /// bundle sends nothing.
+    pub async fn send(self, client: &Client) -> Result<BundleResults, Error> {
+        if self.requests.is_empty() {
+            return Ok(BundleResults::empty());
+        }
+        let body = self.to_json(client.api_version());
+        let bytes = client.post_bundle(body).await?;
+        BundleResults::decode(bytes, &self.requests, &client.bundle_url())
+    }
+}
+
+/// The decoded envelope of a bundle response. Take each sub-result out with its [`Handle`].
+pub struct BundleResults {
+    body: Vec<u8>,
+    /// Sequence number -> result.
+    results: BTreeMap<u32, ResultSlot>,
+    /// What was sent, by sequence number - 1.
+    sent: Vec<(String, Shape)>,
+    info: BTreeMap<String, serde_json::Value>,
+}
+
+/// One sub-result, with its entities as a byte range of the body (decoded on `take`).
+#[derive(Debug, Clone)]
+struct ResultSlot {
+    success: bool,
+    status_code: u16,
+    error: Option<ApiError>,
+    entities: Option<(usize, usize)>,
+    count: Option<u64>,
+}
+
+impl fmt::Debug for BundleResults {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BundleResults")
+            .field("results", &self.results)
+            .field("info", &self.info)
+            .finish()
+    }
+}
+
+impl BundleResults {
+    fn empty() -> Self {
+        BundleResults {
+            body: Vec::new(),
+            results: BTreeMap::new(),
+            sent: Vec::new(),
+            info: BTreeMap::new(),
+        }
+    }
+
+    /// Decodes a response body for the sub-requests `sent`; `url` is for error messages.
+    pub fn decode(body: Vec<u8>, sent: &[SubRequest], url: &str) -> Result<Self, Error> {
+        let envelope: Envelope<'_> = {
+            let mut de = serde_json::Deserializer::from_slice(&body);
+            serde_path_to_error::deserialize(&mut de).map_err(|e| Error::Decode {
+                url: url.to_owned(),
+                path: e.path().to_string(),
+                message: e.into_inner().to_string(),
+            })?
+        };
+        let base = body.as_ptr() as usize;
+        let mut results = BTreeMap::new();
+        for (i, r) in envelope.results.into_iter().enumerate() {
+            let Some(seq) = r.sequence_number else {
+                return Err(Error::Protocol(format!(
+                    "results[{i}] has no sequenceNumber"
+                )));
+            };
+            if seq == 0 || seq as usize > sent.len() {
+                return Err(Error::Protocol(format!(
+                    "results[{i}] has sequenceNumber {seq}, but {} sub-requests were sent",
+                    sent.len()
+                )));
+            }
+            let status_code = r
+                .status_code
+                .unwrap_or(if r.error.is_some() { 500 } else { 200 });
+            let success = r
+                .success
+                .unwrap_or(r.error.is_none() && (200..300).contains(&status_code));
+            let entities = r.entities.map(|raw| {
+                let start = raw.get().as_ptr() as usize - base;
+                (start, start + raw.get().len())
+            });
+            let slot = ResultSlot {
+                success,
+                status_code,
+                error: r.error,
+                entities,
+                count: r.count,
+            };
+            if results.insert(seq, slot).is_some() {
+                return Err(Error::Protocol(format!(
+                    "sequenceNumber {seq} appears twice in the response"
+                )));
+            }
+        }
+        let info = envelope.info;
+        Ok(BundleResults {
+            sent: sent
+                .iter()
+                .map(|s| (s.resource_type.clone(), s.shape))
+                .collect(),
+            body,
+            results,
+            info,
+        })
+    }
+
+    /// The envelope's `_info` (`success`, `failure`, `total` counts, as the API sent them).
+    pub fn info(&self) -> &BTreeMap<String, serde_json::Value> {
+        &self.info
+    }
+
+    /// The `count` the API reported for a sub-result.
+    pub fn count<T>(&self, handle: &Handle<T>) -> Option<u64> {
+        self.results.get(&handle.sequence_number)?.count
+    }
+
+    /// The sub-result's status code (what the individual endpoint would have answered).
+    pub fn status_code<T>(&self, handle: &Handle<T>) -> Option<u16> {
+        Some(self.results.get(&handle.sequence_number)?.status_code)
+    }
+
+    /// Decodes one sub-result into its type. Each handle's result can be taken once; a
+    /// second take of the same handle decodes it again.
+    pub fn take<T: DeserializeOwned>(&mut self, handle: Handle<T>) -> Result<T, ItemError> {
+        self.decode_one(handle.sequence_number)
+    }
+
+    fn decode_one<T: DeserializeOwned>(&self, seq: u32) -> Result<T, ItemError> {
+        let (resource_type, shape) = self
+            .sent
+            .get(seq as usize - 1)
+            .cloned()
+            .unwrap_or_else(|| (String::new(), Shape::List));
+        let fail = |kind| ItemError {
+            sequence_number: seq,
+            resource_type: resource_type.clone(),
+            kind,
+        };
+        let Some(slot) = self.results.get(&seq) else {
+            return Err(fail(ItemErrorKind::Missing));
+        };
+        if !slot.success {
+            return Err(fail(ItemErrorKind::Api {
+                status_code: slot.status_code,
+                error: slot.error.clone().unwrap_or_default(),
+            }));
+        }
+        let raw: &[u8] = match slot.entities {
+            Some((a, b)) => &self.body[a..b],
+            None => b"null",
+        };
+        decode_entities(raw, shape).map_err(fail)
+    }
+}
+
+/// Decodes a result's raw entities as `shape` asks: a list from an array, a single object
+/// or null; one entity from an object or a one-element array.
+pub(crate) fn decode_entities<T: DeserializeOwned>(
+    raw: &[u8],
+    shape: Shape,
+) -> Result<T, ItemErrorKind> {
+    let first = raw.iter().copied().find(|b| !b.is_ascii_whitespace());
+    let decode = |bytes: &[u8]| -> Result<T, ItemErrorKind> {
+        serde_json::from_slice(bytes).map_err(|_| {
+            // Decode again, slowly, only to say where it failed.
+            let mut de = serde_json::Deserializer::from_slice(bytes);
+            match serde_path_to_error::deserialize::<_, T>(&mut de) {
+                Err(e) => ItemErrorKind::Decode {
+                    path: e.path().to_string(),
+                    message: e.into_inner().to_string(),
+                },
+                Ok(_) => ItemErrorKind::Decode {
+                    path: ".".into(),
+                    message: "undecodable".into(),
+                },
+            }
+        })
+    };
+    match (shape, first) {
+        (Shape::List, Some(b'[')) | (Shape::One, Some(b'{')) => decode(raw),
+        (Shape::List, Some(b'{')) => {
+            // One object where a list was expected.
+            let mut wrapped = Vec::with_capacity(raw.len() + 2);
+            wrapped.push(b'[');
+            wrapped.extend_from_slice(raw);
+            wrapped.push(b']');
+            decode(&wrapped)
+        }
+        (Shape::List, Some(b'n')) | (Shape::List, None) => decode(b"[]"),
+        (Shape::One, Some(b'[')) => {
+            // A one-element list where one object was expected.
+            let items: Vec<&RawValue> =
+                serde_json::from_slice(raw).map_err(|e| ItemErrorKind::Decode {
+                    path: ".".into(),
+                    message: e.to_string(),
+                })?;
+            match items.first() {
+                Some(item) => decode(item.get().as_bytes()),
+                None => Err(ItemErrorKind::Empty),
+            }
+        }
+        (Shape::One, Some(b'n')) | (Shape::One, None) => Err(ItemErrorKind::Empty),
+        _ => decode(raw),
+    }
+}
+
+// ---- The envelope, decoded by hand for tolerance. ----
+
+struct Envelope<'a> {
+    results: Vec<RawResult<'a>>,
+    info: BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Default)]
+struct RawResult<'a> {
+    sequence_number: Option<u32>,
+    entities: Option<&'a RawValue>,
+    count: Option<u64>,
+    success: Option<bool>,
+    status_code: Option<u16>,
+    error: Option<ApiError>,
+}
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Envelope<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Envelope<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a bundle response object with `results`")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut results = None;
+                let mut info = BTreeMap::new();
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    if key.is("results") {
+                        results = Some(
+                            map.next_value::<Option<Vec<RawResult<'a>>>>()?
+                                .unwrap_or_default(),
+                        );
+                    } else if key.is("_info") {
+                        info = map
+                            .next_value::<Option<BTreeMap<String, serde_json::Value>>>()?
+                            .unwrap_or_default();
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                let results = results.ok_or_else(|| de::Error::missing_field("results"))?;
+                Ok(Envelope { results, info })
+            }
+        }
+        d.deserialize_map(V(PhantomData))
+    }
+}
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for RawResult<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = RawResult<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a bundle result object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut r = RawResult::default();
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    if key.is("sequenceNumber") {
+                        r.sequence_number = map.next_value::<Number<u32>>()?.0;
+                    } else if key.is("entities") || key.is("data") || key.is("entity") {
+                        r.entities = Some(map.next_value::<&'a RawValue>()?);
+                    } else if key.is("count") {
+                        r.count = map.next_value::<Number<u64>>()?.0;
+                    } else if key.is("success") {
+                        r.success = map.next_value::<Option<bool>>()?;
+                    } else if key.is("statusCode") {
+                        r.status_code = map.next_value::<Number<u16>>()?.0;
+                    } else if key.is("error") {
+                        r.error = map.next_value::<Option<ApiError>>()?;
+                    } else {
+                        // resourceType (or the documented `resouceType` / `ResourceName`),
+                        // version and anything new: not needed to decode.
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(r)
+            }
+        }
+        d.deserialize_map(V(PhantomData))
+    }
+}
+
+/// A property name, compared without regard to case.
+struct Key<'a>(std::borrow::Cow<'a, str>);
+
+impl Key<'_> {
+    fn is(&self, name: &str) -> bool {
+        self.0.eq_ignore_ascii_case(name)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a property name")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(v.into()))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(v.to_owned().into()))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// A number sent as a JSON number or as a string (`"1"`), or null.
+struct Number<T>(Option<T>);
+
+impl<'de, T: TryFrom<u64> + std::str::FromStr> serde::Deserialize<'de> for Number<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: TryFrom<u64> + std::str::FromStr> Visitor<'de> for V<T> {
+            type Value = Number<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a non-negative integer, as a number or a string")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Number<T>, E> {
+                T::try_from(v)
+                    .map(|n| Number(Some(n)))
+                    .map_err(|_| E::custom(format!("{v} is out of range")))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Number<T>, E> {
+                u64::try_from(v)
+                    .map_err(|_| E::custom(format!("{v} is negative")))
+                    .and_then(|v| self.visit_u64(v))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Number<T>, E> {
+                if v.fract() == 0.0 && v >= 0.0 {
+                    self.visit_u64(v as u64)
+                } else {
+                    Err(E::custom(format!("{v} is not an integer")))
+                }
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Number<T>, E> {
+                v.trim()
+                    .parse()
+                    .map(|n| Number(Some(n)))
+                    .map_err(|_| E::custom(format!("{v:?} is not an integer")))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Number<T>, E> {
+                Ok(Number(None))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Number<T>, E> {
+                Ok(Number(None))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Number<T>, D::Error> {
+                d.deserialize_any(self)
+            }
+        }
+        d.deserialize_any(V(PhantomData))
+    }
+}
+
+/// One sub-request of a bundle request body, as a server reads it (the fake server in
+/// `connectwise-mock` uses this): names matched without regard to case, `ResourceName` taken
+/// for `resourceType`, numbers as numbers or strings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncomingRequest {
+    pub version: Option<String>,
+    pub sequence_number: Option<u32>,
+    pub resource_type: Option<String>,
+    pub request: SubRequest,
+}
+
+/// Parses a bundle request body (`{"requests":[...]}`) tolerantly: the documentation's own
+/// examples use `Version`, `SequenceNumber`, `ResourceType`/`ResourceName`, `ApiRequest`,
+/// `Filters`, `Page`, `Id`, `ParentId`, `GrandParentId` alongside the camelCase spellings.
+pub fn parse_request_body(body: &[u8]) -> Result<Vec<IncomingRequest>, String> {
+    use serde_json::Value;
+    // The documentation's first example has a trailing comma (`"GrandParentId": 3, }`):
+    // accept it rather than reject the documented request.
+    let root: Value = serde_json::from_slice(body)
+        .or_else(|e| serde_json::from_slice(&strip_trailing_commas(body)).map_err(|_| e))
+        .map_err(|e| e.to_string())?;
+    fn get<'v>(v: &'v Value, names: &[&str]) -> Option<&'v Value> {
+        let obj = v.as_object()?;
+        obj.iter()
+            .find(|(k, _)| names.iter().any(|n| k.eq_ignore_ascii_case(n)))
+            .map(|(_, v)| v)
+    }
+    fn text(v: Option<&Value>) -> Option<String> {
+        match v? {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+    fn int(v: Option<&Value>) -> Result<Option<i64>, String> {
+        match v {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) => n
+                .as_i64()
+                .map(Some)
+                .ok_or_else(|| format!("{n} is not an integer")),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(Value::String(s)) => s
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| format!("{s:?} is not an integer")),
+            Some(other) => Err(format!("{other} is not an integer")),
+        }
+    }
+    let requests = get(&root, &["requests"])
+        .and_then(Value::as_array)
+        .ok_or("the body has no `requests` array")?;
+    let mut out = Vec::with_capacity(requests.len());
+    for (i, r) in requests.iter().enumerate() {
+        let at = |e: String| format!("requests[{i}]: {e}");
+        let api = get(r, &["apiRequest"]).cloned().unwrap_or(Value::Null);
+        let filters = get(&api, &["filters"]).cloned().unwrap_or(Value::Null);
+        let page = get(&api, &["page"]).cloned().unwrap_or(Value::Null);
+        let non_empty = |v: Option<String>| v.filter(|s| !s.is_empty());
+        let id32 = |v: Option<&Value>| -> Result<Option<i32>, String> {
+            int(v)?
+                .map(|n| i32::try_from(n).map_err(|_| format!("{n} is out of range")))
+                .transpose()
+        };
+        let page_of = |v: Option<&Value>| -> Result<Option<u32>, String> {
+            int(v)?
+                .map(|n| u32::try_from(n).map_err(|_| format!("{n} is out of range")))
+                .transpose()
+        };
+        let query = Query {
+            conditions: non_empty(text(get(&filters, &["conditions"]))),
+            child_conditions: non_empty(text(get(&filters, &["childConditions"]))),
+            custom_field_conditions: non_empty(text(get(&filters, &["customFieldConditions"]))),
+            order_by: non_empty(text(get(&filters, &["orderBy"]))),
+            fields: non_empty(text(get(&api, &["fields"]))),
+            page: page_of(get(&page, &["page"])).map_err(at)?,
+            page_size: page_of(get(&page, &["pageSize"])).map_err(at)?,
+            page_id: int(get(&page, &["pageId"])).map_err(at)?,
+        };
+        let keys = Keys {
+            grand_parent_id: id32(get(&api, &["grandParentId"])).map_err(at)?,
+            parent_id: id32(get(&api, &["parentId"])).map_err(at)?,
+            id: id32(get(&api, &["id"])).map_err(at)?,
+        };
+        let resource_type = text(get(r, &["resourceType", "resourceName", "resouceType"]));
+        let sequence_number = int(get(r, &["sequenceNumber"]))
+            .map_err(at)?
+            .map(|n| u32::try_from(n).map_err(|_| at(format!("{n} is out of range"))))
+            .transpose()?;
+        out.push(IncomingRequest {
+            version: text(get(r, &["version"])),
+            sequence_number,
+            resource_type: resource_type.clone(),
+            request: SubRequest {
+                resource_type: resource_type.unwrap_or_default(),
+                shape: if keys.id.is_some() {
+                    Shape::One
+                } else {
+                    Shape::List
+                },
+                keys,
+                query,
+                version: text(get(r, &["version"])),
+            },
+        });
+    }
+    Ok(out)
+}
+
+/// Removes commas that directly precede `}` or `]` (outside strings).
+fn strip_trailing_commas(body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for (i, &b) in body.iter().enumerate() {
+        if in_string {
+            out.push(b);
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+        }
+        if b == b',' {
+            let next = body[i + 1..].iter().find(|c| !c.is_ascii_whitespace());
+            if matches!(next, Some(b'}') | Some(b']')) {
+                continue;
+            }
+        }
+        out.push(b);
+    }
+    out
+}

@@ -1,0 +1,601 @@
+//! The HTTP client: authentication, the versioned `Accept` header, timeouts, retries, and the
+//! individual endpoints (`list`, `get`, `stream`).
+
+use crate::error::{ApiError, Error};
+use crate::request::{GetRequest, ListRequest, Query, MAX_PAGE_SIZE};
+use futures_util::stream::{self, Stream, TryStreamExt};
+use reqwest::header::{
+    HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LINK, RETRY_AFTER,
+};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use std::fmt;
+use std::time::{Duration, SystemTime};
+use tracing::Instrument;
+
+/// API member credentials: company id, public key, private key. `Debug` never shows the
+/// private key, and nothing in this crate prints or logs it.
+#[derive(Clone)]
+pub struct Credentials {
+    company: String,
+    public_key: String,
+    private_key: String,
+}
+
+impl Credentials {
+    pub fn new(
+        company: impl Into<String>,
+        public_key: impl Into<String>,
+        private_key: impl Into<String>,
+    ) -> Self {
+        Credentials {
+            company: company.into(),
+            public_key: public_key.into(),
+            private_key: private_key.into(),
+        }
+    }
+
+    /// The company id these credentials log in to.
+    pub fn company(&self) -> &str {
+        &self.company
+    }
+
+    /// `Basic base64(company+public:private)`, marked sensitive so that reqwest and any
+    /// middleware logging headers redact it.
+    fn header(&self) -> Result<HeaderValue, Error> {
+        use base64::Engine;
+        let raw = format!("{}+{}:{}", self.company, self.public_key, self.private_key);
+        let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
+        let mut value = HeaderValue::from_str(&format!("Basic {encoded}")).map_err(|_| {
+            Error::Config("credentials contain characters not allowed in a header".into())
+        })?;
+        value.set_sensitive(true);
+        Ok(value)
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("company", &self.company)
+            .field("public_key", &self.public_key)
+            .field("private_key", &"<redacted>")
+            .finish()
+    }
+}
+
+/// When and how often to retry: 429 (honouring `Retry-After`), 502/503/504 and connection
+/// errors, with bounded exponential backoff and jitter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (0: never retry).
+    pub max_retries: u32,
+    /// The first backoff; doubled each retry.
+    pub base_delay: Duration,
+    /// No wait is longer than this, `Retry-After` included.
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 3,
+            base_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(30),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_retries: 0,
+            ..Self::default()
+        }
+    }
+
+    /// Backoff before retry `attempt` (1-based): `base * 2^(attempt-1)`, full jitter on the
+    /// upper half, capped at `max_delay`.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let exp = self
+            .base_delay
+            .saturating_mul(1u32 << (attempt - 1).min(16))
+            .min(self.max_delay);
+        let half = exp / 2;
+        half + half.mul_f64(fastrand::f64())
+    }
+}
+
+/// Builds a [`Client`].
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    base_url: String,
+    credentials: Option<Credentials>,
+    client_id: Option<String>,
+    version: String,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+}
+
+impl ClientBuilder {
+    /// Credentials (required).
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The integration's `clientId` from the ConnectWise Developer Network (required).
+    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
+        self.client_id = Some(client_id.into());
+        self
+    }
+
+    /// The API version for the `Accept` header and bundle sub-requests (default: the version
+    /// of the spec the crate was generated from, [`crate::API_VERSION`]).
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = version.into();
+        self
+    }
+
+    /// Timeout of each HTTP attempt, body included (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Timeout for establishing a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Retry policy (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    pub fn build(self) -> Result<Client, Error> {
+        let credentials = self
+            .credentials
+            .ok_or_else(|| Error::Config("credentials are required".into()))?;
+        let client_id = self
+            .client_id
+            .ok_or_else(|| Error::Config("client_id is required".into()))?;
+        let base = self.base_url.trim_end_matches('/').to_owned();
+        if !(base.starts_with("https://") || base.starts_with("http://")) {
+            return Err(Error::Config(format!(
+                "base URL {base:?} must start with https:// (or http:// for a local server)"
+            )));
+        }
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, credentials.header()?);
+        headers.insert(
+            "clientId",
+            HeaderValue::from_str(&client_id)
+                .map_err(|_| Error::Config("client_id is not a valid header value".into()))?,
+        );
+        headers.insert(
+            ACCEPT,
+            HeaderValue::from_str(&format!(
+                "application/vnd.connectwise.com+json; version={}",
+                self.version
+            ))
+            .map_err(|_| Error::Config("version is not a valid header value".into()))?,
+        );
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .user_agent(concat!("connectwise-rs/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Config(e.to_string()))?;
+        Ok(Client {
+            http,
+            base,
+            version: self.version,
+            retry: self.retry,
+            company: credentials.company,
+        })
+    }
+}
+
+/// A ConnectWise Manage API client. Cheap to clone (the connection pool is shared).
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    version: String,
+    retry: RetryPolicy,
+    company: String,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base", &self.base)
+            .field("company", &self.company)
+            .field("version", &self.version)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts building a client for `base_url`: the API root,
+    /// `https://na.myconnectwise.net/v4_6_release/apis/3.0`.
+    pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            base_url: base_url.into(),
+            credentials: None,
+            client_id: None,
+            version: crate::API_VERSION.to_owned(),
+            timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// The API version sent in the `Accept` header and in bundle sub-requests.
+    pub fn api_version(&self) -> &str {
+        &self.version
+    }
+
+    /// The API root this client talks to.
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    pub(crate) fn bundle_url(&self) -> String {
+        format!("{}/system/bundles", self.base)
+    }
+
+    /// One page of a list endpoint (the request's `page`/`pageSize`, else the API's default
+    /// first page of 25).
+    pub async fn list<T: DeserializeOwned>(
+        &self,
+        request: ListRequest<T>,
+    ) -> Result<Vec<T>, Error> {
+        let url = format!("{}{}", self.base, request.path());
+        let (bytes, _) = self
+            .get_bytes(&url, &request.query().pairs(), request.version_ref(), false)
+            .await?;
+        decode_body(&bytes, &url)
+    }
+
+    /// One entity by id.
+    pub async fn get<T: DeserializeOwned>(&self, request: GetRequest<T>) -> Result<T, Error> {
+        let url = format!("{}{}", self.base, request.path());
+        let pairs: Vec<_> = request
+            .query()
+            .fields
+            .iter()
+            .map(|f| ("fields", f.clone()))
+            .collect();
+        let (bytes, _) = self
+            .get_bytes(&url, &pairs, request.version_ref(), false)
+            .await?;
+        decode_body(&bytes, &url)
+    }
+
+    /// Every entity of a list endpoint, page after page, with the request's conditions kept on
+    /// every page. Uses forward-only paging (`pageId`, following `Link: <..>; rel="next"`)
+    /// where the endpoint supports it and the request did not ask for a page number; else
+    /// `page` = 1, 2, ... until a short page. `pageSize` defaults to 1000 (the maximum).
+    pub fn stream<T: DeserializeOwned>(
+        &self,
+        request: ListRequest<T>,
+    ) -> impl Stream<Item = Result<T, Error>> + '_ {
+        let mut request = request;
+        let forward_only =
+            request.resource().info().supports_page_id() && request.query().page.is_none();
+        let page_size = request
+            .query()
+            .page_size
+            .unwrap_or(MAX_PAGE_SIZE)
+            .min(MAX_PAGE_SIZE);
+        request.query_mut().page_size = Some(page_size);
+        let first_url = format!("{}{}", self.base, request.path());
+        let version = request.version_ref().map(str::to_owned);
+        let query: Query = request.query().clone();
+
+        enum Next {
+            Start,
+            Url(String),
+            Page(u32),
+            Done,
+        }
+        let start = if forward_only {
+            Next::Start
+        } else {
+            Next::Page(query.page.unwrap_or(1))
+        };
+        stream::try_unfold(start, move |next| {
+            let first_url = first_url.clone();
+            let version = version.clone();
+            let mut query = query.clone();
+            async move {
+                let page = match next {
+                    Next::Page(p) => Some(p),
+                    _ => None,
+                };
+                let (url, pairs) = match next {
+                    Next::Done => return Ok(None),
+                    Next::Start => (first_url.clone(), query.pairs()),
+                    // The server's next link carries every parameter, conditions included.
+                    Next::Url(u) => (u, Vec::new()),
+                    Next::Page(p) => {
+                        query.page = Some(p);
+                        (first_url.clone(), query.pairs())
+                    }
+                };
+                let (bytes, link) = self
+                    .get_bytes(&url, &pairs, version.as_deref(), forward_only)
+                    .await?;
+                let items: Vec<T> = decode_body(&bytes, &url)?;
+                let following = if forward_only {
+                    match link {
+                        Some(u) if !items.is_empty() => Next::Url(u),
+                        _ => Next::Done,
+                    }
+                } else if (items.len() as u32) < page_size {
+                    Next::Done
+                } else {
+                    page.map_or(Next::Done, |p| Next::Page(p + 1))
+                };
+                Ok(Some((items, following)))
+            }
+        })
+        .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
+        .try_flatten()
+    }
+
+    /// `GET url?pairs` with retries; returns the body and the `Link rel="next"` URL.
+    async fn get_bytes(
+        &self,
+        url: &str,
+        pairs: &[(&'static str, String)],
+        version: Option<&str>,
+        forward_only: bool,
+    ) -> Result<(Vec<u8>, Option<String>), Error> {
+        let span = tracing::debug_span!("connectwise.get", url = %url);
+        async {
+            let response = self
+                .send_with_retries(Method::GET, url, || {
+                    let mut r = self.http.get(url).query(pairs);
+                    if let Some(v) = version {
+                        r = r.header(
+                            ACCEPT,
+                            format!("application/vnd.connectwise.com+json; version={v}"),
+                        );
+                    }
+                    if forward_only {
+                        r = r.header("pagination-type", "forward-only");
+                    }
+                    r
+                })
+                .await?;
+            let link = response
+                .headers()
+                .get_all(LINK)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .find_map(next_link);
+            let bytes = response.bytes().await.map_err(|source| Error::Transport {
+                method: "GET",
+                url: url.to_owned(),
+                source,
+            })?;
+            Ok((bytes.to_vec(), link))
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// `POST /system/bundles` with retries (the bundle only reads, so a retry is safe).
+    pub(crate) async fn post_bundle(&self, body: Vec<u8>) -> Result<Vec<u8>, Error> {
+        let url = self.bundle_url();
+        let span = tracing::debug_span!("connectwise.bundle", url = %url, bytes = body.len());
+        async {
+            let response = self
+                .send_with_retries(Method::POST, &url, || {
+                    self.http
+                        .post(&url)
+                        .header(CONTENT_TYPE, "application/json")
+                        .body(body.clone())
+                })
+                .await?;
+            let bytes = response.bytes().await.map_err(|source| Error::Transport {
+                method: "POST",
+                url: url.clone(),
+                source,
+            })?;
+            Ok(bytes.to_vec())
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Sends, retrying 429 (after `Retry-After`), 502/503/504 and connection errors.
+    /// Returns a success response, or the final error.
+    async fn send_with_retries(
+        &self,
+        method: Method,
+        url: &str,
+        build: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, Error> {
+        let method_name = if method == Method::POST {
+            "POST"
+        } else {
+            "GET"
+        };
+        let mut attempt = 0;
+        loop {
+            let result = build().send().await;
+            let retry_in = match &result {
+                Ok(r) if r.status().is_success() => None,
+                Ok(r) if r.status() == StatusCode::TOO_MANY_REQUESTS => Some(
+                    retry_after(r.headers().get(RETRY_AFTER))
+                        .unwrap_or_else(|| self.retry.backoff(attempt + 1))
+                        .min(self.retry.max_delay),
+                ),
+                Ok(r) if matches!(r.status().as_u16(), 502..=504) => {
+                    Some(self.retry.backoff(attempt + 1))
+                }
+                Ok(_) => None,
+                Err(e) if e.is_connect() || e.is_timeout() => Some(self.retry.backoff(attempt + 1)),
+                Err(_) => None,
+            };
+            match retry_in {
+                Some(wait) if attempt < self.retry.max_retries => {
+                    attempt += 1;
+                    let why = match &result {
+                        Ok(r) => format!("HTTP {}", r.status().as_u16()),
+                        Err(e) => e.to_string(),
+                    };
+                    tracing::debug!(%url, attempt, ?wait, %why, "connectwise: retrying");
+                    tokio::time::sleep(wait).await;
+                }
+                _ => {
+                    let response = result.map_err(|source| Error::Transport {
+                        method: method_name,
+                        url: url.to_owned(),
+                        source,
+                    })?;
+                    if response.status().is_success() {
+                        return Ok(response);
+                    }
+                    let status = response.status().as_u16();
+                    let body = response.bytes().await.ok();
+                    let body = body.and_then(|b| serde_json::from_slice::<ApiError>(&b).ok());
+                    return Err(Error::Status {
+                        method: method_name,
+                        url: url.to_owned(),
+                        status,
+                        body,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Decodes a JSON body into `T`, saying where it failed if it does.
+fn decode_body<T: DeserializeOwned>(bytes: &[u8], url: &str) -> Result<T, Error> {
+    serde_json::from_slice(bytes).map_err(|_| {
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+            Err(e) => (e.path().to_string(), e.into_inner().to_string()),
+            Ok(_) => (".".into(), "undecodable".into()),
+        };
+        Error::Decode {
+            url: url.to_owned(),
+            path,
+            message,
+        }
+    })
+}
+
+/// `Retry-After`: delta-seconds or an HTTP date.
+pub(crate) fn retry_after(value: Option<&HeaderValue>) -> Option<Duration> {
+    let v = value?.to_str().ok()?.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(v).ok()?;
+    Some(
+        when.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// The URL of `rel="next"` in one `Link` header value: `<https://..>; rel="next", <..>; rel="last"`.
+pub(crate) fn next_link(header: &str) -> Option<String> {
+    header.split(',').find_map(|part| {
+        let (url, params) = part.trim().split_once(';')?;
+        let url = url.trim().strip_prefix('<')?.strip_suffix('>')?;
+        params
+            .split(';')
+            .any(|p| {
+                let p = p.trim().to_ascii_lowercase();
+                p == "rel=\"next\"" || p == "rel=next"
+            })
+            .then(|| url.to_owned())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_debug_redacts_the_private_key() {
+        let c = Credentials::new("acme", "PUBLIC", "sEcReT-pRiVaTe");
+        let shown = format!("{c:?} {c:#?}");
+        assert!(!shown.contains("sEcReT-pRiVaTe"), "{shown}");
+        assert!(shown.contains("<redacted>"));
+        let client = Client::builder("https://example.invalid/v4_6_release/apis/3.0")
+            .credentials(c)
+            .client_id("id")
+            .build()
+            .unwrap();
+        let shown = format!("{client:?}");
+        assert!(!shown.contains("sEcReT"), "{shown}");
+    }
+
+    #[test]
+    fn basic_auth_is_company_plus_public_colon_private() {
+        use base64::Engine;
+        let h = Credentials::new("acme", "pub", "priv").header().unwrap();
+        assert!(h.is_sensitive());
+        let b64 = h.to_str().unwrap().strip_prefix("Basic ").unwrap();
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap();
+        assert_eq!(raw, b"acme+pub:priv");
+    }
+
+    #[test]
+    fn retry_after_seconds_and_http_date() {
+        assert_eq!(
+            retry_after(Some(&HeaderValue::from_static("3"))),
+            Some(Duration::from_secs(3))
+        );
+        let past = HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT");
+        assert_eq!(retry_after(Some(&past)), Some(Duration::ZERO));
+        let future = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(120));
+        let d = retry_after(Some(&HeaderValue::from_str(&future).unwrap())).unwrap();
+        assert!(
+            d > Duration::from_secs(100) && d <= Duration::from_secs(120),
+            "{d:?}"
+        );
+        assert_eq!(retry_after(Some(&HeaderValue::from_static("soon"))), None);
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let p = RetryPolicy {
+            max_retries: 10,
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_secs(1),
+        };
+        for attempt in 1..=10 {
+            let d = p.backoff(attempt);
+            let cap =
+                (Duration::from_millis(100) * 2u32.pow(attempt - 1)).min(Duration::from_secs(1));
+            assert!(d >= cap / 2 && d <= cap, "attempt {attempt}: {d:?}");
+        }
+    }
+
+    #[test]
+    fn link_header_next() {
+        let h = r#"<https://x/apis/3.0/service/tickets?pageId=50&pageSize=25>; rel="next", <https://x/first>; rel="first""#;
+        assert_eq!(
+            next_link(h).as_deref(),
+            Some("https://x/apis/3.0/service/tickets?pageId=50&pageSize=25")
+        );
+        assert_eq!(next_link(r#"<https://x/first>; rel="first""#), None);
+    }
+}
