@@ -493,10 +493,16 @@ fn keys_tokens(keys: &[PathKey]) -> TokenStream {
     if keys.is_empty() {
         return quote!(crate::request::Keys::NONE);
     }
-    let names: Vec<Ident> = keys.iter().map(|k| ident(key_arg(*k))).collect();
-    quote! {
-        crate::request::Keys { #(#names: Some(#names),)* ..crate::request::Keys::NONE }
-    }
+    let all = [PathKey::GrandParentId, PathKey::ParentId, PathKey::Id];
+    let fields = all.iter().map(|k| {
+        let name = ident(key_arg(*k));
+        if keys.contains(k) {
+            quote!(#name: Some(#name))
+        } else {
+            quote!(#name: None)
+        }
+    });
+    quote!(crate::request::Keys { #(#fields),* })
 }
 
 fn registry_tokens(ir: &Ir, filter: &ModuleFilter) -> TokenStream {

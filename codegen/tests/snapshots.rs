@@ -65,7 +65,10 @@ fn sample_spec_covers_the_seed_resources() {
     let li = &r["purchase_order_line_item"];
     assert_eq!(li.path, "/procurement/purchaseorders/{parentId}/lineitems");
     assert_eq!(li.parent_arity(), 1);
-    assert!(r.values().any(|r| r.parent_arity() == 2), "no grandparent path");
+    assert!(
+        r.values().any(|r| r.parent_arity() == 2),
+        "no grandparent path"
+    );
     // The override renamed `Company.Configuration`'s resource.
     assert_eq!(r["configuration"].schema, "Company.Configuration");
     assert_eq!(r["configuration"].resource_type, "Configuration");

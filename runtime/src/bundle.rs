@@ -211,7 +211,7 @@ impl Bundle {
                     || q.child_conditions.is_some()
                     || q.custom_field_conditions.is_some()
                     || q.order_by.is_some())
-                .then(|| Filters {
+                .then_some(Filters {
                     conditions: q.conditions.as_deref(),
                     child_conditions: q.child_conditions.as_deref(),
                     custom_field_conditions: q.custom_field_conditions.as_deref(),

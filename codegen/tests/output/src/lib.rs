@@ -13,3 +13,12 @@ pub mod registry {
     pub use connectwise::registry::{PathKey, ResourceInfo};
     include!("../sample/registry.rs");
 }
+
+/// The request constructors; they name `crate::request` and `crate::Resource`, which are the
+/// runtime's.
+#[allow(clippy::too_many_arguments)]
+pub mod resources {
+    include!("../sample/resources.rs");
+}
+
+pub use connectwise::{request, Resource};
