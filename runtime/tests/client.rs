@@ -16,17 +16,24 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// A canned response: status, headers, body.
+type Canned = (u16, Vec<(&'static str, String)>, String);
+/// What the server saw of one request.
+type Seen = (HeaderMap, HashMap<String, String>, Bytes);
+type QueryLog = Arc<Mutex<Vec<HashMap<String, String>>>>;
+type ModeAndQuery = (Option<String>, HashMap<String, String>);
+
 /// A scripted server: each request to a route pops the next canned response (the last one
 /// repeats), and every request's headers and query are recorded.
 #[derive(Clone, Default)]
 struct Script {
-    responses: Arc<Mutex<Vec<(u16, Vec<(&'static str, String)>, String)>>>,
-    seen: Arc<Mutex<Vec<(HeaderMap, HashMap<String, String>, Bytes)>>>,
+    responses: Arc<Mutex<Vec<Canned>>>,
+    seen: Arc<Mutex<Vec<Seen>>>,
     hits: Arc<AtomicUsize>,
 }
 
 impl Script {
-    fn new(responses: Vec<(u16, Vec<(&'static str, String)>, String)>) -> Self {
+    fn new(responses: Vec<Canned>) -> Self {
         Script {
             responses: Arc::new(Mutex::new(responses)),
             ..Default::default()
@@ -99,7 +106,7 @@ fn fast_retries(n: u32) -> RetryPolicy {
     }
 }
 
-fn ok(body: serde_json::Value) -> (u16, Vec<(&'static str, String)>, String) {
+fn ok(body: serde_json::Value) -> Canned {
     (
         200,
         vec![("content-type", "application/json".into())],
@@ -294,7 +301,7 @@ async fn bundle_post_is_retried_and_decoded() {
 async fn stream_pages_by_number_until_a_short_page() {
     async fn pages(
         Query(q): Query<HashMap<String, String>>,
-        State(log): State<Arc<Mutex<Vec<HashMap<String, String>>>>>,
+        State(log): State<QueryLog>,
     ) -> Response {
         log.lock().unwrap().push(q.clone());
         let page: usize = q["page"].parse().unwrap();
@@ -333,7 +340,8 @@ async fn stream_follows_forward_only_link_headers() {
     #[derive(Clone)]
     struct S {
         base: Arc<Mutex<String>>,
-        log: Arc<Mutex<Vec<(Option<String>, HashMap<String, String>)>>>,
+        /// (pagination-type header, query) of each request.
+        log: Arc<Mutex<Vec<ModeAndQuery>>>,
     }
     async fn pages(
         State(s): State<S>,
