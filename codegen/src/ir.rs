@@ -208,6 +208,7 @@ pub fn build(spec: &OpenAPI, overrides: &Overrides, path: &Path) -> Result<Ir, E
     b.check_version();
     b.name_schemas();
     b.convert_schemas();
+    b.check_alias_cycles();
     let resources = b.resources();
     if !b.diags.is_empty() {
         return Err(Error::Spec {
@@ -337,7 +338,7 @@ impl<'a> Builder<'a> {
                         self.set_additional(&Type::Named(rust), additional);
                     }
                 }
-                SchemaKind::Any(a) if !a.properties.is_empty() => {
+                SchemaKind::Any(a) if !a.properties.is_empty() && !mixes_combinators(a) => {
                     self.struct_from(&place, rust, name.clone(), doc, &a.properties)
                 }
                 SchemaKind::Type(OaType::String(s)) if !s.enumeration.is_empty() => {
@@ -363,6 +364,52 @@ impl<'a> Builder<'a> {
                     }
                 }
             }
+        }
+    }
+
+    /// A component that is only a `$ref` (or an array or map of one) becomes a type alias; a
+    /// chain of those that comes back to its start would be a type containing itself.
+    fn check_alias_cycles(&mut self) {
+        let mut cycles = Vec::new();
+        let mut reported = BTreeSet::new();
+        for start in self.aliases.keys() {
+            if reported.contains(start.as_str()) {
+                continue;
+            }
+            // Depth-first through alias -> alias edges, remembering the way back.
+            let mut stack: Vec<(&str, Vec<&str>)> = vec![(start.as_str(), Vec::new())];
+            let mut seen = BTreeSet::new();
+            while let Some((name, way)) = stack.pop() {
+                let mut next = BTreeSet::new();
+                named_in(&self.aliases[name].ty, &mut next);
+                for n in next {
+                    let mut way = way.clone();
+                    way.push(n);
+                    if n == start {
+                        reported.extend(way.iter().copied());
+                        let way: Vec<String> = way.into_iter().map(str::to_owned).collect();
+                        cycles.push((start.clone(), way));
+                        stack.clear();
+                        break;
+                    }
+                    if self.aliases.contains_key(n) && seen.insert(n) {
+                        stack.push((n, way));
+                    }
+                }
+            }
+        }
+        for (start, way) in cycles {
+            let schema = self.aliases[&start].schema.clone();
+            let chain: Vec<String> = std::iter::once(start).chain(way).collect();
+            self.diag(
+                schema_pointer(&schema),
+                Some(&schema),
+                format!(
+                    "the type refers to itself through $refs only ({}); \
+                     a schema cannot be an alias of itself",
+                    chain.join(" -> ")
+                ),
+            );
         }
     }
 
@@ -547,7 +594,7 @@ impl<'a> Builder<'a> {
                     }
                     None => Type::Json,
                 };
-                Some(Type::List(Box::new(items)))
+                self.not_too_deep(Type::List(Box::new(items)), place)
             }
             SchemaKind::Type(OaType::Object(o)) => {
                 if !o.properties.is_empty() {
@@ -566,19 +613,19 @@ impl<'a> Builder<'a> {
                             p.field.push_str("Value");
                             p.pointer.push_str("/additionalProperties");
                             let v = self.type_of_additional(s, &p)?;
-                            Some(Type::Map(Box::new(v)))
+                            self.not_too_deep(Type::Map(Box::new(v)), place)
                         }
                     }
                 }
             }
             SchemaKind::Any(a) => {
+                if mixes_combinators(a) {
+                    return unsupported(self, "oneOf/anyOf/allOf/not mixed with other keywords");
+                }
                 if !a.properties.is_empty() {
                     return Some(self.inline_struct(schema, place, &a.properties));
                 }
-                if a.one_of.is_empty() && a.any_of.is_empty() && a.all_of.is_empty() {
-                    return Some(Type::Json);
-                }
-                unsupported(self, "oneOf/anyOf/allOf mixed with other keywords")
+                Some(Type::Json)
             }
             SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
                 // `allOf: [$ref]` is how OpenAPI 3.0 attaches `nullable` to a reference.
@@ -592,6 +639,27 @@ impl<'a> Builder<'a> {
             SchemaKind::AnyOf { .. } => unsupported(self, "anyOf"),
             SchemaKind::Not { .. } => unsupported(self, "not"),
         }
+    }
+
+    /// `ty`, unless lists and maps nest in it deeper than any API needs (and than the emitter
+    /// and rustc handle gracefully: `Vec<Vec<...>>` 64 deep overflows a 2 MB stack).
+    fn not_too_deep(&mut self, ty: Type, place: &Place<'_>) -> Option<Type> {
+        const MAX: usize = 32;
+        let mut depth = 0;
+        let mut t = &ty;
+        while let Type::List(inner) | Type::Map(inner) = t {
+            depth += 1;
+            t = inner;
+        }
+        if depth <= MAX {
+            return Some(ty);
+        }
+        self.diag(
+            place.pointer.clone(),
+            Some(place.schema),
+            format!("unsupported schema shape: arrays and maps nested more than {MAX} deep"),
+        );
+        None
     }
 
     /// The value type of `additionalProperties` next to `properties`: `None` when there is
@@ -820,42 +888,84 @@ impl<'a> Builder<'a> {
             .iter()
             .find(|(code, _)| matches!(code, openapiv3::StatusCode::Code(200)))
             .map(|(_, r)| r)?;
+        let pointer = path_pointer(path, "get") + "/responses/200";
         let response = match response {
             ReferenceOr::Item(r) => r,
-            ReferenceOr::Reference { .. } => return None,
+            ReferenceOr::Reference { reference } => {
+                self.diag(
+                    pointer,
+                    None,
+                    format!("response $refs ({reference:?}) are not supported"),
+                );
+                return None;
+            }
         };
-        let schema = response.content.values().find_map(|m| m.schema.as_ref())?;
-        let target = |r: &'a str| r.strip_prefix("#/components/schemas/");
-        let shape = match schema {
-            ReferenceOr::Reference { reference } => ResponseShape::One(target(reference)?),
+        let (media, schema) = response
+            .content
+            .iter()
+            .find_map(|(media, m)| Some((media, m.schema.as_ref()?)))?;
+        let pointer = format!(
+            "{pointer}/content/{}/schema",
+            crate::error::escape_pointer(media)
+        );
+        Some(match schema {
+            ReferenceOr::Reference { reference } => {
+                ResponseShape::One(self.response_target(reference, pointer)?)
+            }
             ReferenceOr::Item(s) => match &s.schema_kind {
                 SchemaKind::Type(OaType::Array(a)) => match &a.items {
                     Some(ReferenceOr::Reference { reference }) => {
-                        ResponseShape::List(target(reference)?)
+                        ResponseShape::List(self.response_target(reference, pointer + "/items")?)
                     }
                     _ => return None,
                 },
                 _ => return None,
             },
-        };
-        let name = match shape {
-            ResponseShape::List(n) | ResponseShape::One(n) => n,
-        };
-        if !self.names.contains_key(name) {
+        })
+    }
+
+    /// The component schema a response's `$ref` names, as the spec spells its name.
+    fn response_target(&mut self, reference: &str, pointer: String) -> Option<&'a str> {
+        let spec = self.spec;
+        let Some(target) = reference.strip_prefix("#/components/schemas/") else {
             self.diag(
-                path_pointer(path, "get") + "/responses/200",
+                pointer,
                 None,
-                format!("$ref to component schema {name:?}, which does not exist"),
+                format!(
+                    "$ref {reference:?} is not supported: only local \
+                     `#/components/schemas/...` references are"
+                ),
             );
             return None;
+        };
+        let found = spec
+            .components
+            .as_ref()
+            .and_then(|c| c.schemas.get_key_value(unescape_pointer(target).as_str()));
+        match found {
+            Some((name, _)) => Some(name.as_str()),
+            None => {
+                self.diag(
+                    pointer,
+                    None,
+                    format!("$ref {reference:?} does not resolve: no such component schema"),
+                );
+                None
+            }
         }
-        Some(shape)
     }
 }
 
 enum ResponseShape<'a> {
     List(&'a str),
     One(&'a str),
+}
+
+/// Whether a schema openapiv3 could not classify has `oneOf`, `anyOf`, `allOf` or `not` next
+/// to other keywords (`type`, `properties`...): a shape the generator does not support, not to
+/// be read as its plain part only.
+fn mixes_combinators(a: &openapiv3::AnySchema) -> bool {
+    !a.one_of.is_empty() || !a.any_of.is_empty() || !a.all_of.is_empty() || a.not.is_some()
 }
 
 fn is_empty_object(schema: &Schema) -> bool {
