@@ -18,9 +18,9 @@ use std::path::{Path, PathBuf};
 
 /// Variants made by structural mutation of the small spec (the slow kind: many of them load
 /// and build an IR, which is emitted unless an equal one was before).
-const STRUCTURAL: usize = 900;
+const STRUCTURAL: usize = 750;
 /// Variants made by replacing bytes of the small spec's text.
-const BYTE_FLIPS: usize = 1100;
+const BYTE_FLIPS: usize = 1250;
 /// Truncation offsets into the small spec's text.
 const TRUNCATIONS: usize = 1000;
 /// Truncation offsets into the full sample spec's text.
@@ -253,7 +253,7 @@ fn mutate(doc: &mut Value, rng: &mut Rng) -> String {
             .collect()
     };
     let nodes = those(|_| true);
-    match rng.below(10) {
+    match rng.below(11) {
         // Delete a key.
         0 => {
             let p = rng.pick(&nodes).clone();
@@ -405,6 +405,21 @@ fn mutate(doc: &mut Value, rng: &mut Rng) -> String {
             let v = doc.pointer(&from).unwrap().clone();
             *doc.pointer_mut(&to).unwrap() = v;
             format!("copy {from} -> {to}")
+        }
+        // A component schema becomes an alias of another (or of itself): alias chains, cycles.
+        10 => {
+            if schema_names.is_empty() {
+                return "no schemas".into();
+            }
+            let from = rng.pick(&schema_names).clone();
+            let to = format!("#/components/schemas/{}", rng.pick(&schema_names));
+            let alias = match rng.below(3) {
+                0 => json!({ "$ref": to }),
+                1 => json!({ "type": "array", "items": { "$ref": to } }),
+                _ => json!({ "allOf": [{ "$ref": to }], "nullable": true }),
+            };
+            doc["components"]["schemas"][&from] = alias.clone();
+            format!("{from} = {alias}")
         }
         // A string becomes an odd one (enum values, names, versions, paths).
         _ => {
