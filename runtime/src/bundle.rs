@@ -62,29 +62,30 @@ pub trait BundleItem {
     fn into_sub_request(self) -> SubRequest;
 }
 
+/// The typed requests' sub-request: `resourceType` from the registry.
+macro_rules! typed_sub_request {
+    ($request:expr, $shape:expr) => {
+        SubRequest {
+            resource_type: $request.resource().info().resource_type.to_owned(),
+            keys: $request.keys(),
+            query: $request.query().clone(),
+            version: $request.version_ref().map(str::to_owned),
+            shape: $shape,
+        }
+    };
+}
+
 impl<T: DeserializeOwned> BundleItem for ListRequest<T> {
     type Output = Vec<T>;
     fn into_sub_request(self) -> SubRequest {
-        SubRequest {
-            resource_type: self.resource().info().resource_type.to_owned(),
-            keys: self.keys(),
-            query: self.query().clone(),
-            version: self.version_ref().map(str::to_owned),
-            shape: Shape::List,
-        }
+        typed_sub_request!(self, Shape::List)
     }
 }
 
 impl<T: DeserializeOwned> BundleItem for GetRequest<T> {
     type Output = T;
     fn into_sub_request(self) -> SubRequest {
-        SubRequest {
-            resource_type: self.resource().info().resource_type.to_owned(),
-            keys: self.keys(),
-            query: self.query().clone(),
-            version: self.version_ref().map(str::to_owned),
-            shape: Shape::One,
-        }
+        typed_sub_request!(self, Shape::One)
     }
 }
 
