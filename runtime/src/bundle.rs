@@ -410,20 +410,8 @@ pub(crate) fn decode_entities<T: DeserializeOwned>(
 ) -> Result<T, ItemErrorKind> {
     let first = raw.iter().copied().find(|b| !b.is_ascii_whitespace());
     let decode = |bytes: &[u8]| -> Result<T, ItemErrorKind> {
-        serde_json::from_slice(bytes).map_err(|_| {
-            // Decode again, slowly, only to say where it failed.
-            let mut de = serde_json::Deserializer::from_slice(bytes);
-            match serde_path_to_error::deserialize::<_, T>(&mut de) {
-                Err(e) => ItemErrorKind::Decode {
-                    path: e.path().to_string(),
-                    message: e.into_inner().to_string(),
-                },
-                Ok(_) => ItemErrorKind::Decode {
-                    path: ".".into(),
-                    message: "undecodable".into(),
-                },
-            }
-        })
+        crate::error::decode_json(bytes)
+            .map_err(|(path, message)| ItemErrorKind::Decode { path, message })
     };
     match (shape, first) {
         (Shape::List, Some(b'[')) | (Shape::One, Some(b'{')) => decode(raw),

@@ -484,17 +484,10 @@ impl Client {
 
 /// Decodes a JSON body into `T`, saying where it failed if it does.
 fn decode_body<T: DeserializeOwned>(bytes: &[u8], url: &str) -> Result<T, Error> {
-    serde_json::from_slice(bytes).map_err(|_| {
-        let mut de = serde_json::Deserializer::from_slice(bytes);
-        let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-            Err(e) => (e.path().to_string(), e.into_inner().to_string()),
-            Ok(_) => (".".into(), "undecodable".into()),
-        };
-        Error::Decode {
-            url: url.to_owned(),
-            path,
-            message,
-        }
+    crate::error::decode_json(bytes).map_err(|(path, message)| Error::Decode {
+        url: url.to_owned(),
+        path,
+        message,
     })
 }
 

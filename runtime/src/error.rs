@@ -168,3 +168,17 @@ impl ItemError {
         }
     }
 }
+
+/// Decodes `bytes` into `T` at full speed; only when that fails, decodes again with
+/// `serde_path_to_error` to say where: `Err((json_path, message))`.
+pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+) -> Result<T, (String, String)> {
+    serde_json::from_slice(bytes).map_err(|first| {
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        match serde_path_to_error::deserialize::<_, T>(&mut de) {
+            Err(e) => (e.path().to_string(), e.into_inner().to_string()),
+            Ok(_) => (".".into(), first.to_string()),
+        }
+    })
+}
