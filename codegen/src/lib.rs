@@ -152,3 +152,34 @@ fn generated_files_in(dir: &Path) -> Result<Vec<String>, Error> {
     out.sort();
     Ok(out)
 }
+
+/// A fingerprint of the inputs of a generation: the spec's bytes and the overrides' bytes
+/// (FNV-1a, 64 bits). The runtime's `build.rs` and the `bundle!` macro's `build.rs` each compute
+/// it from the files they read; the macro's expansion asserts (at compile time) that the two
+/// agree, so a runtime and a macro generated from different specs cannot be mixed silently.
+pub fn fingerprint(spec: &[u8], overrides: &[u8]) -> u64 {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut hash = OFFSET;
+    let len = (spec.len() as u64).to_le_bytes();
+    for byte in len.iter().chain(spec).chain(overrides) {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(PRIME);
+    }
+    hash
+}
+
+#[cfg(test)]
+mod fingerprint_tests {
+    use super::fingerprint;
+
+    #[test]
+    fn fingerprint_tells_the_inputs_apart() {
+        let a = fingerprint(b"{\"openapi\":\"3.0.1\"}", b"");
+        assert_eq!(a, fingerprint(b"{\"openapi\":\"3.0.1\"}", b""));
+        assert_ne!(a, fingerprint(b"{\"openapi\":\"3.0.2\"}", b""));
+        assert_ne!(a, fingerprint(b"{\"openapi\":\"3.0.1\"}", b"{}"));
+        // Moving a byte from the spec to the overrides changes it too.
+        assert_ne!(fingerprint(b"ab", b"c"), fingerprint(b"a", b"bc"));
+    }
+}

@@ -255,6 +255,47 @@ impl Bundle {
     }
 }
 
+/// A [`Bundle`] with the code that takes each typed result out of the response: what
+/// `bundle!` builds. `send` returns `take`'s output, for `bundle!` a tuple with one
+/// `Result<T, ItemError>` per sub-request, in order.
+pub struct TypedBundle<F> {
+    bundle: Bundle,
+    take: F,
+}
+
+impl<F, O> TypedBundle<F>
+where
+    F: FnOnce(&mut BundleResults) -> O,
+{
+    /// `take` receives the decoded results once the bundle has been sent.
+    pub fn new(bundle: Bundle, take: F) -> Self {
+        TypedBundle { bundle, take }
+    }
+
+    /// The sub-requests, as they will be sent.
+    pub fn bundle(&self) -> &Bundle {
+        &self.bundle
+    }
+
+    /// The bundle and the taker, apart.
+    pub fn into_parts(self) -> (Bundle, F) {
+        (self.bundle, self.take)
+    }
+
+    /// Sends the bundle in one call; transport and envelope errors are the outer `Error`,
+    /// each sub-request's own failure is in its slot of the output.
+    pub async fn send(self, client: &Client) -> Result<O, Error> {
+        let mut results = self.bundle.send(client).await?;
+        Ok((self.take)(&mut results))
+    }
+}
+
+impl<F> fmt::Debug for TypedBundle<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("TypedBundle").field(&self.bundle).finish()
+    }
+}
+
 /// The decoded envelope of a bundle response. Take each sub-result out with its [`Handle`].
 pub struct BundleResults {
     body: Vec<u8>,

@@ -45,8 +45,24 @@ pub mod error;
 pub mod registry;
 pub mod request;
 
-pub use bundle::{Bundle, BundleItem, BundleResults, Handle};
+pub use bundle::{Bundle, BundleItem, BundleResults, Handle, TypedBundle};
 pub use client::{Client, ClientBuilder, Credentials, RetryPolicy};
 pub use error::{ApiError, Error, ItemError, ItemErrorKind, ValidationError};
 pub use registry::{Resource, API_VERSION};
 pub use request::{GetRequest, ListRequest, RawRequest};
+
+/// Used by the `bundle!` macro's expansion; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    /// Fails compilation (in a `const` item) when the macro was generated from another spec
+    /// than this crate: both build scripts fingerprint the spec and overrides they read.
+    pub const fn assert_same_spec(macro_fingerprint: u64) {
+        if macro_fingerprint != crate::registry::SPEC_FINGERPRINT {
+            panic!(
+                "connectwise: the `bundle!` macro and the `connectwise` crate were generated from \
+                 different specs (CONNECTWISE_SPEC / CONNECTWISE_OVERRIDES changed between their \
+                 builds): run `cargo clean -p connectwise -p connectwise-macros` and build again"
+            );
+        }
+    }
+}

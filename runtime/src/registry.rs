@@ -48,3 +48,4 @@ impl ResourceInfo {
 }
 
 include!(concat!(env!("OUT_DIR"), "/connectwise/registry.rs"));
+include!(concat!(env!("OUT_DIR"), "/connectwise/fingerprint.rs"));
