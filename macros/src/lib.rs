@@ -1,0 +1,1 @@
+//! `connectwise-macros`: the `bundle!` macro (work in progress).

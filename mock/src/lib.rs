@@ -1,0 +1,1 @@
+//! `connectwise-mock`: a spec-driven fake ConnectWise Manage server (work in progress).
