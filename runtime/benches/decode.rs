@@ -3,8 +3,9 @@
 //!
 //! - `floor`: `serde_json::from_slice::<Vec<Model>>` of each sub-result's `entities` array,
 //!   cut out of the body beforehand. No envelope at all: the least any decoder can do.
-//! - `ours`: `BundleResults::decode` of the whole body, then `take` of all 20 handles. The body
-//!   is moved in, as `Bundle::send` does; its copy is made in the untimed setup.
+//! - `ours`: `Bundle::decode_response` of the whole body (what `Bundle::send` does with the
+//!   response), then `take` of all 20 handles. The body is moved in, as `send` does; its copy
+//!   is made in the untimed setup.
 //! - `untyped`: `serde_json::from_slice::<serde_json::Value>` of the whole body, then
 //!   `serde_json::from_value::<Vec<Model>>` of each `entities` value (moved out, not cloned).
 //!
@@ -103,7 +104,7 @@ fn sent() -> Sent {
 
 /// Returns the results too, so that dropping them (and the body they own) is not timed.
 fn ours(body: Vec<u8>, sent: Sent) -> (Decoded, BundleResults) {
-    let mut results = BundleResults::decode(body, sent.bundle.requests(), URL).unwrap();
+    let mut results = sent.bundle.decode_response(body, URL).unwrap();
     let mut out = Decoded::default();
     for h in sent.tickets {
         out.tickets.push(results.take(h).unwrap());

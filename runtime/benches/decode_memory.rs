@@ -13,7 +13,6 @@
 mod bundle_data;
 
 use bundle_data::{Data, Kind, SUB_RESULTS};
-use connectwise::bundle::BundleResults;
 use connectwise::models::{Company, Member, Ticket};
 use connectwise::Bundle;
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -128,7 +127,7 @@ fn main() {
     }
     let body = data.body.clone();
     let ours = measure(body_len, move || {
-        let mut r = BundleResults::decode(body, bundle.requests(), "bench").unwrap();
+        let mut r = bundle.decode_response(body, "bench").unwrap();
         let mut out = Decoded::default();
         out.tickets
             .extend(th.into_iter().map(|h| r.take(h).unwrap()));

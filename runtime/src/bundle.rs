@@ -24,14 +24,16 @@
 //! from the response is an error for that sub-request only ([`ItemErrorKind::Missing`]); a
 //! malformed entity fails its own sub-request only.
 //!
-//! The envelope is parsed once, borrowing each result's entities as raw JSON
-//! (`serde_json::value::RawValue`), and [`BundleResults::take`] decodes them straight into
-//! the model type: no detour through `serde_json::Value`.
+//! The response is read in one pass (see `envelope.rs`): each result's entities are decoded
+//! straight into the model type the sub-request asked for, as the pass reaches them, with no
+//! detour through `serde_json::Value`; [`BundleResults::take`] hands the value over. Results
+//! in an unusual order or shape are decoded on `take` instead, with the same tolerance.
 
+use crate::envelope::{self, AnyValue, DecodeFn};
 use crate::error::{ApiError, Error, ItemError, ItemErrorKind};
 use crate::request::{GetRequest, Keys, ListRequest, Query, RawRequest, Shape};
 use crate::Client;
-use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
@@ -42,6 +44,8 @@ use std::marker::PhantomData;
 #[derive(Debug, Default, Clone)]
 pub struct Bundle {
     requests: Vec<SubRequest>,
+    /// Each sub-request's decoder of its output type, by position.
+    decoders: Vec<DecodeFn>,
 }
 
 /// One sub-request, as sent.
@@ -57,7 +61,7 @@ pub struct SubRequest {
 /// Something that can be pushed into a [`Bundle`]: the typed requests and [`RawRequest`].
 pub trait BundleItem {
     /// What the sub-result decodes into: `Vec<Model>` for lists, `Model` for get-by-id.
-    type Output: DeserializeOwned;
+    type Output: DeserializeOwned + Send + 'static;
     /// The sub-request, without its sequence number.
     fn into_sub_request(self) -> SubRequest;
 }
@@ -75,21 +79,21 @@ macro_rules! typed_sub_request {
     };
 }
 
-impl<T: DeserializeOwned> BundleItem for ListRequest<T> {
+impl<T: DeserializeOwned + Send + 'static> BundleItem for ListRequest<T> {
     type Output = Vec<T>;
     fn into_sub_request(self) -> SubRequest {
         typed_sub_request!(self, Shape::List)
     }
 }
 
-impl<T: DeserializeOwned> BundleItem for GetRequest<T> {
+impl<T: DeserializeOwned + Send + 'static> BundleItem for GetRequest<T> {
     type Output = T;
     fn into_sub_request(self) -> SubRequest {
         typed_sub_request!(self, Shape::One)
     }
 }
 
-impl<T: DeserializeOwned> BundleItem for RawRequest<T> {
+impl<T: DeserializeOwned + Send + 'static> BundleItem for RawRequest<T> {
     type Output = T;
     fn into_sub_request(self) -> SubRequest {
         SubRequest {
@@ -129,6 +133,7 @@ impl Bundle {
     /// Adds a sub-request; its sequence number is its position, from 1.
     pub fn push<R: BundleItem>(&mut self, request: R) -> Handle<R::Output> {
         self.requests.push(request.into_sub_request());
+        self.decoders.push(envelope::decode_prefix::<R::Output>);
         Handle {
             sequence_number: self.requests.len() as u32,
             _output: PhantomData,
@@ -251,7 +256,18 @@ impl Bundle {
         }
         let body = self.to_json(client.api_version());
         let bytes = client.post_bundle(body).await?;
-        BundleResults::decode(bytes, &self.requests, &client.bundle_url())
+        self.decode_response(bytes, &client.bundle_url())
+    }
+
+    /// Decodes a response body to this bundle, as [`send`](Self::send) does: each result's
+    /// entities straight into the type its sub-request asked for, in the one pass over the
+    /// body. `url` is for error messages.
+    pub fn decode_response(&self, body: Vec<u8>, url: &str) -> Result<BundleResults, Error> {
+        let decoder = |seq: u32| {
+            let i = (seq as usize).checked_sub(1)?;
+            Some((*self.decoders.get(i)?, self.requests.get(i)?.shape))
+        };
+        BundleResults::decode_with(body, &self.requests, &decoder, url)
     }
 }
 
@@ -306,14 +322,28 @@ pub struct BundleResults {
     info: BTreeMap<String, serde_json::Value>,
 }
 
-/// One sub-result, with its entities as a byte range of the body (decoded on `take`).
-#[derive(Debug, Clone)]
+/// One sub-result: its entities as a byte range of the body, and already decoded when the
+/// one pass could.
 struct ResultSlot {
     success: bool,
     status_code: u16,
     error: Option<ApiError>,
     entities: Option<(usize, usize)>,
+    typed: Option<AnyValue>,
     count: Option<u64>,
+}
+
+impl fmt::Debug for ResultSlot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResultSlot")
+            .field("success", &self.success)
+            .field("status_code", &self.status_code)
+            .field("error", &self.error)
+            .field("entities", &self.entities)
+            .field("decoded", &self.typed.is_some())
+            .field("count", &self.count)
+            .finish()
+    }
 }
 
 impl fmt::Debug for BundleResults {
@@ -335,17 +365,24 @@ impl BundleResults {
         }
     }
 
-    /// Decodes a response body for the sub-requests `sent`; `url` is for error messages.
+    /// Decodes a response body for the sub-requests `sent`, leaving every result's entities
+    /// to be decoded on [`take`](Self::take); `url` is for error messages. A [`Bundle`]
+    /// decodes its own responses faster, in one pass ([`Bundle::decode_response`]).
     pub fn decode(body: Vec<u8>, sent: &[SubRequest], url: &str) -> Result<Self, Error> {
-        let envelope: Envelope<'_> = {
-            let mut de = serde_json::Deserializer::from_slice(&body);
-            serde_path_to_error::deserialize(&mut de).map_err(|e| Error::Decode {
-                url: url.to_owned(),
-                path: e.path().to_string(),
-                message: e.into_inner().to_string(),
-            })?
-        };
-        let base = body.as_ptr() as usize;
+        Self::decode_with(body, sent, &|_| None, url)
+    }
+
+    fn decode_with(
+        body: Vec<u8>,
+        sent: &[SubRequest],
+        decoder: &dyn Fn(u32) -> Option<(DecodeFn, crate::request::Shape)>,
+        url: &str,
+    ) -> Result<Self, Error> {
+        let envelope = envelope::walk(&body, decoder).map_err(|e| Error::Decode {
+            url: url.to_owned(),
+            path: e.path,
+            message: e.message,
+        })?;
         let mut results = BTreeMap::new();
         for (i, r) in envelope.results.into_iter().enumerate() {
             let Some(seq) = r.sequence_number else {
@@ -365,15 +402,16 @@ impl BundleResults {
             let success = r
                 .success
                 .unwrap_or(r.error.is_none() && (200..300).contains(&status_code));
-            let entities = r.entities.map(|raw| {
-                let start = raw.get().as_ptr() as usize - base;
-                (start, start + raw.get().len())
-            });
+            let (entities, typed) = match r.entities {
+                Some(e) => (Some(e.range), e.typed),
+                None => (None, None),
+            };
             let slot = ResultSlot {
                 success,
                 status_code,
                 error: r.error,
                 entities,
+                typed,
                 count: r.count,
             };
             if results.insert(seq, slot).is_some() {
@@ -409,10 +447,20 @@ impl BundleResults {
         Some(self.results.get(&handle.sequence_number)?.status_code)
     }
 
-    /// Decodes one sub-result into its type. Each handle's result can be taken once; a
-    /// second take of the same handle decodes it again.
-    pub fn take<T: DeserializeOwned>(&mut self, handle: Handle<T>) -> Result<T, ItemError> {
-        self.decode_one(handle.sequence_number)
+    /// One sub-result, in its type: the value decoded when the response was read, or decoded
+    /// now. A second take of the same handle decodes it again.
+    pub fn take<T: DeserializeOwned + 'static>(
+        &mut self,
+        handle: Handle<T>,
+    ) -> Result<T, ItemError> {
+        let seq = handle.sequence_number;
+        if let Some(slot) = self.results.get_mut(&seq).filter(|s| s.success) {
+            // Not of type `T` only for a handle of another bundle: decode it as `T` then.
+            if let Some(Ok(value)) = slot.typed.take().map(|v| v.downcast::<T>()) {
+                return Ok(*value);
+            }
+        }
+        self.decode_one(seq)
     }
 
     fn decode_one<T: DeserializeOwned>(&self, seq: u32) -> Result<T, ItemError> {
@@ -479,168 +527,6 @@ pub(crate) fn decode_entities<T: DeserializeOwned>(
         }
         (Shape::One, Some(b'n')) | (Shape::One, None) => Err(ItemErrorKind::Empty),
         _ => decode(raw),
-    }
-}
-
-// ---- The envelope, decoded by hand for tolerance. ----
-
-struct Envelope<'a> {
-    results: Vec<RawResult<'a>>,
-    info: BTreeMap<String, serde_json::Value>,
-}
-
-#[derive(Default)]
-struct RawResult<'a> {
-    sequence_number: Option<u32>,
-    entities: Option<&'a RawValue>,
-    count: Option<u64>,
-    success: Option<bool>,
-    status_code: Option<u16>,
-    error: Option<ApiError>,
-}
-
-impl<'de: 'a, 'a> serde::Deserialize<'de> for Envelope<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'a>(PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
-            type Value = Envelope<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a bundle response object with `results`")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut results = None;
-                let mut info = BTreeMap::new();
-                while let Some(key) = map.next_key::<Key<'de>>()? {
-                    if key.is("results") {
-                        results = Some(
-                            map.next_value::<Option<Vec<RawResult<'a>>>>()?
-                                .unwrap_or_default(),
-                        );
-                    } else if key.is("_info") {
-                        info = map
-                            .next_value::<Option<BTreeMap<String, serde_json::Value>>>()?
-                            .unwrap_or_default();
-                    } else {
-                        map.next_value::<IgnoredAny>()?;
-                    }
-                }
-                let results = results.ok_or_else(|| de::Error::missing_field("results"))?;
-                Ok(Envelope { results, info })
-            }
-        }
-        d.deserialize_map(V(PhantomData))
-    }
-}
-
-impl<'de: 'a, 'a> serde::Deserialize<'de> for RawResult<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'a>(PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
-            type Value = RawResult<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a bundle result object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut r = RawResult::default();
-                while let Some(key) = map.next_key::<Key<'de>>()? {
-                    if key.is("sequenceNumber") {
-                        r.sequence_number = map.next_value::<Number<u32>>()?.0;
-                    } else if key.is("entities") || key.is("data") || key.is("entity") {
-                        r.entities = Some(map.next_value::<&'a RawValue>()?);
-                    } else if key.is("count") {
-                        r.count = map.next_value::<Number<u64>>()?.0;
-                    } else if key.is("success") {
-                        r.success = map.next_value::<Option<bool>>()?;
-                    } else if key.is("statusCode") {
-                        r.status_code = map.next_value::<Number<u16>>()?.0;
-                    } else if key.is("error") {
-                        r.error = map.next_value::<Option<ApiError>>()?;
-                    } else {
-                        // resourceType (or the documented `resouceType` / `ResourceName`),
-                        // version and anything new: not needed to decode.
-                        map.next_value::<IgnoredAny>()?;
-                    }
-                }
-                Ok(r)
-            }
-        }
-        d.deserialize_map(V(PhantomData))
-    }
-}
-
-/// A property name, compared without regard to case.
-struct Key<'a>(std::borrow::Cow<'a, str>);
-
-impl Key<'_> {
-    fn is(&self, name: &str) -> bool {
-        self.0.eq_ignore_ascii_case(name)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a property name")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(v.into()))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
-                Ok(Key(v.to_owned().into()))
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
-
-/// A number sent as a JSON number or as a string (`"1"`), or null.
-struct Number<T>(Option<T>);
-
-impl<'de, T: TryFrom<u64> + std::str::FromStr> serde::Deserialize<'de> for Number<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(PhantomData<T>);
-        impl<'de, T: TryFrom<u64> + std::str::FromStr> Visitor<'de> for V<T> {
-            type Value = Number<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a non-negative integer, as a number or a string")
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Number<T>, E> {
-                T::try_from(v)
-                    .map(|n| Number(Some(n)))
-                    .map_err(|_| E::custom(format!("{v} is out of range")))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Number<T>, E> {
-                u64::try_from(v)
-                    .map_err(|_| E::custom(format!("{v} is negative")))
-                    .and_then(|v| self.visit_u64(v))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Number<T>, E> {
-                if v.fract() == 0.0 && v >= 0.0 {
-                    self.visit_u64(v as u64)
-                } else {
-                    Err(E::custom(format!("{v} is not an integer")))
-                }
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Number<T>, E> {
-                v.trim()
-                    .parse()
-                    .map(|n| Number(Some(n)))
-                    .map_err(|_| E::custom(format!("{v:?} is not an integer")))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Number<T>, E> {
-                Ok(Number(None))
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Number<T>, E> {
-                Ok(Number(None))
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Number<T>, D::Error> {
-                d.deserialize_any(self)
-            }
-        }
-        d.deserialize_any(V(PhantomData))
     }
 }
 

@@ -41,6 +41,7 @@ pub mod resources {
 
 pub mod bundle;
 mod client;
+mod envelope;
 pub mod error;
 pub mod registry;
 pub mod request;

@@ -14,12 +14,9 @@ fn requests(bundle: &Bundle) -> Vec<SubRequest> {
     bundle.requests().to_vec()
 }
 
+/// Decodes as `Bundle::send` does: typed, in one pass where the order allows.
 fn decode(body: Value, bundle: &Bundle) -> Result<BundleResults, Error> {
-    BundleResults::decode(
-        serde_json::to_vec(&body).unwrap(),
-        &requests(bundle),
-        "test",
-    )
+    bundle.decode_response(serde_json::to_vec(&body).unwrap(), "test")
 }
 
 #[test]
@@ -305,4 +302,55 @@ fn open_enums_keep_unknown_values_and_unknown_fields_are_ignored() {
         info.last_updated.unwrap().to_rfc3339(),
         "2024-01-31T00:00:00+00:00"
     );
+}
+
+#[test]
+fn entities_before_the_sequence_number_decode_as_well() {
+    let body = br#"{"results":[
+        {"entities":[{"id":7,"summary":"late number"}],"sequenceNumber":1,"success":true},
+        {"Data":{"id":5,"name":"Acme"},"SequenceNumber":"2","StatusCode":"200"}
+    ]}"#;
+    for typed in [true, false] {
+        let mut b = Bundle::new();
+        let tickets = b.push(Ticket::list());
+        let company = b.push(Company::get(5));
+        let mut r = if typed {
+            b.decode_response(body.to_vec(), "t").unwrap()
+        } else {
+            BundleResults::decode(body.to_vec(), &requests(&b), "t").unwrap()
+        };
+        let t: Vec<Ticket> = r.take(tickets).unwrap();
+        assert_eq!(t[0].summary.as_deref(), Some("late number"));
+        assert_eq!(r.take(company).unwrap().name.as_deref(), Some("Acme"));
+    }
+}
+
+#[test]
+fn a_syntax_error_inside_one_results_entities_fails_that_sub_request_only() {
+    let mut b = Bundle::new();
+    let bad = b.push(Ticket::list());
+    let good = b.push(Company::list());
+    // `01` is not JSON; the envelope around it is fine.
+    let body = br#"{"results":[
+        {"sequenceNumber":1,"entities":[{"id":01}]},
+        {"sequenceNumber":2,"entities":[{"id":2,"name":"Beta"}]}
+    ]}"#;
+    let mut r = b.decode_response(body.to_vec(), "t").unwrap();
+    let err = r.take(bad).unwrap_err();
+    assert!(matches!(err.kind, ItemErrorKind::Decode { .. }), "{err:?}");
+    assert_eq!(r.take(good).unwrap()[0].name.as_deref(), Some("Beta"));
+}
+
+#[test]
+fn a_truncated_body_is_an_envelope_error_with_its_path() {
+    let mut b = Bundle::new();
+    b.push(Ticket::list());
+    let body = br#"{"results":[{"sequenceNumber":1,"entities":[{"id":1,"summary":"cut he"#;
+    match b.decode_response(body.to_vec(), "t").unwrap_err() {
+        Error::Decode { path, message, .. } => {
+            assert_eq!(path, "results[0].entities");
+            assert!(message.contains("end of the body"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
 }
