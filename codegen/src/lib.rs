@@ -15,6 +15,7 @@ pub mod ir;
 pub mod load;
 pub mod names;
 pub mod overrides;
+pub mod schema;
 
 pub use emit::{EmitOptions, ModuleFilter};
 pub use error::{Diagnostic, Error};

@@ -112,6 +112,9 @@ pub struct Comparison {
     pub op_span: Span,
     /// The value (for a list, from `(` to `)`).
     pub value_span: Span,
+    /// For a list, each item's span, in order (empty for a single value and for comparisons
+    /// built in code): what an error about one item of `in (...)` points at.
+    pub item_spans: Vec<Span>,
 }
 
 impl Comparison {
@@ -124,6 +127,7 @@ impl Comparison {
             span: Span::default(),
             op_span: Span::default(),
             value_span: Span::default(),
+            item_spans: Vec::new(),
         }
     }
 }

@@ -55,19 +55,30 @@
 //! The printer ([`Condition`]'s `Display`) writes the canonical form: lowercase keywords,
 //! single spaces, dates in UTC, and only the parentheses the tree needs; see the `print`
 //! module for how strings are quoted. The evaluator's rules are on [`matches()`].
+//!
+//! # Checking against the API's fields
+//!
+//! [`check()`] walks a condition's field paths through a [`Schema`] (each model's fields and
+//! their types, written by the code generator as JSON) and reports every unknown field, type
+//! mismatch and unknown enum value with its span and a "did you mean"; the rules are in the
+//! [`check`](mod@check) module. Its only other dependency is `strsim`, for the suggestions.
 
 mod ast;
+pub mod check;
 mod date;
 mod error;
 mod eval;
 mod lexer;
 mod parser;
 mod print;
+pub mod schema;
 
 pub use ast::{Comparison, Comparisons, Condition, FieldPath, Number, Op, Segment, Span, Value};
+pub use check::{check, check_custom_field_conditions, check_str, CheckError, CheckErrorKind};
 pub use date::DateTime;
 pub use error::{EvalError, ParseError};
 pub use eval::matches;
+pub use schema::{FieldType, Schema, SchemaError};
 
 /// Parses a condition. An empty condition is an error (callers treat `""` as "no condition");
 /// no input panics.

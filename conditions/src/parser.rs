@@ -261,10 +261,11 @@ impl<'a> Parser<'a> {
     fn comparison(&mut self, first: Token) -> Result<Condition, ParseError> {
         let field = self.path(first)?;
         let (op, op_span) = self.operator(&field)?;
-        let (value, value_span) = if op.takes_list() {
+        let (value, value_span, item_spans) = if op.takes_list() {
             self.list(op, op_span)?
         } else {
-            self.scalar(op)?
+            let (value, span) = self.scalar(op)?;
+            (value, span, Vec::new())
         };
         Ok(Condition::Compare(Comparison {
             span: field.span().join(value_span),
@@ -273,6 +274,7 @@ impl<'a> Parser<'a> {
             value,
             op_span,
             value_span,
+            item_spans,
         }))
     }
 
@@ -336,7 +338,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `( value, ... )` after `in` / `not in`.
-    fn list(&mut self, op: Op, op_span: Span) -> Result<(Value, Span), ParseError> {
+    fn list(&mut self, op: Op, op_span: Span) -> Result<(Value, Span, Vec<Span>), ParseError> {
         let open = self.bump()?;
         if open.tok != Tok::LParen {
             let message = format!(
@@ -346,6 +348,7 @@ impl<'a> Parser<'a> {
             return Err(self.error(open.span, message).with_expected(&["`(`"]));
         }
         let mut items = Vec::new();
+        let mut spans = Vec::new();
         loop {
             let token = self.bump()?;
             let after = if items.is_empty() {
@@ -354,10 +357,13 @@ impl<'a> Parser<'a> {
                 "after `,`"
             };
             items.push(self.value(&token, after)?);
+            spans.push(token.span);
             let next = self.bump()?;
             match next.tok {
                 Tok::Comma => {}
-                Tok::RParen => return Ok((Value::List(items), open.span.join(next.span))),
+                Tok::RParen => {
+                    return Ok((Value::List(items), open.span.join(next.span), spans));
+                }
                 _ => {
                     let message = format!(
                         "expected `,` or `)` in the list after `{op}` at column {}, found {}",
