@@ -1,0 +1,524 @@
+//! What `bundle!` means: each sub-request checked against the registry, then expanded into
+//! calls of the runtime's typed builder.
+//!
+//! ```text
+//! bundle!(ticket(conditions = c, page_size = 1000), company(id = 5))
+//! ```
+//! becomes
+//! ```text
+//! {
+//!     const _: () = ::connectwise::__private::assert_same_spec(0x..);
+//!     let mut bundle = ::connectwise::Bundle::new();
+//!     let h0 = bundle.push(::connectwise::resources::ticket::list().conditions(c).page_size(1000));
+//!     let h1 = bundle.push(::connectwise::resources::company::get(5));
+//!     ::connectwise::TypedBundle::new(bundle, move |results: &mut ::connectwise::BundleResults| {
+//!         (results.take(h0), results.take(h1))
+//!     })
+//! }
+//! ```
+//! The locals are hygienic (mixed-site spans: the user's expressions cannot see them), every
+//! path is absolute, and every user token keeps its span, so rustc's own errors (a value of the
+//! wrong type) point at the user's expression. Parent ids and `id` are the constructors'
+//! positional arguments, in path-template order (grandparent first); the other arguments are
+//! builder methods. They are evaluated in that order, not the order written.
+//!
+//! Every problem is reported at once, each spanned on the user's token: unknown resource (with
+//! "did you mean"), resource whose API module's cargo feature is off, unknown or repeated
+//! argument (with "did you mean"), missing or superfluous `parent_id` / `grand_parent_id`,
+//! `id` on a resource without get-by-id, list-only arguments on a get-by-id, empty input.
+
+use crate::parse::{self, Arg, SubRequest};
+use crate::registry::{self, Entry, Key};
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::{Expr, Ident};
+
+/// The arguments a sub-request takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgKind {
+    Conditions,
+    ChildConditions,
+    CustomFieldConditions,
+    OrderBy,
+    Fields,
+    Page,
+    PageSize,
+    PageId,
+    Version,
+    Id,
+    ParentId,
+    GrandParentId,
+}
+
+/// Every argument, as written.
+pub const ARGS: &[(&str, ArgKind)] = &[
+    ("conditions", ArgKind::Conditions),
+    ("child_conditions", ArgKind::ChildConditions),
+    ("custom_field_conditions", ArgKind::CustomFieldConditions),
+    ("order_by", ArgKind::OrderBy),
+    ("fields", ArgKind::Fields),
+    ("page", ArgKind::Page),
+    ("page_size", ArgKind::PageSize),
+    ("page_id", ArgKind::PageId),
+    ("version", ArgKind::Version),
+    ("id", ArgKind::Id),
+    ("parent_id", ArgKind::ParentId),
+    ("grand_parent_id", ArgKind::GrandParentId),
+];
+
+impl ArgKind {
+    fn of(name: &str) -> Option<ArgKind> {
+        ARGS.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
+    }
+
+    /// Filters and paging: list requests only.
+    fn list_only(self) -> bool {
+        matches!(
+            self,
+            ArgKind::Conditions
+                | ArgKind::ChildConditions
+                | ArgKind::CustomFieldConditions
+                | ArgKind::OrderBy
+                | ArgKind::Page
+                | ArgKind::PageSize
+                | ArgKind::PageId
+        )
+    }
+
+    fn key(self) -> Option<Key> {
+        match self {
+            ArgKind::ParentId => Some(Key::ParentId),
+            ArgKind::GrandParentId => Some(Key::GrandParentId),
+            _ => None,
+        }
+    }
+}
+
+fn key_arg(key: Key) -> &'static str {
+    match key {
+        Key::GrandParentId => "grand_parent_id",
+        Key::ParentId => "parent_id",
+    }
+}
+
+fn key_template(key: Key) -> &'static str {
+    match key {
+        Key::GrandParentId => "{grandparentId}",
+        Key::ParentId => "{parentId}",
+    }
+}
+
+/// All errors of one expansion, combined into one.
+#[derive(Default)]
+pub struct Errors(Option<syn::Error>);
+
+impl Errors {
+    pub fn push(&mut self, e: syn::Error) {
+        match &mut self.0 {
+            Some(all) => all.combine(e),
+            None => self.0 = Some(e),
+        }
+    }
+
+    pub fn error(&mut self, span: Span, message: impl std::fmt::Display) {
+        self.push(syn::Error::new(span, message));
+    }
+
+    pub fn finish(self) -> Result<(), syn::Error> {
+        match self.0 {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The proc macro: the expansion, or `compile_error!`s for every problem.
+pub fn bundle(input: TokenStream) -> TokenStream {
+    expand(input).unwrap_or_else(|e| e.to_compile_error())
+}
+
+/// Checks and expands a `bundle!` input.
+pub fn expand(input: TokenStream) -> Result<TokenStream, syn::Error> {
+    let input = parse::parse(input)?;
+    if input.requests.is_empty() {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            "`bundle!` needs at least one sub-request: `bundle!(ticket(page_size = 100), company(id = 250))`",
+        ));
+    }
+    let mut errors = Errors::default();
+    let requests: Vec<Option<TokenStream>> = input
+        .requests
+        .iter()
+        .map(|r| sub_request(r, &mut errors))
+        .collect();
+    errors.finish()?;
+    let requests = requests.into_iter().flatten();
+
+    let bundle = Ident::new("bundle", Span::mixed_site());
+    let results = Ident::new("results", Span::mixed_site());
+    let handles: Vec<Ident> = (0..input.requests.len())
+        .map(|i| {
+            let mut h = format_ident!("h{i}");
+            h.set_span(Span::mixed_site());
+            h
+        })
+        .collect();
+    let fingerprint = syn::LitInt::new(
+        &format!("{:#018x}", registry::FINGERPRINT),
+        Span::call_site(),
+    );
+    Ok(quote! {
+        {
+            const _: () = ::connectwise::__private::assert_same_spec(#fingerprint);
+            let mut #bundle = ::connectwise::Bundle::new();
+            #( let #handles = #bundle.push(#requests); )*
+            ::connectwise::TypedBundle::new(
+                #bundle,
+                move |#results: &mut ::connectwise::BundleResults| ( #( #results.take(#handles), )* ),
+            )
+        }
+    })
+}
+
+/// One sub-request's builder expression, or `None` after pushing its errors.
+fn sub_request(request: &SubRequest, errors: &mut Errors) -> Option<TokenStream> {
+    let before = errors.0.is_some();
+    let mut ok = true;
+    let name = request.resource.to_string();
+    let entry = registry::find(&name);
+    match entry {
+        None => {
+            ok = false;
+            let hint = match registry::suggest_resource(&name) {
+                Some(s) => format!(": did you mean `{s}`?"),
+                None => String::new(),
+            };
+            errors.error(
+                request.resource.span(),
+                format!("unknown resource `{name}`{hint}"),
+            );
+        }
+        Some(e) if !e.enabled => {
+            ok = false;
+            errors.error(
+                request.resource.span(),
+                format!(
+                    "resource `{name}` is in the API module `{m}`, whose cargo feature is off: \
+                     enable it with `connectwise = {{ features = [\"{m}\"] }}`",
+                    m = e.module
+                ),
+            );
+        }
+        Some(_) => {}
+    }
+
+    // Arguments: each known at most once.
+    let mut given: Vec<(ArgKind, &Arg)> = Vec::new();
+    for arg in &request.args {
+        let arg_name = arg.name.to_string();
+        let Some(kind) = ArgKind::of(&arg_name) else {
+            ok = false;
+            let hint = match registry::closest(&arg_name, ARGS.iter().map(|(n, _)| *n)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!(
+                    "expected one of {}",
+                    ARGS.iter()
+                        .map(|(n, _)| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            errors.error(
+                arg.name.span(),
+                format!("unknown argument `{arg_name}`: {hint}"),
+            );
+            continue;
+        };
+        if given.iter().any(|(k, _)| *k == kind) {
+            ok = false;
+            errors.error(
+                arg.name.span(),
+                format!("`{arg_name}` is given twice for `{name}`: keep one"),
+            );
+            continue;
+        }
+        given.push((kind, arg));
+    }
+    let value = |kind: ArgKind| given.iter().find(|(k, _)| *k == kind).map(|(_, a)| *a);
+
+    let entry: &Entry = match entry {
+        Some(e) if e.enabled => e,
+        _ => return None,
+    };
+
+    // Parent keys: exactly the path's.
+    let mut keys: Vec<&Expr> = Vec::new();
+    for key in entry.keys {
+        match value(match key {
+            Key::GrandParentId => ArgKind::GrandParentId,
+            Key::ParentId => ArgKind::ParentId,
+        }) {
+            Some(arg) => keys.push(&arg.value),
+            None => {
+                ok = false;
+                errors.error(
+                    request.resource.span(),
+                    format!(
+                        "`{name}` needs `{k} = ..`: its path is `{path}`",
+                        k = key_arg(*key),
+                        path = entry.path
+                    ),
+                );
+            }
+        }
+    }
+    for (kind, arg) in &given {
+        if let Some(key) = kind.key() {
+            if !entry.keys.contains(&key) {
+                ok = false;
+                errors.error(
+                    arg.name.span(),
+                    format!(
+                        "`{name}` takes no `{k}`: its path `{path}` has no `{t}`",
+                        k = key_arg(key),
+                        path = entry.path,
+                        t = key_template(key)
+                    ),
+                );
+            }
+        }
+    }
+
+    // Get-by-id, or a list.
+    let id = value(ArgKind::Id);
+    if let Some(arg) = id {
+        if entry.get_path.is_none() {
+            ok = false;
+            errors.error(
+                arg.name.span(),
+                format!(
+                    "`{name}` has no get-by-id endpoint (the spec has no `GET {}/{{id}}`): \
+                     leave out `id` and filter with `conditions = \"id = ..\"`",
+                    entry.path
+                ),
+            );
+        } else {
+            for (kind, arg) in &given {
+                if kind.list_only() {
+                    ok = false;
+                    errors.error(
+                        arg.name.span(),
+                        format!(
+                            "`{}` applies to lists only, and `id = ..` asks `{name}` for one entity",
+                            arg.name
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    if !ok || (errors.0.is_some() && !before) {
+        return None;
+    }
+    let resource = &request.resource;
+    let constructor = match id {
+        Some(arg) => {
+            let id = &arg.value;
+            let get = Ident::new("get", arg.name.span());
+            quote!(::connectwise::resources::#resource::#get(#(#keys,)* #id))
+        }
+        None => quote!(::connectwise::resources::#resource::list(#(#keys),*)),
+    };
+    let methods = given
+        .iter()
+        .filter(|(k, _)| !matches!(k, ArgKind::Id | ArgKind::ParentId | ArgKind::GrandParentId))
+        .map(|(_, arg)| {
+            let method = &arg.name;
+            let value = &arg.value;
+            quote_spanned!(method.span()=> .#method(#value))
+        });
+    Some(quote!(#constructor #(#methods)*))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The messages of a failed expansion.
+    fn errors(input: TokenStream) -> Vec<String> {
+        match expand(input) {
+            Ok(ts) => panic!("expected errors, got {ts}"),
+            Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    fn expands(input: TokenStream) -> String {
+        match expand(input) {
+            Ok(ts) => ts.to_string(),
+            Err(e) => panic!("expected an expansion, got {e}"),
+        }
+    }
+
+    #[test]
+    fn the_seed_bundle_expands_to_the_typed_builder() {
+        let out = expands(quote! {
+            ticket(conditions = "summary like '%a%'", page = 1, page_size = 1000),
+            company(id = 250),
+            purchase_order_line_item(parent_id = po_id, page_size = 1000),
+        });
+        assert!(out.contains(
+            ":: connectwise :: resources :: ticket :: list () . conditions (\"summary like '%a%'\") . page (1) . page_size (1000)"
+        ), "{out}");
+        assert!(
+            out.contains(":: connectwise :: resources :: company :: get (250)"),
+            "{out}"
+        );
+        assert!(out.contains(
+            ":: connectwise :: resources :: purchase_order_line_item :: list (po_id) . page_size (1000)"
+        ), "{out}");
+        assert!(out.contains("assert_same_spec"), "{out}");
+        assert!(
+            out.contains("results . take (h0) , results . take (h1) , results . take (h2) ,"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn parents_are_positional_grandparent_first_then_id() {
+        let out = expands(quote! {
+            configuration_type_question_value(parent_id = q, grand_parent_id = t, id = v, fields = "id")
+        });
+        assert!(
+            out.contains("configuration_type_question_value :: get (t , q , v) . fields (\"id\")"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn every_argument_becomes_its_builder_method() {
+        let out = expands(quote! {
+            ticket(conditions = a, child_conditions = b, custom_field_conditions = c, order_by = d,
+                   fields = e, page = f, page_size = g, page_id = h, version = i)
+        });
+        for m in [
+            ".conditions (a)",
+            ".child_conditions (b)",
+            ".custom_field_conditions (c)",
+            ".order_by (d)",
+            ".fields (e)",
+            ".page (f)",
+            ".page_size (g)",
+            ".page_id (h)",
+            ".version (i)",
+        ] {
+            assert!(out.contains(&m.replace('.', ". ")), "{m} in {out}");
+        }
+    }
+
+    #[test]
+    fn unknown_resource_suggests_the_close_name() {
+        assert_eq!(
+            errors(quote!(tikcet(page = 1))),
+            ["unknown resource `tikcet`: did you mean `ticket`?"]
+        );
+        assert_eq!(errors(quote!(zzqqxx)), ["unknown resource `zzqqxx`"]);
+    }
+
+    #[test]
+    fn unknown_and_repeated_arguments() {
+        assert_eq!(
+            errors(quote!(ticket(
+                pagesize = 1,
+                page = 1,
+                page = 2,
+                frobnicate = 3
+            ))),
+            [
+                "unknown argument `pagesize`: did you mean `page_size`?",
+                "`page` is given twice for `ticket`: keep one",
+                "unknown argument `frobnicate`: expected one of `conditions`, `child_conditions`, \
+                 `custom_field_conditions`, `order_by`, `fields`, `page`, `page_size`, `page_id`, \
+                 `version`, `id`, `parent_id`, `grand_parent_id`",
+            ]
+        );
+    }
+
+    #[test]
+    fn parent_keys_must_match_the_path() {
+        assert_eq!(
+            errors(quote!(purchase_order_line_item(page = 1))),
+            ["`purchase_order_line_item` needs `parent_id = ..`: its path is `/procurement/purchaseorders/{parentId}/lineitems`"]
+        );
+        assert_eq!(
+            errors(quote!(configuration_type_question_value(parent_id = 1))),
+            ["`configuration_type_question_value` needs `grand_parent_id = ..`: its path is `/company/configurations/types/{grandparentId}/questions/{parentId}/values`"]
+        );
+        assert_eq!(
+            errors(quote!(ticket(parent_id = 1))),
+            ["`ticket` takes no `parent_id`: its path `/service/tickets` has no `{parentId}`"]
+        );
+        assert_eq!(
+            errors(quote!(purchase_order_line_item(parent_id = 1, grand_parent_id = 2))),
+            ["`purchase_order_line_item` takes no `grand_parent_id`: its path `/procurement/purchaseorders/{parentId}/lineitems` has no `{grandparentId}`"]
+        );
+    }
+
+    #[test]
+    fn id_needs_a_get_by_id_endpoint_and_no_list_arguments() {
+        assert_eq!(
+            errors(quote!(member_with_sso(id = 1))),
+            ["`member_with_sso` has no get-by-id endpoint (the spec has no `GET /system/members/withSso/{id}`): leave out `id` and filter with `conditions = \"id = ..\"`"]
+        );
+        assert_eq!(
+            errors(quote!(company(id = 1, page_size = 5))),
+            ["`page_size` applies to lists only, and `id = ..` asks `company` for one entity"]
+        );
+    }
+
+    #[test]
+    fn all_errors_of_all_sub_requests_at_once() {
+        let all = errors(quote! {
+            tiket, company(idd = 1), purchase_order_line_item(), member_with_sso(id = 2), ticket(page = 1, page = 1)
+        });
+        assert_eq!(all.len(), 5, "{all:#?}");
+    }
+
+    #[test]
+    fn empty_bundle_is_an_error() {
+        assert_eq!(
+            errors(TokenStream::new()),
+            ["`bundle!` needs at least one sub-request: `bundle!(ticket(page_size = 100), company(id = 250))`"]
+        );
+    }
+
+    #[test]
+    fn thirty_two_sub_requests() {
+        let many = (0..32).map(|i| quote!(ticket(page = #i)));
+        let out = expands(quote!(#(#many),*));
+        assert!(out.contains("results . take (h31)"));
+    }
+
+    /// Prints the expansion of a short call, pretty (for the README):
+    /// `cargo test -p connectwise-macros pretty_expansion -- --nocapture`.
+    #[test]
+    fn pretty_expansion() {
+        let ts = match expand(quote! {
+            ticket(conditions = "status/name = 'New'", page_size = 1000),
+            company(id = 250),
+            purchase_order_line_item(parent_id = po_id),
+        }) {
+            Ok(ts) => ts,
+            Err(e) => panic!("{e}"),
+        };
+        let file: syn::File = match syn::parse2(quote!(fn expansion() { let b = #ts; })) {
+            Ok(f) => f,
+            Err(e) => panic!("{e}"),
+        };
+        let pretty = prettyplease::unparse(&file);
+        println!("{pretty}");
+        assert!(pretty.contains("let h2 = bundle"), "{pretty}");
+        assert!(pretty.contains("results.take(h2),"), "{pretty}");
+    }
+}

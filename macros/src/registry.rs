@@ -1,0 +1,123 @@
+//! The resources `bundle!` knows: a static table written by `build.rs` from the same spec as
+//! the `connectwise` crate, sorted by name. Loading it costs nothing; a look-up is a binary
+//! search.
+
+/// A parent key of a resource's path, in the order the generated constructors take them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    /// `{grandparentId}`: the `grand_parent_id` argument.
+    GrandParentId,
+    /// `{parentId}`: the `parent_id` argument.
+    ParentId,
+}
+
+/// One resource: a list endpoint and its get-by-id sibling.
+#[derive(Debug)]
+pub struct Entry {
+    /// snake_case: what `bundle!` calls it, and its module in `connectwise::resources`.
+    pub name: &'static str,
+    /// The Bundle endpoint's `resourceType`.
+    #[allow(dead_code)]
+    pub resource_type: &'static str,
+    /// The Rust model type's name.
+    #[allow(dead_code)]
+    pub model: &'static str,
+    /// The list path template.
+    pub path: &'static str,
+    /// The parent keys, in template order (the order of the constructors' arguments).
+    pub keys: &'static [Key],
+    /// The get-by-id path template, if the spec has one.
+    pub get_path: Option<&'static str>,
+    /// The API module (a cargo feature of `connectwise`).
+    pub module: &'static str,
+    /// Whether the module's feature is on.
+    pub enabled: bool,
+}
+
+include!(concat!(env!("OUT_DIR"), "/registry.rs"));
+
+/// The resource named `name`.
+pub fn find(name: &str) -> Option<&'static Entry> {
+    RESOURCES
+        .binary_search_by(|e| e.name.cmp(name))
+        .ok()
+        .map(|i| &RESOURCES[i])
+}
+
+/// The closest of `candidates` to `wrong` when it is close enough to be a likely typo
+/// (Jaro-Winkler above 0.8, as serde and darling do).
+pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wrong = wrong.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&wrong, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// A resource name for `wrong`: its snake_case spelling if that is a resource (`Ticket`,
+/// `PurchaseOrderLineItem`), else the closest name.
+pub fn suggest_resource(wrong: &str) -> Option<&'static str> {
+    let snake = to_snake(wrong);
+    if let Some(e) = find(&snake) {
+        return Some(e.name);
+    }
+    closest(&snake, RESOURCES.iter().map(|e| e.name))
+}
+
+/// `PurchaseOrderLineItem` -> `purchase_order_line_item`; `purchaseOrder` -> `purchase_order`.
+fn to_snake(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    let mut prev_lower = false;
+    for c in s.chars() {
+        if c.is_ascii_uppercase() {
+            if prev_lower {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+            prev_lower = false;
+        } else {
+            out.push(c);
+            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_sorted_so_binary_search_finds_every_row() {
+        assert!(RESOURCES.windows(2).all(|w| w[0].name < w[1].name));
+        for e in RESOURCES {
+            assert_eq!(find(e.name).map(|f| f.name), Some(e.name));
+        }
+        assert!(find("no_such_resource").is_none());
+    }
+
+    #[test]
+    fn the_seed_resources_are_known() {
+        let ticket = find("ticket").expect("ticket");
+        assert_eq!(ticket.model, "Ticket");
+        assert!(ticket.keys.is_empty());
+        assert!(ticket.get_path.is_some());
+        let lines = find("purchase_order_line_item").expect("purchase_order_line_item");
+        assert_eq!(lines.keys, &[Key::ParentId]);
+        let values = find("configuration_type_question_value").expect("grandparent resource");
+        assert_eq!(values.keys, &[Key::GrandParentId, Key::ParentId]);
+    }
+
+    #[test]
+    fn suggestions_fix_typos_and_model_names() {
+        assert_eq!(suggest_resource("tiket"), Some("ticket"));
+        assert_eq!(
+            suggest_resource("PurchaseOrderLineItem"),
+            Some("purchase_order_line_item")
+        );
+        assert_eq!(suggest_resource("zzzzzz"), None);
+        assert_eq!(to_snake("purchaseOrder"), "purchase_order");
+    }
+}
