@@ -46,6 +46,9 @@ pub mod error;
 pub mod registry;
 pub mod request;
 
+/// `bundle!(ticket(conditions = "..", page_size = 1000), company(id = 250))`: a typed bundle,
+/// checked at compile time against the same spec as this crate (see `connectwise-macros`).
+pub use connectwise_macros::bundle;
 pub use bundle::{Bundle, BundleItem, BundleResults, Handle, TypedBundle};
 pub use client::{Client, ClientBuilder, Credentials, RetryPolicy};
 pub use error::{ApiError, Error, ItemError, ItemErrorKind, ValidationError};
