@@ -1,1 +1,392 @@
-//! `connectwise-mock`: a spec-driven fake ConnectWise Manage server (work in progress).
+//! `connectwise-mock`: a fake ConnectWise Manage server on loopback, driven by the spec, for
+//! tests and demos.
+//!
+//! It serves every list and get-by-id endpoint of the spec the `connectwise` crate was
+//! generated from (the same `CONNECTWISE_SPEC` / `CONNECTWISE_OVERRIDES`, embedded at build
+//! time and checked against the runtime's fingerprint at start), plus `POST /system/bundles`,
+//! with conditions, `orderBy`, page numbers and forward-only `pageId` paging with `Link`
+//! headers, the API's error bodies (400, 401, 404), and fault injection ([`Faults`]). Data is
+//! generated deterministically from the spec's models (seeded; see the `generate` module) or
+//! loaded from a folder of JSON files (layout in the `data` module). It depends on the runtime
+//! (bundle request parsing, the spec fingerprint), connectwise-codegen (the spec's IR, read at
+//! start), connectwise-conditions (filtering), axum and tokio.
+//!
+//! ```no_run
+//! # async fn f() -> Result<(), Box<dyn std::error::Error>> {
+//! use connectwise::models::Ticket;
+//! use connectwise_mock::MockServer;
+//!
+//! let server = MockServer::builder().seed(42).rows(2000).start().await?;
+//! let client = server.client().build()?;
+//! let new: Vec<Ticket> = client
+//!     .list(Ticket::list().conditions("status/name = 'New'").page_size(100))
+//!     .await?;
+//! assert!(server.requests().len() == 1);
+//! # Ok(()) }
+//! ```
+//!
+//! The server runs on its own thread (with its own tokio runtime), so it works under any
+//! test runtime and from synchronous code ([`MockServerBuilder::start_blocking`]); it stops
+//! when the [`MockServer`] is dropped.
+
+mod data;
+mod faults;
+mod generate;
+mod query;
+mod server;
+mod spec;
+
+pub use faults::Faults;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+/// What can stop the server from starting.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MockError {
+    /// The spec (or overrides) does not load.
+    #[error("spec: {0}")]
+    Spec(String),
+    /// The embedded spec is not the one the `connectwise` crate was generated from.
+    #[error(
+        "the fake server embeds {mock}, but the `connectwise` crate was generated from another \
+         spec or overrides (CONNECTWISE_SPEC / CONNECTWISE_OVERRIDES changed between their \
+         builds): run `cargo clean -p connectwise -p connectwise-mock` and build again"
+    )]
+    SpecMismatch { mock: String },
+    /// A file of the data folder is wrong.
+    #[error("{}: {message}", path.display())]
+    Data { path: PathBuf, message: String },
+    /// The socket or the server thread.
+    #[error("cannot start the server: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The credentials the fake server accepts. Fake values: printing them is fine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MockCredentials {
+    pub company: String,
+    pub public_key: String,
+    pub private_key: String,
+    pub client_id: String,
+}
+
+impl Default for MockCredentials {
+    fn default() -> Self {
+        MockCredentials {
+            company: "mockcompany".into(),
+            public_key: "mockpublickey".into(),
+            private_key: "mockprivatekey".into(),
+            client_id: "00000000-0000-4000-8000-00000000cafe".into(),
+        }
+    }
+}
+
+impl MockCredentials {
+    /// As the client takes them.
+    pub fn to_credentials(&self) -> connectwise::Credentials {
+        connectwise::Credentials::new(&self.company, &self.public_key, &self.private_key)
+    }
+}
+
+/// One request the server received, as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivedRequest {
+    /// `GET`, `POST`.
+    pub method: String,
+    /// The path below the API root: `/service/tickets`.
+    pub path: String,
+    /// Decoded query parameters, in order.
+    pub query: Vec<(String, String)>,
+    /// Headers (names lower-case), in order.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl ReceivedRequest {
+    /// The first query parameter named `name` (any case).
+    pub fn query_param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The first header named `name` (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as JSON, if it is.
+    pub fn body_json(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+}
+
+/// Configures and starts a [`MockServer`].
+#[derive(Debug, Clone)]
+pub struct MockServerBuilder {
+    seed: u64,
+    rows: u32,
+    child_rows: u32,
+    generate: bool,
+    data_dir: Option<PathBuf>,
+    spec: Option<(PathBuf, Option<PathBuf>)>,
+    credentials: MockCredentials,
+    port: u16,
+}
+
+impl Default for MockServerBuilder {
+    fn default() -> Self {
+        MockServerBuilder {
+            seed: 42,
+            rows: 2000,
+            child_rows: 8,
+            generate: true,
+            data_dir: None,
+            spec: None,
+            credentials: MockCredentials::default(),
+            port: 0,
+        }
+    }
+}
+
+impl MockServerBuilder {
+    /// Seed of the generated data (default 42): the same seed gives the same data.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Rows of each generated top-level resource (default 2000). Kinds with a fixed
+    /// vocabulary (statuses, boards, priorities, ...) have as many rows as names.
+    pub fn rows(mut self, rows: u32) -> Self {
+        self.rows = rows;
+        self
+    }
+
+    /// At most this many generated rows per parent of a child resource (default 8; at
+    /// least 1 each).
+    pub fn child_rows(mut self, rows: u32) -> Self {
+        self.child_rows = rows;
+        self
+    }
+
+    /// Whether resources without a data file are generated (default) or empty.
+    pub fn generate(mut self, generate: bool) -> Self {
+        self.generate = generate;
+        self
+    }
+
+    /// A folder of JSON files, one per resource (layout: the crate's `data` module docs:
+    /// `<dir>/<resource>.json`, an array, or for a child resource an object keyed by parent
+    /// id). Those resources serve exactly that data.
+    pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.data_dir = Some(dir.into());
+        self
+    }
+
+    /// Serve another spec than the one the `connectwise` crate was generated from (the
+    /// `cw-mock --spec` option). Typed requests of the runtime may then not match it;
+    /// `RawRequest` and raw HTTP always work.
+    pub fn spec(mut self, spec: impl Into<PathBuf>, overrides: Option<PathBuf>) -> Self {
+        self.spec = Some((spec.into(), overrides));
+        self
+    }
+
+    /// The credentials to accept (default: [`MockCredentials::default`]).
+    pub fn credentials(
+        mut self,
+        company: impl Into<String>,
+        public_key: impl Into<String>,
+        private_key: impl Into<String>,
+        client_id: impl Into<String>,
+    ) -> Self {
+        self.credentials = MockCredentials {
+            company: company.into(),
+            public_key: public_key.into(),
+            private_key: private_key.into(),
+            client_id: client_id.into(),
+        };
+        self
+    }
+
+    /// The TCP port on 127.0.0.1 (default 0: any free port).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Starts the server (loading the spec takes a moment the first time in a process).
+    pub async fn start(self) -> Result<MockServer, MockError> {
+        self.start_blocking()
+    }
+
+    /// Starts the server from synchronous code.
+    pub fn start_blocking(self) -> Result<MockServer, MockError> {
+        let api = match &self.spec {
+            None => spec::Api::embedded()?,
+            Some((spec, overrides)) => Arc::new(spec::Api::from_files(spec, overrides.as_deref())?),
+        };
+        let params = generate::Params {
+            seed: self.seed,
+            rows: self.rows,
+            child_rows: self.child_rows,
+        };
+        let data = Arc::new(data::DataStore::new(
+            &api,
+            params,
+            self.generate,
+            self.data_dir.as_deref(),
+        )?);
+        let listener = std::net::TcpListener::bind(("127.0.0.1", self.port))?;
+        listener.set_nonblocking(true)?;
+        let address = listener.local_addr()?;
+        let origin = format!("http://{address}");
+        let faults = Faults::default();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let shared = Arc::new(server::Shared {
+            api: api.clone(),
+            data,
+            credentials: self.credentials.clone(),
+            faults: faults.clone(),
+            log: log.clone(),
+            origin: origin.clone(),
+        });
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("cw-mock")
+            .enable_all()
+            .build()?;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let listener = {
+            let _guard = runtime.enter();
+            tokio::net::TcpListener::from_std(listener)?
+        };
+        std::thread::Builder::new()
+            .name("cw-mock".into())
+            .spawn(move || {
+                let app = server::router(shared);
+                runtime.block_on(async move {
+                    let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+                        stopped.await.ok();
+                    });
+                    // An accept error ends the server; the test then sees refused connections.
+                    serve.await.ok();
+                });
+                // Connections still open (a slow body) are dropped with the runtime.
+                runtime.shutdown_background();
+            })?;
+        Ok(MockServer {
+            url: format!("{origin}{}", server::BASE_PATH),
+            address,
+            credentials: self.credentials,
+            faults,
+            log,
+            api,
+            stop: Some(stop),
+        })
+    }
+}
+
+/// A running fake ConnectWise server. Stops when dropped.
+pub struct MockServer {
+    url: String,
+    address: SocketAddr,
+    credentials: MockCredentials,
+    faults: Faults,
+    log: Arc<Mutex<Vec<ReceivedRequest>>>,
+    api: Arc<spec::Api>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer")
+            .field("url", &self.url)
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockServer {
+    /// A builder with the defaults (seed 42, 2000 rows, any port).
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder::default()
+    }
+
+    /// A server with the defaults.
+    pub async fn start() -> Result<MockServer, MockError> {
+        Self::builder().start().await
+    }
+
+    /// The API root, like `https://na.myconnectwise.net/v4_6_release/apis/3.0`:
+    /// `http://127.0.0.1:PORT/v4_6_release/apis/3.0`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The socket address.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The credentials it accepts.
+    pub fn credentials(&self) -> &MockCredentials {
+        &self.credentials
+    }
+
+    /// A client builder for this server, with its URL and credentials set.
+    pub fn client(&self) -> connectwise::ClientBuilder {
+        connectwise::Client::builder(self.url.clone())
+            .credentials(self.credentials.to_credentials())
+            .client_id(self.credentials.client_id.clone())
+    }
+
+    /// The fault settings, changeable while it runs.
+    pub fn faults(&self) -> &Faults {
+        &self.faults
+    }
+
+    /// Every request received so far, in order.
+    pub fn requests(&self) -> Vec<ReceivedRequest> {
+        self.log.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Forgets the requests received so far.
+    pub fn clear_requests(&self) {
+        self.log.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+
+    /// The API version of the spec it serves (`info.version`).
+    pub fn api_version(&self) -> &str {
+        &self.api.ir.version
+    }
+
+    /// The names of the resources it serves, as `bundle!` spells them.
+    pub fn resources(&self) -> impl Iterator<Item = &str> + '_ {
+        self.api.ir.resources.keys().map(String::as_str)
+    }
+
+    /// Stops the server (as dropping it does).
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            stop.send(()).ok();
+        }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}

@@ -1,0 +1,70 @@
+//! `cw-mock`: runs the fake ConnectWise server until interrupted, printing its base URL and
+//! the credentials to use.
+
+use clap::Parser;
+use connectwise_mock::MockServer;
+use std::path::PathBuf;
+
+/// A fake ConnectWise Manage server on 127.0.0.1, driven by the spec.
+#[derive(Parser, Debug)]
+#[command(name = "cw-mock", version)]
+struct Args {
+    /// Serve this OpenAPI spec instead of the one the crate was built from.
+    #[arg(long)]
+    spec: Option<PathBuf>,
+    /// Overrides for --spec (default: none).
+    #[arg(long, requires = "spec")]
+    overrides: Option<PathBuf>,
+    /// A folder of JSON files, one per resource (`ticket.json`, ...).
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// TCP port (0: any free port).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Seed of the generated data.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Rows of each generated top-level resource.
+    #[arg(long, default_value_t = 2000)]
+    rows: u32,
+}
+
+fn main() {
+    let args = Args::parse();
+    let mut builder = MockServer::builder()
+        .seed(args.seed)
+        .rows(args.rows)
+        .port(args.port);
+    if let Some(spec) = args.spec {
+        builder = builder.spec(spec, args.overrides);
+    }
+    if let Some(data) = args.data {
+        builder = builder.data_dir(data);
+    }
+    let server = match builder.start_blocking() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cw-mock: {e}");
+            std::process::exit(1);
+        }
+    };
+    let c = server.credentials();
+    println!("cw-mock: serving API {} at", server.api_version());
+    println!("  base URL:    {}", server.url());
+    println!("  company:     {}", c.company);
+    println!("  public key:  {}", c.public_key);
+    println!("  private key: {}", c.private_key);
+    println!("  clientId:    {}", c.client_id);
+    println!(
+        "  try: curl -u '{}+{}:{}' -H 'clientId: {}' '{}/service/tickets?pageSize=2'",
+        c.company,
+        c.public_key,
+        c.private_key,
+        c.client_id,
+        server.url()
+    );
+    println!("Ctrl-C to stop.");
+    loop {
+        std::thread::park();
+    }
+}

@@ -1,0 +1,591 @@
+//! Deterministic sample data generated from the spec's models.
+//!
+//! Every value is a function of (seed, resource, parent ids, row id), drawn from a small
+//! splitmix64 generator, so the same seed gives the same data in any order of requests.
+//!
+//! - Ids are `1..=n`. Top-level resources have `rows` rows; child resources have 1 to
+//!   `child_rows` rows per parent (any positive parent id has children).
+//! - Reference fields (`*Reference` models: `status`, `company`, `board`) are `{id, name |
+//!   identifier, _info}` objects whose name is a function of the referenced kind and id, the
+//!   same function that names the rows of that kind's own resource: `company/id = 7` and
+//!   `company/name = 'Contoso 2'` find the same tickets, and `GET /company/companies/7` has
+//!   that name too. Kinds with a fixed vocabulary (statuses, boards, priorities, sources,
+//!   locations, departments) take their names from it and have that many rows, so
+//!   `status/name = 'New'` finds about one ticket in six.
+//! - Strings look like what their field holds (`summary`: "Printer offline in the
+//!   warehouse", `email`, `phone`, `city`, ...); enums take one of their values; dates fall in
+//!   2023-2024; nested objects are filled two levels deep, lists of objects get up to two
+//!   elements.
+//!
+//! Every field is optional in the generated models, so a field the generator leaves out (too
+//! deep) still decodes.
+
+use connectwise_codegen::ir::{Ir, Model, Resource, Type};
+use serde_json::{Map, Value};
+
+/// What to generate.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Params {
+    pub seed: u64,
+    /// Rows of a top-level resource.
+    pub rows: u32,
+    /// At most this many rows per parent for a child resource.
+    pub child_rows: u32,
+}
+
+/// A small, fast, seedable generator (splitmix64).
+pub(crate) struct Rng(u64);
+
+impl Rng {
+    pub fn new(parts: &[u64]) -> Rng {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for p in parts {
+            state = mix(state ^ p.wrapping_mul(0xbf58_476d_1ce4_e5b9));
+        }
+        Rng(state)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        mix(self.0)
+    }
+
+    /// `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            0
+        } else {
+            self.next_u64() % n
+        }
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    fn pick<'a>(&mut self, items: &'a [&'a str]) -> &'a str {
+        items[self.below(items.len() as u64) as usize]
+    }
+}
+
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// FNV-1a of a string, to seed per resource.
+pub(crate) fn hash_str(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// The rows of one resource under one parent (`parents`: grandparent and parent ids).
+pub(crate) fn rows(
+    ir: &Ir,
+    params: &Params,
+    resource: &Resource,
+    parents: (Option<i32>, Option<i32>),
+) -> Vec<Value> {
+    let count = row_count(ir, params, resource, parents);
+    let generator = Generator { ir, params };
+    (1..=count as i32)
+        .map(|id| generator.entity(resource, parents, id))
+        .collect()
+}
+
+fn row_count(
+    ir: &Ir,
+    params: &Params,
+    resource: &Resource,
+    parents: (Option<i32>, Option<i32>),
+) -> u32 {
+    let model = ir.models.get(&resource.model);
+    if let Some(vocabulary) = model.and_then(|m| vocabulary(kind_of(&m.name))) {
+        return vocabulary.len() as u32;
+    }
+    if resource.parent_arity() == 0 {
+        params.rows
+    } else {
+        let mut rng = Rng::new(&[
+            params.seed,
+            hash_str(&resource.name),
+            parents.0.unwrap_or(0) as u64,
+            parents.1.unwrap_or(0) as u64,
+        ]);
+        1 + rng.below(u64::from(params.child_rows.max(1))) as u32
+    }
+}
+
+struct Generator<'a> {
+    ir: &'a Ir,
+    params: &'a Params,
+}
+
+/// How deep nested (non-reference) objects are filled.
+const MAX_DEPTH: usize = 2;
+
+impl Generator<'_> {
+    fn entity(&self, resource: &Resource, parents: (Option<i32>, Option<i32>), id: i32) -> Value {
+        let mut rng = Rng::new(&[
+            self.params.seed,
+            hash_str(&resource.name),
+            parents.0.unwrap_or(0) as u64,
+            parents.1.unwrap_or(0) as u64,
+            id as u64,
+        ]);
+        match self.ir.models.get(&resource.model) {
+            Some(model) => self.object(model, &mut rng, 0, Some(id)),
+            None => serde_json::json!({ "id": id }),
+        }
+    }
+
+    /// An object of `model`; `id` is the row id for a resource's own entity.
+    fn object(&self, model: &Model, rng: &mut Rng, depth: usize, id: Option<i32>) -> Value {
+        if is_reference(model) {
+            return self.reference(model, rng);
+        }
+        let kind = kind_of(&model.name);
+        let row = id.unwrap_or_else(|| 1 + rng.below(u64::from(self.params.rows.max(1))) as i32);
+        let mut map = Map::new();
+        for field in &model.fields {
+            let value = if field.json == "id" && matches!(field.ty, Type::I32 | Type::I64) {
+                Some(Value::from(row))
+            } else {
+                let ctx = FieldCtx {
+                    json: &field.json,
+                    kind,
+                    row,
+                };
+                self.value(&field.ty, &ctx, rng, depth)
+            };
+            if let Some(v) = value {
+                map.insert(field.json.clone(), v);
+            }
+        }
+        Value::Object(map)
+    }
+
+    /// `{id, name, identifier, _info}` (the fields of those names the model has).
+    fn reference(&self, model: &Model, rng: &mut Rng) -> Value {
+        let kind = kind_of(&model.name);
+        let cardinality = vocabulary(kind).map_or(self.params.rows, |v| v.len() as u32);
+        let id = 1 + rng.below(u64::from(cardinality.max(1))) as i32;
+        let mut map = Map::new();
+        for field in &model.fields {
+            let value = match field.json.as_str() {
+                "id" if matches!(field.ty, Type::I32 | Type::I64) => Value::from(id),
+                "name" if field.ty == Type::String => Value::from(name_of(kind, id)),
+                "identifier" if field.ty == Type::String => Value::from(identifier_of(kind, id)),
+                "_info" => match self.value(
+                    &field.ty,
+                    &FieldCtx {
+                        json: "_info",
+                        kind,
+                        row: id,
+                    },
+                    rng,
+                    MAX_DEPTH,
+                ) {
+                    Some(v) => v,
+                    None => continue,
+                },
+                _ => continue,
+            };
+            map.insert(field.json.clone(), value);
+        }
+        Value::Object(map)
+    }
+
+    fn value(&self, ty: &Type, ctx: &FieldCtx<'_>, rng: &mut Rng, depth: usize) -> Option<Value> {
+        Some(match ty {
+            Type::String => Value::from(string_for(ctx, rng)),
+            Type::Bool => Value::from(rng.chance(if ctx.json.ends_with("Flag") { 30 } else { 50 })),
+            Type::I32 | Type::I64 => Value::from(integer_for(ctx, rng, self.params.rows)),
+            Type::F64 => Value::from((rng.below(100_000) as f64) / 100.0),
+            Type::DateTime => Value::from(date_time(rng)),
+            Type::Date => Value::from(date_time(rng)[..10].to_owned()),
+            Type::Json => Value::from(string_for(ctx, rng)),
+            Type::List(item) => {
+                let is_object = matches!(&**item, Type::Named(n) if self.ir.models.contains_key(n));
+                if is_object && depth >= MAX_DEPTH {
+                    return None;
+                }
+                let n = rng.below(3);
+                let items: Vec<Value> = (0..n)
+                    .filter_map(|_| self.value(item, ctx, rng, depth + 1))
+                    .collect();
+                Value::Array(items)
+            }
+            Type::Map(item) => {
+                let mut map = Map::new();
+                if ctx.json == "_info" && **item == Type::String {
+                    map.insert("lastUpdated".into(), Value::from(date_time(rng)));
+                    map.insert(
+                        "updatedBy".into(),
+                        Value::from(identifier_of("Member", 1 + rng.below(20) as i32)),
+                    );
+                }
+                Value::Object(map)
+            }
+            Type::Named(name) => {
+                if let Some(e) = self.ir.enums.get(name) {
+                    let values: Vec<&str> = e.variants.iter().map(|(_, v)| v.as_str()).collect();
+                    if values.is_empty() {
+                        return None;
+                    }
+                    Value::from(rng.pick(&values).to_owned())
+                } else if let Some(a) = self.ir.aliases.get(name) {
+                    return self.value(&a.ty, ctx, rng, depth);
+                } else if let Some(m) = self.ir.models.get(name) {
+                    if !is_reference(m) && depth >= MAX_DEPTH {
+                        return None;
+                    }
+                    self.object(m, rng, depth + 1, None)
+                } else {
+                    return None;
+                }
+            }
+        })
+    }
+}
+
+/// Where a value goes: its property name, the kind of the object it is in, the object's id.
+struct FieldCtx<'a> {
+    json: &'a str,
+    kind: &'a str,
+    row: i32,
+}
+
+/// A short link to another record: `CompanyReference`, `ServiceStatusReference`.
+fn is_reference(model: &Model) -> bool {
+    model.name.ends_with("Reference")
+}
+
+/// The kind of record a model describes: `CompanyReference` and `Company` are both `Company`.
+fn kind_of(model: &str) -> &str {
+    model.strip_suffix("Reference").unwrap_or(model)
+}
+
+const STATUSES: &[&str] = &[
+    "New",
+    "In Progress",
+    "Waiting Customer",
+    "Scheduled",
+    "Completed",
+    "Closed",
+];
+const BOARDS: &[&str] = &[
+    "Help Desk",
+    "Professional Services",
+    "Projects",
+    "Alerts",
+    "Sales Support",
+];
+const PRIORITIES: &[&str] = &[
+    "Priority 1 - Emergency Response",
+    "Priority 2 - Quick Response",
+    "Priority 3 - Normal Response",
+    "Priority 4 - Schedule Maintenance",
+];
+const SOURCES: &[&str] = &["Phone", "Email", "Portal", "Walk In", "Monitoring"];
+const LOCATIONS: &[&str] = &["On-Site", "Remote", "In-House"];
+const DEPARTMENTS: &[&str] = &["Services", "Sales", "Administration", "Engineering"];
+const COMPANIES: &[&str] = &[
+    "Contoso",
+    "Fabrikam",
+    "Northwind Traders",
+    "Adventure Works",
+    "Tailspin Toys",
+    "Wide World Importers",
+    "Litware",
+    "Proseware",
+    "Woodgrove Bank",
+    "Alpine Ski House",
+    "Blue Yonder Airlines",
+    "Coho Winery",
+    "Fourth Coffee",
+    "Lucerne Publishing",
+    "Margie's Travel",
+    "Trey Research",
+];
+const FIRST_NAMES: &[&str] = &[
+    "John", "Mary", "Ahmed", "Li", "Sofia", "Carlos", "Priya", "Anna", "James", "Fatima", "Kenji",
+    "Olivia", "Noah", "Emma", "Lucas", "Chloe", "Ivan", "Grace", "Omar", "Zoe",
+];
+const LAST_NAMES: &[&str] = &[
+    "Smith", "Johnson", "Garcia", "Chen", "Müller", "Rossi", "Patel", "Kowalski", "Brown",
+    "Nguyen", "Silva", "Tanaka", "Dubois", "O'Brien", "Larsen", "Hughes", "Khan", "Moreau",
+    "Novak", "Fischer",
+];
+const PROBLEMS: &[&str] = &[
+    "Printer offline",
+    "Cannot print to shared printer",
+    "Email not syncing",
+    "VPN connection drops",
+    "Laptop will not boot",
+    "New user setup",
+    "Password reset",
+    "Outlook keeps crashing",
+    "Slow network",
+    "Server disk almost full",
+    "Backup job failed",
+    "Phone system down",
+    "Printer paper jam",
+    "Install accounting software",
+    "Wi-Fi not reachable",
+    "Monitor flickering",
+];
+const PLACES: &[&str] = &[
+    "in the warehouse",
+    "at the front desk",
+    "on the 3rd floor",
+    "for the sales team",
+    "in accounting",
+    "at the branch office",
+    "for the CEO",
+    "in the conference room",
+];
+const CITIES: &[&str] = &[
+    "Tampa", "Chicago", "Denver", "Seattle", "Austin", "Boston", "Atlanta", "Phoenix",
+];
+const STATES: &[&str] = &["FL", "IL", "CO", "WA", "TX", "MA", "GA", "AZ"];
+const WORDS: &[&str] = &[
+    "customer",
+    "called",
+    "about",
+    "the",
+    "printer",
+    "issue",
+    "checked",
+    "network",
+    "cable",
+    "replaced",
+    "toner",
+    "rebooted",
+    "server",
+    "updated",
+    "drivers",
+    "resolved",
+    "waiting",
+    "for",
+    "parts",
+    "scheduled",
+    "visit",
+    "email",
+    "account",
+    "license",
+    "renewed",
+];
+
+/// A fixed vocabulary for kinds that have one.
+fn vocabulary(kind: &str) -> Option<&'static [&'static str]> {
+    let k = kind.to_ascii_lowercase();
+    if k.ends_with("status") {
+        Some(STATUSES)
+    } else if k.ends_with("board") {
+        Some(BOARDS)
+    } else if k.ends_with("priority") {
+        Some(PRIORITIES)
+    } else if k.ends_with("source") {
+        Some(SOURCES)
+    } else if k.ends_with("location") {
+        Some(LOCATIONS)
+    } else if k.ends_with("department") {
+        Some(DEPARTMENTS)
+    } else {
+        None
+    }
+}
+
+/// The `n`-th name of a list, with a number once the list has been used up:
+/// `Contoso`, ..., `Trey Research`, `Contoso 2`.
+fn cycled(list: &[&str], id: i32) -> String {
+    let i = (id.max(1) - 1) as usize;
+    let round = i / list.len();
+    if round == 0 {
+        list[i % list.len()].to_owned()
+    } else {
+        format!("{} {}", list[i % list.len()], round + 1)
+    }
+}
+
+fn is_person(kind: &str) -> bool {
+    matches!(kind, "Member" | "Contact") || kind.ends_with("Member") || kind.ends_with("Contact")
+}
+
+fn person(id: i32) -> (&'static str, &'static str) {
+    let i = id.max(1) as usize - 1;
+    (
+        FIRST_NAMES[i % FIRST_NAMES.len()],
+        LAST_NAMES[(i / FIRST_NAMES.len() + i * 7) % LAST_NAMES.len()],
+    )
+}
+
+/// The name of record `id` of `kind`: the same for a reference and for the record itself.
+pub(crate) fn name_of(kind: &str, id: i32) -> String {
+    if let Some(v) = vocabulary(kind) {
+        return v[(id.max(1) as usize - 1) % v.len()].to_owned();
+    }
+    if kind == "Company" || kind.ends_with("Company") {
+        return cycled(COMPANIES, id);
+    }
+    if is_person(kind) {
+        let (first, last) = person(id);
+        return format!("{first} {last}");
+    }
+    format!("{} {id}", words_of(kind))
+}
+
+/// The identifier of record `id` of `kind`: `Contoso2`, `jsmith`.
+fn identifier_of(kind: &str, id: i32) -> String {
+    if is_person(kind) {
+        let (first, last) = person(id);
+        let first = first.chars().next().unwrap_or('x');
+        let last: String = last.chars().filter(char::is_ascii_alphabetic).collect();
+        let n = (id.max(1) as usize - 1) / (FIRST_NAMES.len() * LAST_NAMES.len());
+        let suffix = if n == 0 { String::new() } else { n.to_string() };
+        return format!("{first}{last}{suffix}").to_ascii_lowercase();
+    }
+    name_of(kind, id)
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect()
+}
+
+/// `ServiceStatus` -> `Service Status`.
+fn words_of(kind: &str) -> String {
+    let mut out = String::with_capacity(kind.len() + 4);
+    for (i, c) in kind.chars().enumerate() {
+        if i > 0 && c.is_ascii_uppercase() {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn sentence(rng: &mut Rng, words: u64) -> String {
+    let n = 4 + rng.below(words);
+    let mut s = String::new();
+    for i in 0..n {
+        if i > 0 {
+            s.push(' ');
+        }
+        s.push_str(rng.pick(WORDS));
+    }
+    s.push('.');
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => s,
+    }
+}
+
+fn string_for(ctx: &FieldCtx<'_>, rng: &mut Rng) -> String {
+    let f = ctx.json.to_ascii_lowercase();
+    let (first, last) = person(ctx.row);
+    match f.as_str() {
+        "summary" | "subject" | "title" => {
+            format!("{} {}", rng.pick(PROBLEMS), rng.pick(PLACES))
+        }
+        "name" | "companyname" => name_of(ctx.kind, ctx.row),
+        "identifier" => identifier_of(ctx.kind, ctx.row),
+        "firstname" => first.to_owned(),
+        "lastname" => last.to_owned(),
+        "city" => rng.pick(CITIES).to_owned(),
+        "state" | "stateidentifier" => rng.pick(STATES).to_owned(),
+        "zip" | "postalcode" => format!("{:05}", 10_000 + rng.below(89_999)),
+        "country" => "United States".to_owned(),
+        _ if f.contains("email") => {
+            let last: String = last.chars().filter(char::is_ascii_alphabetic).collect();
+            format!("{first}.{last}@example.com").to_ascii_lowercase()
+        }
+        _ if f.contains("phone") || f.contains("fax") => {
+            format!("555-01{:02}", rng.below(100))
+        }
+        _ if f.contains("address") => format!("{} Main Street", 1 + rng.below(999)),
+        _ if f.contains("url") || f.contains("website") => "https://www.example.com".to_owned(),
+        _ if f.contains("text")
+            || f.contains("note")
+            || f.contains("description")
+            || f.contains("comment") =>
+        {
+            sentence(rng, 12)
+        }
+        _ if f.ends_with("name") => name_of(ctx.kind, ctx.row),
+        _ if f.ends_with("by") => identifier_of("Member", 1 + rng.below(20) as i32),
+        _ => format!("{} {}", words_of(ctx.json), 1 + rng.below(999)),
+    }
+}
+
+fn integer_for(ctx: &FieldCtx<'_>, rng: &mut Rng, rows: u32) -> i64 {
+    let f = ctx.json.to_ascii_lowercase();
+    if f.ends_with("id") {
+        1 + rng.below(u64::from(rows.max(1))) as i64
+    } else if f.contains("year") {
+        2020 + rng.below(6) as i64
+    } else {
+        rng.below(100) as i64
+    }
+}
+
+/// A date-time in 2023-2024, whole seconds, UTC: `2024-03-05T14:07:00Z`.
+fn date_time(rng: &mut Rng) -> String {
+    const START: i64 = 1_672_531_200; // 2023-01-01T00:00:00Z
+    let secs = START + rng.below(2 * 365 * 86_400) as i64;
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+/// Days since 1970-01-01 -> (year, month, day) (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+    }
+
+    #[test]
+    fn names_agree_between_references_and_records() {
+        assert_eq!(name_of("Company", 1), "Contoso");
+        assert_eq!(name_of("Company", 17), "Contoso 2");
+        assert_eq!(name_of("ServiceStatus", 1), "New");
+        assert_eq!(name_of("BoardStatus", 1), "New");
+        assert_eq!(name_of("Board", 1), "Help Desk");
+        assert_eq!(name_of("ServiceType", 3), "Service Type 3");
+        assert_eq!(identifier_of("Company", 17), "Contoso2");
+        assert_eq!(identifier_of("Member", 1), "jsmith");
+    }
+
+    #[test]
+    fn the_generator_is_deterministic_and_seed_dependent() {
+        let a: Vec<u64> = (0..5).map(|_| Rng::new(&[1, 2]).next_u64()).collect();
+        assert!(a.windows(2).all(|w| w[0] == w[1]));
+        assert_ne!(Rng::new(&[1, 2]).next_u64(), Rng::new(&[1, 3]).next_u64());
+    }
+}

@@ -1,0 +1,442 @@
+//! What one list or get-by-id call answers, whichever way it came (its own URL or a bundle
+//! sub-request): filtering by conditions, ordering, paging and field selection, and the
+//! API's errors.
+
+use crate::data::id_of;
+use connectwise_conditions::{matches, parse, Condition};
+use serde_json::{json, Map, Value};
+use std::cmp::Ordering;
+
+/// The API's default page size.
+pub(crate) const DEFAULT_PAGE_SIZE: usize = 25;
+/// The largest page size the API accepts; larger ones are cut to it.
+pub(crate) const MAX_PAGE_SIZE: usize = 1000;
+
+/// A failed call: its HTTP status and the API's error body (`{"code","message","errors"}`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Failure {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Failure {
+    pub fn new(status: u16, code: &str, message: impl Into<String>) -> Failure {
+        Failure {
+            status,
+            body: json!({ "code": code, "message": message.into(), "errors": [] }),
+        }
+    }
+
+    /// 400 `InvalidObject` with one validation error on `field`.
+    pub fn invalid(resource: &str, field: &str, message: impl Into<String>) -> Failure {
+        let message = message.into();
+        Failure {
+            status: 400,
+            body: json!({
+                "code": "InvalidObject",
+                "message": format!("{resource} object is invalid"),
+                "errors": [{
+                    "code": "InvalidField",
+                    "message": message,
+                    "resource": resource,
+                    "field": field,
+                }],
+            }),
+        }
+    }
+
+    pub fn not_found(resource_type: &str, id: impl std::fmt::Display) -> Failure {
+        Failure::new(404, "NotFound", format!("{resource_type} {id} not found"))
+    }
+}
+
+/// The filters and paging of a list call.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ListParams {
+    pub conditions: Option<String>,
+    pub child_conditions: Option<String>,
+    pub custom_field_conditions: Option<String>,
+    pub order_by: Option<String>,
+    pub fields: Option<String>,
+    pub page: Option<i64>,
+    pub page_size: Option<i64>,
+    /// Forward-only paging: rows with an id above this one.
+    pub page_id: Option<i64>,
+    /// `pagination-type: forward-only` (or a bundle sub-request with a `pageId`).
+    pub forward_only: bool,
+}
+
+/// One page of a list.
+#[derive(Debug)]
+pub(crate) struct ListPage {
+    pub items: Vec<Value>,
+    /// Rows matching the filters, over all pages.
+    pub total: usize,
+    pub page: usize,
+    pub page_size: usize,
+    /// Forward-only: the `pageId` of the next page, when there is one.
+    pub next_page_id: Option<i64>,
+}
+
+/// A parsed condition, or the 400 the API answers for it.
+pub(crate) fn parse_condition(
+    text: Option<&str>,
+    resource: &str,
+    field: &str,
+    check: &dyn Fn(&str) -> Result<(), String>,
+) -> Result<Option<Condition>, Failure> {
+    let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let condition = parse(text).map_err(|e| Failure::invalid(resource, field, e.to_string()))?;
+    check(text).map_err(|message| Failure::invalid(resource, field, message))?;
+    Ok(Some(condition))
+}
+
+/// Filters, orders and pages `rows`. `check` vets `conditions` against the model.
+pub(crate) fn list(
+    rows: &[Value],
+    params: &ListParams,
+    resource: &str,
+    check: &dyn Fn(&str) -> Result<(), String>,
+) -> Result<ListPage, Failure> {
+    let conditions = parse_condition(params.conditions.as_deref(), resource, "conditions", check)?;
+    let child = parse_condition(
+        params.child_conditions.as_deref(),
+        resource,
+        "childConditions",
+        &|_| Ok(()),
+    )?;
+    // Custom field conditions are checked for syntax and otherwise accepted: the custom
+    // fields of the fake data are not modelled.
+    parse_condition(
+        params.custom_field_conditions.as_deref(),
+        resource,
+        "customFieldConditions",
+        &|_| Ok(()),
+    )?;
+    let order = parse_order_by(params.order_by.as_deref(), resource)?;
+    let fields: Option<Vec<Vec<String>>> = params.fields.as_deref().map(parse_fields);
+
+    let mut kept: Vec<&Value> = Vec::new();
+    for row in rows {
+        let mut keep = true;
+        for (condition, field) in [(&conditions, "conditions"), (&child, "childConditions")] {
+            if let Some(c) = condition {
+                keep &= matches(c, row)
+                    .map_err(|e| Failure::invalid(resource, field, e.to_string()))?;
+            }
+        }
+        if keep {
+            kept.push(row);
+        }
+    }
+    let total = kept.len();
+    let page_size = match params.page_size {
+        Some(n) if n >= 1 => (n as usize).min(MAX_PAGE_SIZE),
+        Some(n) => {
+            return Err(Failure::invalid(
+                resource,
+                "pageSize",
+                format!("pageSize must be at least 1, not {n}"),
+            ))
+        }
+        None => DEFAULT_PAGE_SIZE,
+    };
+    let project = |items: Vec<&Value>| -> Vec<Value> {
+        items
+            .into_iter()
+            .map(|v| match &fields {
+                Some(f) => select(v, f),
+                None => v.clone(),
+            })
+            .collect()
+    };
+
+    if params.forward_only {
+        // Forward-only pages are in id order, starting after `pageId`.
+        let after = params.page_id.unwrap_or(0);
+        kept.sort_by_key(|r| id_of(r).unwrap_or(0));
+        let start = kept.partition_point(|r| id_of(r).unwrap_or(0) <= after);
+        let end = (start + page_size).min(kept.len());
+        let page: Vec<&Value> = kept[start..end].to_vec();
+        let next_page_id = if end < kept.len() {
+            page.last().and_then(|r| id_of(r))
+        } else {
+            None
+        };
+        return Ok(ListPage {
+            items: project(page),
+            total,
+            page: 1,
+            page_size,
+            next_page_id,
+        });
+    }
+
+    if !order.is_empty() {
+        kept.sort_by(|a, b| {
+            order
+                .iter()
+                .map(|(path, descending)| {
+                    let o = compare(lookup(a, path), lookup(b, path));
+                    if *descending {
+                        o.reverse()
+                    } else {
+                        o
+                    }
+                })
+                .find(|o| *o != Ordering::Equal)
+                .unwrap_or(Ordering::Equal)
+        });
+    }
+    let page = match params.page {
+        Some(p) if p >= 1 => p as usize,
+        Some(p) => {
+            return Err(Failure::invalid(
+                resource,
+                "page",
+                format!("page must be at least 1, not {p}"),
+            ))
+        }
+        None => 1,
+    };
+    let start = (page - 1).saturating_mul(page_size).min(kept.len());
+    let end = start.saturating_add(page_size).min(kept.len());
+    Ok(ListPage {
+        items: project(kept[start..end].to_vec()),
+        total,
+        page,
+        page_size,
+        next_page_id: None,
+    })
+}
+
+/// One entity by id, with `fields` applied.
+pub(crate) fn get(
+    rows: &[Value],
+    id: i32,
+    fields: Option<&str>,
+    resource_type: &str,
+) -> Result<Value, Failure> {
+    let row = rows
+        .binary_search_by_key(&i64::from(id), |r| id_of(r).unwrap_or(0))
+        .ok()
+        .and_then(|i| rows.get(i))
+        .ok_or_else(|| Failure::not_found(resource_type, id))?;
+    Ok(match fields {
+        Some(f) => select(row, &parse_fields(f)),
+        None => row.clone(),
+    })
+}
+
+/// `name asc, id desc` -> [(["name"], false), (["id"], true)].
+fn parse_order_by(text: Option<&str>, resource: &str) -> Result<Vec<(Vec<String>, bool)>, Failure> {
+    let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for part in text.split(',') {
+        let mut words = part.split_whitespace();
+        let Some(field) = words.next() else {
+            return Err(Failure::invalid(
+                resource,
+                "orderBy",
+                format!("orderBy {text:?} has an empty term"),
+            ));
+        };
+        let descending = match words.next().map(str::to_ascii_lowercase).as_deref() {
+            None | Some("asc") => false,
+            Some("desc") => true,
+            Some(other) => {
+                return Err(Failure::invalid(
+                    resource,
+                    "orderBy",
+                    format!("orderBy: expected `asc` or `desc` after `{field}`, found `{other}`"),
+                ))
+            }
+        };
+        if let Some(extra) = words.next() {
+            return Err(Failure::invalid(
+                resource,
+                "orderBy",
+                format!("orderBy: unexpected `{extra}`"),
+            ));
+        }
+        out.push((field.split('/').map(str::to_owned).collect(), descending));
+    }
+    Ok(out)
+}
+
+/// A value at a `/` path, property names compared without regard to case.
+fn lookup<'v>(value: &'v Value, path: &[String]) -> Option<&'v Value> {
+    path.iter().try_fold(value, |v, name| {
+        let obj = v.as_object()?;
+        obj.get(name.as_str()).or_else(|| {
+            obj.iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v)
+        })
+    })
+}
+
+/// SQL Server's order: nulls first, numbers by value, strings without regard to case.
+fn compare(a: Option<&Value>, b: Option<&Value>) -> Ordering {
+    fn rank(v: Option<&Value>) -> u8 {
+        match v {
+            None | Some(Value::Null) => 0,
+            Some(Value::Bool(_)) => 1,
+            Some(Value::Number(_)) => 2,
+            Some(Value::String(_)) => 3,
+            Some(_) => 4,
+        }
+    }
+    match (a, b) {
+        (Some(Value::Number(x)), Some(Value::Number(y))) => x
+            .as_f64()
+            .unwrap_or(0.0)
+            .total_cmp(&y.as_f64().unwrap_or(0.0)),
+        (Some(Value::String(x)), Some(Value::String(y))) => x
+            .to_lowercase()
+            .cmp(&y.to_lowercase())
+            .then_with(|| x.cmp(y)),
+        (Some(Value::Bool(x)), Some(Value::Bool(y))) => x.cmp(y),
+        _ => rank(a).cmp(&rank(b)),
+    }
+}
+
+/// `id,summary,status/name` -> paths.
+fn parse_fields(text: &str) -> Vec<Vec<String>> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .map(|f| f.split('/').map(str::to_owned).collect())
+        .collect()
+}
+
+/// Only the listed fields of `value` (nested paths keep the objects on the way).
+fn select(value: &Value, fields: &[Vec<String>]) -> Value {
+    let mut out = Map::new();
+    for path in fields {
+        insert_path(&mut out, value, path);
+    }
+    Value::Object(out)
+}
+
+fn insert_path(out: &mut Map<String, Value>, value: &Value, path: &[String]) {
+    let Some((first, rest)) = path.split_first() else {
+        return;
+    };
+    let Some(obj) = value.as_object() else {
+        return;
+    };
+    let Some((key, inner)) = obj.iter().find(|(k, _)| k.eq_ignore_ascii_case(first)) else {
+        return;
+    };
+    if rest.is_empty() {
+        out.insert(key.clone(), inner.clone());
+        return;
+    }
+    let slot = out
+        .entry(key.clone())
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Value::Object(nested) = slot {
+        insert_path(nested, inner, rest);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows() -> Vec<Value> {
+        (1..=10)
+            .map(|i| json!({"id": i, "name": format!("n{}", i % 3), "status": {"name": if i % 2 == 0 {"New"} else {"Closed"}}}))
+            .collect()
+    }
+
+    fn ok(_: &str) -> Result<(), String> {
+        Ok(())
+    }
+
+    #[test]
+    fn conditions_order_and_pages() {
+        let params = ListParams {
+            conditions: Some("status/name = 'new'".into()),
+            order_by: Some("name desc, id asc".into()),
+            page_size: Some(2),
+            page: Some(2),
+            ..Default::default()
+        };
+        let page = list(&rows(), &params, "Ticket", &ok).unwrap();
+        assert_eq!(page.total, 5);
+        let ids: Vec<i64> = page.items.iter().filter_map(id_of).collect();
+        // New: 2,4,6,8,10; names n2,n1,n0,n2,n1 -> desc: n2(2,8), n1(4,10), n0(6).
+        assert_eq!(ids, vec![4, 10]);
+    }
+
+    #[test]
+    fn forward_only_pages_by_id() {
+        let params = ListParams {
+            page_size: Some(4),
+            page_id: Some(3),
+            forward_only: true,
+            ..Default::default()
+        };
+        let page = list(&rows(), &params, "Ticket", &ok).unwrap();
+        let ids: Vec<i64> = page.items.iter().filter_map(id_of).collect();
+        assert_eq!(ids, vec![4, 5, 6, 7]);
+        assert_eq!(page.next_page_id, Some(7));
+        let last = ListParams {
+            page_id: Some(7),
+            ..params
+        };
+        assert_eq!(
+            list(&rows(), &last, "Ticket", &ok).unwrap().next_page_id,
+            None
+        );
+    }
+
+    #[test]
+    fn bad_conditions_and_order_by_are_400() {
+        for params in [
+            ListParams {
+                conditions: Some("status/name = ".into()),
+                ..Default::default()
+            },
+            ListParams {
+                order_by: Some("name sideways".into()),
+                ..Default::default()
+            },
+            ListParams {
+                conditions: Some("name > 5".into()),
+                ..Default::default()
+            },
+        ] {
+            let e = list(&rows(), &params, "Ticket", &ok).unwrap_err();
+            assert_eq!(e.status, 400, "{params:?}");
+            assert_eq!(e.body["code"], "InvalidObject");
+        }
+    }
+
+    #[test]
+    fn fields_select_nested_paths() {
+        let v = json!({"id": 1, "summary": "x", "status": {"id": 2, "name": "New"}});
+        assert_eq!(
+            select(&v, &parse_fields("id, status/name")),
+            json!({"id": 1, "status": {"name": "New"}})
+        );
+    }
+
+    #[test]
+    fn get_by_id_and_404() {
+        let rows = rows();
+        assert_eq!(
+            get(&rows, 3, Some("id"), "Ticket").unwrap(),
+            json!({"id": 3})
+        );
+        let e = get(&rows, 99, None, "Ticket").unwrap_err();
+        assert_eq!(e.status, 404);
+        assert_eq!(e.body["code"], "NotFound");
+    }
+}
