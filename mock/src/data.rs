@@ -28,14 +28,19 @@ use std::sync::{Arc, Mutex};
 /// Grandparent and parent ids of a child resource's rows (`(None, None)` for top level).
 pub(crate) type Parents = (Option<i32>, Option<i32>);
 
+/// Rows shared between requests.
+type Rows = Arc<Vec<Value>>;
+/// A loaded resource's rows by parent.
+type ByParent = HashMap<Parents, Rows>;
+
 /// Rows by resource and parent.
 #[derive(Debug)]
 pub(crate) struct DataStore {
     params: Params,
     generate: bool,
     /// Loaded from the data folder: resource name -> parent -> rows.
-    loaded: HashMap<String, HashMap<Parents, Arc<Vec<Value>>>>,
-    generated: Mutex<HashMap<(String, Parents), Arc<Vec<Value>>>>,
+    loaded: HashMap<String, ByParent>,
+    generated: Mutex<HashMap<(String, Parents), Rows>>,
 }
 
 impl DataStore {
@@ -58,7 +63,7 @@ impl DataStore {
     }
 
     /// The rows of `resource` under `parents`, in id order.
-    pub fn rows(&self, api: &Api, resource: &Resource, parents: Parents) -> Arc<Vec<Value>> {
+    pub fn rows(&self, api: &Api, resource: &Resource, parents: Parents) -> Rows {
         if let Some(by_parent) = self.loaded.get(&resource.name) {
             return by_parent.get(&parents).cloned().unwrap_or_default();
         }
@@ -79,10 +84,7 @@ impl DataStore {
     }
 }
 
-fn load_dir(
-    api: &Api,
-    dir: &Path,
-) -> Result<HashMap<String, HashMap<Parents, Arc<Vec<Value>>>>, MockError> {
+fn load_dir(api: &Api, dir: &Path) -> Result<HashMap<String, ByParent>, MockError> {
     let data_error = |path: &Path, message: String| MockError::Data {
         path: path.to_owned(),
         message,
@@ -155,13 +157,15 @@ fn load_dir(
                     by_parent.insert(parents, Arc::new(sorted(rows, &path)?));
                 }
             }
-            (_, _) => return Err(data_error(
-                &path,
-                format!(
+            (_, _) => {
+                return Err(data_error(
+                    &path,
+                    format!(
                     "`{}` is a child resource ({}): its file must be an object keyed by parent id",
                     resource.name, resource.path
                 ),
-            )),
+                ))
+            }
         }
         out.insert(name, by_parent);
     }

@@ -89,7 +89,11 @@ pub(crate) fn rows(
     parents: (Option<i32>, Option<i32>),
 ) -> Vec<Value> {
     let count = row_count(ir, params, resource, parents);
-    let generator = Generator { ir, params };
+    let generator = Generator {
+        ir,
+        params,
+        parent_fields: parent_fields(ir, resource, parents),
+    };
     (1..=count as i32)
         .map(|id| generator.entity(resource, parents, id))
         .collect()
@@ -121,6 +125,45 @@ fn row_count(
 struct Generator<'a> {
     ir: &'a Ir,
     params: &'a Params,
+    /// Fields of a child row that hold its parent's id (`ticketId` under
+    /// `/service/tickets/{parentId}/notes`), with that id.
+    parent_fields: Vec<(String, i32)>,
+}
+
+/// The fields of `resource`'s model that name a parent of the path: `<segment>Id` where the
+/// path segment before `{parentId}` (or `{grandparentId}`) starts with `<segment>`
+/// (`purchaseOrderId` for `purchaseorders/{parentId}`).
+fn parent_fields(
+    ir: &Ir,
+    resource: &Resource,
+    parents: (Option<i32>, Option<i32>),
+) -> Vec<(String, i32)> {
+    let Some(model) = ir.models.get(&resource.model) else {
+        return Vec::new();
+    };
+    let segments: Vec<&str> = resource.path.trim_matches('/').split('/').collect();
+    let mut out = Vec::new();
+    for pair in segments.windows(2) {
+        let id = match pair[1].to_ascii_lowercase().as_str() {
+            "{parentid}" => parents.1,
+            "{grandparentid}" => parents.0,
+            _ => None,
+        };
+        let Some(id) = id else { continue };
+        let collection = pair[0].to_ascii_lowercase();
+        for field in &model.fields {
+            let Some(prefix) = field.json.strip_suffix("Id") else {
+                continue;
+            };
+            if !prefix.is_empty()
+                && matches!(field.ty, Type::I32 | Type::I64)
+                && collection.starts_with(&prefix.to_ascii_lowercase())
+            {
+                out.push((field.json.clone(), id));
+            }
+        }
+    }
+    out
 }
 
 /// How deep nested (non-reference) objects are filled.
@@ -136,7 +179,15 @@ impl Generator<'_> {
             id as u64,
         ]);
         match self.ir.models.get(&resource.model) {
-            Some(model) => self.object(model, &mut rng, 0, Some(id)),
+            Some(model) => {
+                let mut row = self.object(model, &mut rng, 0, Some(id));
+                if let Value::Object(map) = &mut row {
+                    for (field, parent) in &self.parent_fields {
+                        map.insert(field.clone(), Value::from(*parent));
+                    }
+                }
+                row
+            }
             None => serde_json::json!({ "id": id }),
         }
     }

@@ -133,7 +133,7 @@ impl Api {
             if let Some(keys) = route.matches(&parts) {
                 if best
                     .as_ref()
-                    .is_none_or(|(b, _)| route.literals > b.literals)
+                    .map_or(true, |(b, _)| route.literals > b.literals)
                 {
                     best = Some((route, keys));
                 }
