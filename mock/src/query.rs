@@ -29,18 +29,28 @@ impl Failure {
 
     /// 400 `InvalidObject` with one validation error on `field`.
     pub fn invalid(resource: &str, field: &str, message: impl Into<String>) -> Failure {
-        let message = message.into();
+        Failure::invalid_all(resource, field, vec![message.into()])
+    }
+
+    /// 400 `InvalidObject` with one validation error on `field` per message.
+    pub fn invalid_all(resource: &str, field: &str, messages: Vec<String>) -> Failure {
+        let errors: Vec<Value> = messages
+            .into_iter()
+            .map(|message| {
+                json!({
+                    "code": "InvalidField",
+                    "message": message,
+                    "resource": resource,
+                    "field": field,
+                })
+            })
+            .collect();
         Failure {
             status: 400,
             body: json!({
                 "code": "InvalidObject",
                 "message": format!("{resource} object is invalid"),
-                "errors": [{
-                    "code": "InvalidField",
-                    "message": message,
-                    "resource": resource,
-                    "field": field,
-                }],
+                "errors": errors,
             }),
         }
     }
@@ -78,34 +88,43 @@ pub(crate) struct ListPage {
     pub next_page_id: Option<i64>,
 }
 
+/// Vets a parsed condition against the resource's model: every problem's message.
+pub(crate) type Check<'a> = &'a dyn Fn(&Condition) -> Result<(), Vec<String>>;
+
+/// Accepts any condition that parses.
+pub(crate) fn no_check(_: &Condition) -> Result<(), Vec<String>> {
+    Ok(())
+}
+
 /// A parsed condition, or the 400 the API answers for it.
 pub(crate) fn parse_condition(
     text: Option<&str>,
     resource: &str,
     field: &str,
-    check: &dyn Fn(&str) -> Result<(), String>,
+    check: Check<'_>,
 ) -> Result<Option<Condition>, Failure> {
     let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
         return Ok(None);
     };
     let condition = parse(text).map_err(|e| Failure::invalid(resource, field, e.to_string()))?;
-    check(text).map_err(|message| Failure::invalid(resource, field, message))?;
+    check(&condition).map_err(|messages| Failure::invalid_all(resource, field, messages))?;
     Ok(Some(condition))
 }
 
-/// Filters, orders and pages `rows`. `check` vets `conditions` against the model.
+/// Filters, orders and pages `rows`. `check` vets `conditions` and `childConditions` against
+/// the model.
 pub(crate) fn list(
     rows: &[Value],
     params: &ListParams,
     resource: &str,
-    check: &dyn Fn(&str) -> Result<(), String>,
+    check: Check<'_>,
 ) -> Result<ListPage, Failure> {
     let conditions = parse_condition(params.conditions.as_deref(), resource, "conditions", check)?;
     let child = parse_condition(
         params.child_conditions.as_deref(),
         resource,
         "childConditions",
-        &|_| Ok(()),
+        check,
     )?;
     // Custom field conditions are checked for syntax and otherwise accepted: the custom
     // fields of the fake data are not modelled.
@@ -113,7 +132,7 @@ pub(crate) fn list(
         params.custom_field_conditions.as_deref(),
         resource,
         "customFieldConditions",
-        &|_| Ok(()),
+        &no_check,
     )?;
     let order = parse_order_by(params.order_by.as_deref(), resource)?;
     let fields: Option<Vec<Vec<String>>> = params.fields.as_deref().map(parse_fields);
@@ -355,8 +374,8 @@ mod tests {
             .collect()
     }
 
-    fn ok(_: &str) -> Result<(), String> {
-        Ok(())
+    fn ok(c: &Condition) -> Result<(), Vec<String>> {
+        no_check(c)
     }
 
     #[test]

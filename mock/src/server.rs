@@ -162,9 +162,22 @@ fn authenticate(c: &MockCredentials, headers: &HeaderMap) -> Result<(), Failure>
     Ok(())
 }
 
-/// The condition check for `resource`'s model (unknown fields, type mismatches).
-fn checker<'a>(_api: &'a Api, _resource: &'a Resource) -> impl Fn(&str) -> Result<(), String> + 'a {
-    |_text: &str| Ok(())
+/// The condition check for `resource`'s model (unknown fields, type mismatches), with the
+/// same checker `bundle!` runs at compile time. A model the schema lacks is not checked.
+fn checker<'a>(
+    api: &'a Api,
+    resource: &'a Resource,
+) -> impl Fn(&connectwise_conditions::Condition) -> Result<(), Vec<String>> + 'a {
+    move |condition| {
+        let Some(schema) = &api.schema else {
+            return Ok(());
+        };
+        if schema.model(&resource.model).is_none() {
+            return Ok(());
+        }
+        connectwise_conditions::check(condition, schema, &resource.model)
+            .map_err(|errors| errors.into_iter().map(|e| e.message).collect())
+    }
 }
 
 /// `GET` of a list or get-by-id path.

@@ -20,6 +20,9 @@ pub(crate) struct Api {
     routes: Vec<Route>,
     /// Lower-cased resourceType / resource name (underscores removed) -> resource name.
     by_type: HashMap<String, String>,
+    /// The models' fields for the condition checker (`None` if the IR does not convert,
+    /// which would be a bug of codegen's `condition_schema`; conditions are then only parsed).
+    pub schema: Option<connectwise_conditions::Schema>,
 }
 
 /// Whether a route is a list path or a get-by-id path.
@@ -115,10 +118,13 @@ impl Api {
                 routes.push(Route::new(get, &r.name, Kind::Get));
             }
         }
+        let schema_json = connectwise_codegen::schema::condition_schema(&ir);
+        let schema = connectwise_conditions::Schema::from_json(&schema_json).ok();
         Api {
             ir,
             routes,
             by_type,
+            schema,
         }
     }
 

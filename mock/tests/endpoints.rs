@@ -516,3 +516,50 @@ async fn a_data_folder_serves_exactly_its_rows() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn unknown_fields_and_type_mismatches_are_400_with_every_problem() {
+    let s = server(20).await;
+    let c = client(&s);
+    let err = c
+        .list(
+            Ticket::list()
+                .conditions("status/nmae = 'New' and closedFlag = 'yes' and summray like '%a%'"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(400));
+    let Error::Status {
+        body: Some(body), ..
+    } = &err
+    else {
+        panic!("no error body: {err:?}");
+    };
+    let messages: Vec<&str> = body
+        .errors
+        .iter()
+        .filter_map(|e| e.message.as_deref())
+        .collect();
+    assert_eq!(messages.len(), 3, "{messages:?}");
+    assert!(messages[0].contains("did you mean `name`"), "{messages:?}");
+    assert!(
+        messages[2].contains("did you mean `summary`"),
+        "{messages:?}"
+    );
+    assert!(body
+        .errors
+        .iter()
+        .all(|e| e.field.as_deref() == Some("conditions")));
+
+    // The same verdict for a bundle sub-request.
+    let mut b = connectwise::Bundle::new();
+    let h = b.push(Ticket::list().conditions("status/nmae = 'New'"));
+    let mut r = b.send(&c).await.unwrap();
+    let item = r.take(h).unwrap_err();
+    assert_eq!(item.status_code(), Some(400));
+    assert!(item.validation_errors()[0]
+        .message
+        .as_deref()
+        .unwrap()
+        .contains("did you mean `name`"));
+}
