@@ -1,0 +1,871 @@
+//! Typed conditions: build a ConnectWise condition from variables, with the fields checked by
+//! the type system and the values escaped.
+//!
+//! A literal condition in `bundle!` is checked at compile time against the spec. A condition
+//! built at run time from user input cannot be, and gluing it together with `format!` is how
+//! injection bugs and 400s happen (`summary = 'O'Brien'`). This module builds it instead:
+//!
+//! ```ignore
+//! use connectwise::models::Ticket;
+//!
+//! let name = "Brien's board";
+//! let condition = Ticket::fields().board().name().eq(name) & Ticket::fields().status().id().is_in([1, 5])
+//!     | !Ticket::fields().closed_flag().eq(true);
+//! assert_eq!(
+//!     condition.to_string(),
+//!     r#"board/name = "Brien's board" and status/id in (1, 5) or not closedFlag = true"#
+//! );
+//! let request = Ticket::list().conditions(condition);
+//! ```
+//!
+//! - `Model::fields()` (generated for every model) gives a [`Fields<Model>`], with one method per
+//!   field of the spec. A field that is a nested model (`status`, `company`: the `*Reference`
+//!   models) or a list of them returns that model's `Fields`; any other field returns a
+//!   [`Field<Kind>`], whose methods accept only values of the field's kind: [`Text`],
+//!   [`Integer`], [`Number`], [`Boolean`], [`DateTime`], [`Date`], [`Enum<E>`] (the generated
+//!   enum type), [`Json`] (free-form) and [`Map`] (`_info`).
+//! - Each comparison is a [`Condition`]; `&` is `and`, `|` is `or`, `!` is `not`. As in the
+//!   language, `and` binds tighter than `or`: `a & b | c` is `(a and b) or c`, and Rust's
+//!   operator precedence agrees.
+//! - [`Condition`]'s `Display` writes the canonical text of `connectwise-conditions`'
+//!   printer exactly (lowercase keywords, one space, dates in UTC, only needed parentheses),
+//!   and `String::from(condition)` feeds the request builders' `.conditions(..)`.
+//! - Strings are single-quoted; a string holding `'` but no `"` is double-quoted instead; one
+//!   holding both doubles its `'`. A backslash before a quote, before a backslash or at the end
+//!   is doubled. So any text round-trips; nothing in a value can end the string early.
+//! - Values with no literal: an empty `is_in` list holds for no entity (`f = null and f !=
+//!   null`), an empty `not_in` list for every entity (`f = null or f != null`); `NaN` equals
+//!   nothing (`eq(NaN)` holds for no entity, `ne(NaN)` is `f != null`, NaN items are left
+//!   out of lists) and infinities are clamped to `f64::MAX`; dates are clamped to the years
+//!   0000 to 9999 that the language can write.
+//!
+//! This module depends on nothing but `chrono` (for date values); the generated accessors are
+//! one-line methods, and everything else is here, generic over the kind.
+
+use std::fmt::{self, Display, Write};
+use std::marker::PhantomData;
+use std::ops::{BitAnd, BitOr, Not};
+
+/// A condition built in code; see the module documentation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Condition(Node);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Node {
+    /// `path op literal`, already printed.
+    Compare(String),
+    /// At least two operands.
+    And(Vec<Node>),
+    /// At least two operands.
+    Or(Vec<Node>),
+    Not(Box<Node>),
+}
+
+impl Condition {
+    /// `self and other`.
+    pub fn and(self, other: Condition) -> Condition {
+        Condition(join(self.0, other.0, true))
+    }
+
+    /// `self or other`.
+    pub fn or(self, other: Condition) -> Condition {
+        Condition(join(self.0, other.0, false))
+    }
+
+    /// Every condition holds; `None` for none. Folds with `and`, flattening as the parser
+    /// would.
+    pub fn all(conditions: impl IntoIterator<Item = Condition>) -> Option<Condition> {
+        conditions.into_iter().reduce(Condition::and)
+    }
+
+    /// At least one condition holds; `None` for none.
+    pub fn any(conditions: impl IntoIterator<Item = Condition>) -> Option<Condition> {
+        conditions.into_iter().reduce(Condition::or)
+    }
+}
+
+/// `a & b` flattened: `(a & b) & c` is one `and` of three, which prints without parentheses
+/// and parses back to the same shape.
+fn join(left: Node, right: Node, and: bool) -> Node {
+    let mut operands = Vec::new();
+    for node in [left, right] {
+        match node {
+            Node::And(inner) if and => operands.extend(inner),
+            Node::Or(inner) if !and => operands.extend(inner),
+            other => operands.push(other),
+        }
+    }
+    if and {
+        Node::And(operands)
+    } else {
+        Node::Or(operands)
+    }
+}
+
+impl BitAnd for Condition {
+    type Output = Condition;
+
+    fn bitand(self, other: Condition) -> Condition {
+        self.and(other)
+    }
+}
+
+impl BitOr for Condition {
+    type Output = Condition;
+
+    fn bitor(self, other: Condition) -> Condition {
+        self.or(other)
+    }
+}
+
+impl Not for Condition {
+    type Output = Condition;
+
+    fn not(self) -> Condition {
+        Condition(Node::Not(Box::new(self.0)))
+    }
+}
+
+impl Display for Condition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl From<Condition> for String {
+    fn from(condition: Condition) -> String {
+        condition.to_string()
+    }
+}
+
+impl From<&Condition> for String {
+    fn from(condition: &Condition) -> String {
+        condition.to_string()
+    }
+}
+
+impl Display for Node {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The same parentheses as the language's printer: `and` binds tighter than `or`, so
+        // an `and` or `or` inside an `and` needs them, and an `or` inside an `or`.
+        match self {
+            Node::Compare(text) => f.write_str(text),
+            Node::And(operands) => write_joined(f, operands, " and ", |n| {
+                matches!(n, Node::And(_) | Node::Or(_))
+            }),
+            Node::Or(operands) => write_joined(f, operands, " or ", |n| matches!(n, Node::Or(_))),
+            Node::Not(operand) => match **operand {
+                Node::And(_) | Node::Or(_) => write!(f, "not ({operand})"),
+                Node::Compare(_) | Node::Not(_) => write!(f, "not {operand}"),
+            },
+        }
+    }
+}
+
+fn write_joined(
+    f: &mut fmt::Formatter<'_>,
+    operands: &[Node],
+    separator: &str,
+    needs_parentheses: impl Fn(&Node) -> bool,
+) -> fmt::Result {
+    for (i, operand) in operands.iter().enumerate() {
+        if i > 0 {
+            f.write_str(separator)?;
+        }
+        if needs_parentheses(operand) {
+            write!(f, "({operand})")?;
+        } else {
+            write!(f, "{operand}")?;
+        }
+    }
+    Ok(())
+}
+
+/// A field path from a model: the JSON names, outermost first (`["status", "name"]`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Path(Vec<&'static str>);
+
+impl Path {
+    fn child(&self, name: &'static str) -> Path {
+        let mut names = self.0.clone();
+        names.push(name);
+        Path(names)
+    }
+}
+
+impl Display for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, name) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_char('/')?;
+            }
+            f.write_str(name)?;
+        }
+        Ok(())
+    }
+}
+
+/// The fields of model `M`, reached from the model a condition is about by some path
+/// (empty for `M::fields()`). Its methods are generated, one per field of the spec.
+pub struct Fields<M> {
+    path: Path,
+    model: PhantomData<fn() -> M>,
+}
+
+// Written by hand: derives would require `M: Clone` / `M: Debug`.
+impl<M> Clone for Fields<M> {
+    fn clone(&self) -> Self {
+        Fields {
+            path: self.path.clone(),
+            model: PhantomData,
+        }
+    }
+}
+
+impl<M> fmt::Debug for Fields<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Fields<{}>({})", std::any::type_name::<M>(), self.path)
+    }
+}
+
+/// `M::fields()`: the fields of `M` itself. Called by generated code only; `Fields` has no
+/// inherent methods of its own, so no field name of the spec can clash with one.
+pub(crate) fn root<M>() -> Fields<M> {
+    Fields {
+        path: Path::default(),
+        model: PhantomData,
+    }
+}
+
+/// The fields of the model of field `name` of `parent` (`status` -> `ServiceStatusReference`).
+pub(crate) fn nested<M, N>(parent: &Fields<M>, name: &'static str) -> Fields<N> {
+    Fields {
+        path: parent.path.child(name),
+        model: PhantomData,
+    }
+}
+
+/// Field `name` of `parent`, of kind `K`.
+pub(crate) fn field<M, K>(parent: &Fields<M>, name: &'static str) -> Field<K> {
+    Field {
+        path: parent.path.child(name),
+        kind: PhantomData,
+    }
+}
+
+/// One field, of kind `K` ([`Text`], [`Integer`], ...): what comparisons are made from.
+pub struct Field<K> {
+    path: Path,
+    kind: PhantomData<fn() -> K>,
+}
+
+impl<K> Clone for Field<K> {
+    fn clone(&self) -> Self {
+        Field {
+            path: self.path.clone(),
+            kind: PhantomData,
+        }
+    }
+}
+
+impl<K> fmt::Debug for Field<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Field({})", self.path)
+    }
+}
+
+impl<K> Field<K> {
+    /// The path as conditions write it: `status/name`.
+    pub fn path(&self) -> String {
+        self.path.to_string()
+    }
+
+    /// `field = null`: the field is missing or null.
+    pub fn is_null(&self) -> Condition {
+        self.compare("=", "null")
+    }
+
+    /// `field != null`.
+    pub fn is_not_null(&self) -> Condition {
+        self.compare("!=", "null")
+    }
+
+    fn compare(&self, op: &str, literal: impl Display) -> Condition {
+        Condition(Node::Compare(format!("{} {op} {literal}", self.path)))
+    }
+
+    /// Holds for no entity: `f = null and f != null`.
+    fn never(&self) -> Condition {
+        self.is_null() & self.is_not_null()
+    }
+
+    /// Holds for every entity: `f = null or f != null`.
+    fn always(&self) -> Condition {
+        self.is_null() | self.is_not_null()
+    }
+
+    fn scalar(&self, op: &str, literal: Literal) -> Condition {
+        match literal {
+            Literal::Text(text) => self.compare(op, text),
+            // NaN equals nothing and orders with nothing; `!=` holds for any present value.
+            Literal::NaN if op == "!=" => self.is_not_null(),
+            Literal::NaN => self.never(),
+        }
+    }
+
+    fn list(&self, not: bool, literals: impl IntoIterator<Item = Literal>) -> Condition {
+        let mut text = String::new();
+        for literal in literals {
+            if let Literal::Text(item) = literal {
+                if !text.is_empty() {
+                    text.push_str(", ");
+                }
+                text.push_str(&item);
+            }
+        }
+        match (text.is_empty(), not) {
+            (true, false) => self.never(),
+            (true, true) => self.always(),
+            (false, false) => self.compare("in", format_args!("({text})")),
+            (false, true) => self.compare("not in", format_args!("({text})")),
+        }
+    }
+}
+
+/// A value printed as a literal; NaN has none.
+enum Literal {
+    Text(String),
+    NaN,
+}
+
+/// A value that can be compared with a field of kind `K`.
+pub trait IntoLiteral<K> {
+    #[doc(hidden)]
+    fn literal(self) -> LiteralText;
+}
+
+/// A literal's text (opaque): what [`IntoLiteral`] produces.
+#[doc(hidden)]
+pub struct LiteralText(Literal);
+
+impl<K> Field<K> {
+    /// `field = value`.
+    pub fn eq(&self, value: impl IntoLiteral<K>) -> Condition {
+        self.scalar("=", value.literal().0)
+    }
+
+    /// `field != value`.
+    pub fn ne(&self, value: impl IntoLiteral<K>) -> Condition {
+        self.scalar("!=", value.literal().0)
+    }
+
+    /// `field in (v1, v2, ...)`. An empty list holds for no entity.
+    pub fn is_in<V: IntoLiteral<K>>(&self, values: impl IntoIterator<Item = V>) -> Condition {
+        self.list(false, values.into_iter().map(|v| v.literal().0))
+    }
+
+    /// `field not in (v1, v2, ...)`. An empty list holds for every entity.
+    pub fn not_in<V: IntoLiteral<K>>(&self, values: impl IntoIterator<Item = V>) -> Condition {
+        self.list(true, values.into_iter().map(|v| v.literal().0))
+    }
+}
+
+/// Kinds whose values are ordered: `<`, `<=`, `>`, `>=`.
+pub trait Ordered {}
+
+impl<K: Ordered> Field<K> {
+    /// `field < value`.
+    pub fn lt(&self, value: impl IntoLiteral<K>) -> Condition {
+        self.scalar("<", value.literal().0)
+    }
+
+    /// `field <= value`.
+    pub fn le(&self, value: impl IntoLiteral<K>) -> Condition {
+        self.scalar("<=", value.literal().0)
+    }
+
+    /// `field > value`.
+    pub fn gt(&self, value: impl IntoLiteral<K>) -> Condition {
+        self.scalar(">", value.literal().0)
+    }
+
+    /// `field >= value`.
+    pub fn ge(&self, value: impl IntoLiteral<K>) -> Condition {
+        self.scalar(">=", value.literal().0)
+    }
+}
+
+/// Kinds that hold text: `like`, `contains`.
+pub trait Textual {}
+
+impl<K: Textual> Field<K> {
+    /// `field like 'pattern'`: `%` any run of characters, `_` one character (case-insensitive).
+    pub fn like(&self, pattern: impl AsRef<str>) -> Condition {
+        self.compare("like", Quoted(pattern.as_ref()))
+    }
+
+    /// `field not like 'pattern'`.
+    pub fn not_like(&self, pattern: impl AsRef<str>) -> Condition {
+        self.compare("not like", Quoted(pattern.as_ref()))
+    }
+
+    /// `field contains 'text'` (case-insensitive substring).
+    pub fn contains(&self, text: impl AsRef<str>) -> Condition {
+        self.compare("contains", Quoted(text.as_ref()))
+    }
+
+    /// `field not contains 'text'`.
+    pub fn not_contains(&self, text: impl AsRef<str>) -> Condition {
+        self.compare("not contains", Quoted(text.as_ref()))
+    }
+}
+
+/// Text (`summary`, `status/name`).
+#[derive(Debug)]
+pub enum Text {}
+/// A whole number (`id`, `board/id`).
+#[derive(Debug)]
+pub enum Integer {}
+/// Any number (`budgetHours`).
+#[derive(Debug)]
+pub enum Number {}
+/// `true` / `false` (`closedFlag`).
+#[derive(Debug)]
+pub enum Boolean {}
+/// A date and time (`closedDate`).
+#[derive(Debug)]
+pub enum DateTime {}
+/// A calendar date.
+#[derive(Debug)]
+pub enum Date {}
+/// A string with fixed values, compared with the generated enum `E` (`TicketSeverity::High`).
+pub struct Enum<E>(PhantomData<fn() -> E>, std::convert::Infallible);
+/// Free-form JSON (`customFields/value`): any literal.
+#[derive(Debug)]
+pub enum Json {}
+/// A map with free keys (`_info`); see [`Field<Map>`]'s methods for ConnectWise's audit keys.
+#[derive(Debug)]
+pub enum Map {}
+
+impl Ordered for Text {}
+impl Ordered for Integer {}
+impl Ordered for Number {}
+impl Ordered for DateTime {}
+impl Ordered for Date {}
+impl Ordered for Json {}
+impl Textual for Text {}
+impl<E> Textual for Enum<E> {}
+impl Textual for Json {}
+
+impl Field<Map> {
+    fn key<K>(&self, name: &'static str) -> Field<K> {
+        Field {
+            path: self.path.child(name),
+            kind: PhantomData,
+        }
+    }
+
+    /// `_info/lastUpdated`.
+    pub fn last_updated(&self) -> Field<DateTime> {
+        self.key("lastUpdated")
+    }
+
+    /// `_info/dateEntered`.
+    pub fn date_entered(&self) -> Field<DateTime> {
+        self.key("dateEntered")
+    }
+
+    /// `_info/updatedBy`.
+    pub fn updated_by(&self) -> Field<Text> {
+        self.key("updatedBy")
+    }
+
+    /// `_info/enteredBy`.
+    pub fn entered_by(&self) -> Field<Text> {
+        self.key("enteredBy")
+    }
+}
+
+/// Text in quotes, escaped as the module documentation says.
+struct Quoted<'a>(&'a str);
+
+impl Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = self.0;
+        let quote = if text.contains('\'') && !text.contains('"') {
+            '"'
+        } else {
+            '\''
+        };
+        f.write_char(quote)?;
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' if matches!(chars.peek(), None | Some('\\' | '\'' | '"')) => {
+                    f.write_str("\\\\")?
+                }
+                _ if c == quote => {
+                    f.write_char(quote)?;
+                    f.write_char(quote)?;
+                }
+                _ => f.write_char(c)?,
+            }
+        }
+        f.write_char(quote)
+    }
+}
+
+fn text(value: impl Display) -> LiteralText {
+    LiteralText(Literal::Text(value.to_string()))
+}
+
+fn quoted(value: &str) -> LiteralText {
+    text(Quoted(value))
+}
+
+fn float(value: f64) -> LiteralText {
+    if value.is_nan() {
+        return LiteralText(Literal::NaN);
+    }
+    // Rust prints finite floats in plain digits, never with an exponent, which is the
+    // language's number syntax.
+    text(value.clamp(f64::MIN, f64::MAX))
+}
+
+fn date_time(value: chrono::DateTime<chrono::Utc>) -> LiteralText {
+    use chrono::{Datelike, TimeZone, Timelike};
+    let min = chrono::Utc.with_ymd_and_hms(0, 1, 1, 0, 0, 0).single();
+    let max = chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
+        .and_then(|d| d.and_hms_nano_opt(23, 59, 59, 999_999_999))
+        .map(|d| d.and_utc());
+    let value = match (min, max) {
+        (Some(min), _) if value < min => min,
+        (_, Some(max)) if value > max => max,
+        _ => value,
+    };
+    let mut out = format!(
+        "[{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        value.year(),
+        value.month(),
+        value.day(),
+        value.hour(),
+        value.minute(),
+        value.second()
+    );
+    // A leap second (nanosecond >= 1e9) is not writable: keep the second, drop the fraction.
+    let nanos = value.nanosecond();
+    if nanos > 0 && nanos < 1_000_000_000 {
+        let fraction = format!("{nanos:09}");
+        out.push('.');
+        out.push_str(fraction.trim_end_matches('0'));
+    }
+    out.push_str("Z]");
+    text(out)
+}
+
+fn naive_date(value: chrono::NaiveDate) -> LiteralText {
+    date_time(value.and_time(chrono::NaiveTime::MIN).and_utc())
+}
+
+macro_rules! literals {
+    ($kind:ty: $($t:ty => $f:expr),* $(,)?) => {$(
+        impl IntoLiteral<$kind> for $t {
+            fn literal(self) -> LiteralText {
+                #[allow(clippy::redundant_closure_call)]
+                ($f)(self)
+            }
+        }
+    )*};
+}
+
+literals!(Text:
+    &str => |v: &str| quoted(v),
+    String => |v: String| quoted(&v),
+    &String => |v: &String| quoted(v),
+    char => |v: char| quoted(v.encode_utf8(&mut [0; 4])),
+);
+literals!(Integer:
+    i8 => text, i16 => text, i32 => text, i64 => text, i128 => text, isize => text,
+    u8 => text, u16 => text, u32 => text, u64 => text, u128 => text, usize => text,
+);
+literals!(Number:
+    i8 => text, i16 => text, i32 => text, i64 => text, i128 => text, isize => text,
+    u8 => text, u16 => text, u32 => text, u64 => text, u128 => text, usize => text,
+    f32 => |v: f32| float(f64::from(v)), f64 => float,
+);
+literals!(Boolean: bool => text);
+literals!(DateTime:
+    chrono::NaiveDate => naive_date,
+    chrono::NaiveDateTime => |v: chrono::NaiveDateTime| date_time(v.and_utc()),
+);
+literals!(Date:
+    chrono::NaiveDate => naive_date,
+    chrono::NaiveDateTime => |v: chrono::NaiveDateTime| date_time(v.and_utc()),
+);
+literals!(Json:
+    &str => |v: &str| quoted(v),
+    String => |v: String| quoted(&v),
+    bool => text,
+    i32 => text, i64 => text, u32 => text, u64 => text,
+    f64 => float,
+    chrono::NaiveDate => naive_date,
+);
+
+impl<Tz: chrono::TimeZone> IntoLiteral<DateTime> for chrono::DateTime<Tz> {
+    fn literal(self) -> LiteralText {
+        date_time(self.with_timezone(&chrono::Utc))
+    }
+}
+
+impl<Tz: chrono::TimeZone> IntoLiteral<Date> for chrono::DateTime<Tz> {
+    fn literal(self) -> LiteralText {
+        date_time(self.with_timezone(&chrono::Utc))
+    }
+}
+
+impl<Tz: chrono::TimeZone> IntoLiteral<Json> for chrono::DateTime<Tz> {
+    fn literal(self) -> LiteralText {
+        date_time(self.with_timezone(&chrono::Utc))
+    }
+}
+
+/// A generated enum value (`TicketSeverity::High`), printed as its wire value.
+impl<E: Display> IntoLiteral<Enum<E>> for E {
+    fn literal(self) -> LiteralText {
+        quoted(&self.to_string())
+    }
+}
+
+impl<E: Display> IntoLiteral<Enum<E>> for &E {
+    fn literal(self) -> LiteralText {
+        quoted(&self.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // A hand-written stand-in for what `emit_fields` generates.
+    struct Ticket;
+    struct Status;
+    #[derive(Clone, Copy)]
+    enum Severity {
+        High,
+        Low,
+    }
+    impl Display for Severity {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(match self {
+                Severity::High => "High",
+                Severity::Low => "Low",
+            })
+        }
+    }
+    impl Ticket {
+        fn fields() -> Fields<Ticket> {
+            root()
+        }
+    }
+    impl Fields<Ticket> {
+        fn id(&self) -> Field<Integer> {
+            field(self, "id")
+        }
+        fn summary(&self) -> Field<Text> {
+            field(self, "summary")
+        }
+        fn status(&self) -> Fields<Status> {
+            nested(self, "status")
+        }
+        fn closed_flag(&self) -> Field<Boolean> {
+            field(self, "closedFlag")
+        }
+        fn budget_hours(&self) -> Field<Number> {
+            field(self, "budgetHours")
+        }
+        fn closed_date(&self) -> Field<DateTime> {
+            field(self, "closedDate")
+        }
+        fn severity(&self) -> Field<Enum<Severity>> {
+            field(self, "severity")
+        }
+        fn info(&self) -> Field<Map> {
+            field(self, "_info")
+        }
+    }
+    impl Fields<Status> {
+        fn name(&self) -> Field<Text> {
+            field(self, "name")
+        }
+        fn id(&self) -> Field<Integer> {
+            field(self, "id")
+        }
+    }
+
+    fn t() -> Fields<Ticket> {
+        Ticket::fields()
+    }
+
+    #[track_caller]
+    fn prints(condition: Condition, expected: &str) {
+        assert_eq!(condition.to_string(), expected);
+        assert_eq!(String::from(&condition), expected);
+    }
+
+    #[test]
+    fn comparisons_print_in_connectwise_syntax() {
+        prints(t().status().name().eq("New"), "status/name = 'New'");
+        prints(t().id().ne(5), "id != 5");
+        prints(t().id().gt(1000u32), "id > 1000");
+        prints(t().id().le(-3), "id <= -3");
+        prints(t().budget_hours().ge(1.5), "budgetHours >= 1.5");
+        prints(t().budget_hours().lt(2), "budgetHours < 2");
+        prints(t().closed_flag().eq(false), "closedFlag = false");
+        prints(t().summary().like("%printer%"), "summary like '%printer%'");
+        prints(t().summary().not_like("x%"), "summary not like 'x%'");
+        prints(t().summary().contains("fire"), "summary contains 'fire'");
+        prints(t().summary().not_contains("a"), "summary not contains 'a'");
+        prints(t().status().id().is_in([1, 5, 8]), "status/id in (1, 5, 8)");
+        prints(
+            t().status()
+                .name()
+                .not_in(vec!["Closed".to_owned(), "Done".to_owned()]),
+            "status/name not in ('Closed', 'Done')",
+        );
+        prints(t().severity().eq(Severity::High), "severity = 'High'");
+        prints(
+            t().severity().is_in([Severity::High, Severity::Low]),
+            "severity in ('High', 'Low')",
+        );
+        prints(t().severity().like("H%"), "severity like 'H%'");
+        prints(t().closed_date().is_null(), "closedDate = null");
+        prints(t().status().is_not_null_via_id(), "status/id != null");
+        prints(
+            t().info()
+                .last_updated()
+                .gt(chrono::NaiveDate::from_ymd_opt(2024, 1, 31).unwrap_or_default()),
+            "_info/lastUpdated > [2024-01-31T00:00:00Z]",
+        );
+        prints(t().info().updated_by().eq('x'), "_info/updatedBy = 'x'");
+    }
+
+    impl Fields<Status> {
+        fn is_not_null_via_id(&self) -> Condition {
+            self.id().is_not_null()
+        }
+    }
+
+    #[test]
+    fn dates_print_in_utc_with_the_fraction_only_when_needed() {
+        use chrono::TimeZone;
+        let offset = chrono::FixedOffset::east_opt(3600).map(|tz| {
+            tz.with_ymd_and_hms(2024, 1, 31, 1, 0, 0)
+                .single()
+                .map(|d| t().closed_date().gt(d))
+        });
+        prints(
+            offset.flatten().expect("a valid date"),
+            "closedDate > [2024-01-31T00:00:00Z]",
+        );
+        let with_fraction =
+            chrono::DateTime::from_timestamp(1_700_000_000, 120_000_000).expect("in range");
+        prints(
+            t().closed_date().lt(with_fraction),
+            "closedDate < [2023-11-14T22:13:20.12Z]",
+        );
+        let far = chrono::NaiveDate::from_ymd_opt(20000, 1, 1).expect("chrono goes that far");
+        prints(
+            t().closed_date().lt(far),
+            "closedDate < [9999-12-31T23:59:59.999999999Z]",
+        );
+    }
+
+    #[test]
+    fn strings_are_escaped() {
+        prints(t().summary().eq("O'Brien"), r#"summary = "O'Brien""#);
+        prints(t().summary().eq(r#"say "hi""#), r#"summary = 'say "hi"'"#);
+        prints(t().summary().eq(r#"it's "x""#), r#"summary = 'it''s "x"'"#);
+        prints(t().summary().eq(r"C:\"), r"summary = 'C:\\'");
+        prints(t().summary().eq(r"DOMAIN\user"), r"summary = 'DOMAIN\user'");
+        prints(
+            t().summary().eq("' or 1=1 or summary = '"),
+            r#"summary = "' or 1=1 or summary = '""#,
+        );
+    }
+
+    #[test]
+    fn and_or_not_flatten_and_parenthesize_like_the_printer() {
+        let a = || t().id().eq(1);
+        let b = || t().id().eq(2);
+        let c = || t().id().eq(3);
+        prints(a() & b() & c(), "id = 1 and id = 2 and id = 3");
+        prints(a() | b() | c(), "id = 1 or id = 2 or id = 3");
+        prints(a() & b() | c(), "id = 1 and id = 2 or id = 3");
+        prints(a() & (b() | c()), "id = 1 and (id = 2 or id = 3)");
+        prints(!(a() | b()), "not (id = 1 or id = 2)");
+        prints(!a() & b(), "not id = 1 and id = 2");
+        prints(!!a(), "not not id = 1");
+        assert_eq!(Condition::all([a(), b()]), Some(a() & b()));
+        assert_eq!(Condition::any(Vec::new()), None);
+    }
+
+    /// Every condition the tests print parses with `connectwise-conditions` and prints back
+    /// identically: the builder writes the canonical syntax.
+    #[test]
+    fn printed_text_is_canonical_for_the_parser() {
+        use chrono::TimeZone;
+        let date = chrono::Utc
+            .with_ymd_and_hms(2024, 2, 29, 23, 59, 58)
+            .single()
+            .map(|d| d + chrono::Duration::nanoseconds(5_000));
+        let mut conditions = vec![
+            t().status().name().eq("New") & t().id().is_in([1, 2]) | !t().closed_flag().eq(true),
+            t().summary().eq(r#"it's "x" \ \' \"#) | t().summary().like("%'%"),
+            t().summary().eq("tab\there, newline\n, unicode: é ✓") & t().id().ne(-1),
+            t().budget_hours().ge(0.1 + 0.2) & t().budget_hours().lt(f64::MAX),
+            t().severity().not_in([Severity::Low]) & !(t().id().eq(1) & t().id().eq(2)),
+            t().info().date_entered().le(chrono::NaiveDate::MIN) | t().id().is_in([0u8; 0]),
+            t().budget_hours().eq(f64::NAN) | t().budget_hours().not_in([f64::NAN]),
+        ];
+        if let Some(date) = date {
+            conditions.push(t().closed_date().eq(date));
+        }
+        for condition in conditions {
+            let text = condition.to_string();
+            let parsed = connectwise_conditions::parse(&text)
+                .unwrap_or_else(|e| panic!("{text:?} does not parse: {e}"));
+            assert_eq!(parsed.to_string(), text);
+        }
+    }
+
+    #[test]
+    fn values_without_a_literal() {
+        prints(
+            t().id().is_in(Vec::<i32>::new()),
+            "id = null and id != null",
+        );
+        prints(t().id().not_in([0i32; 0]), "id = null or id != null");
+        prints(
+            t().budget_hours().eq(f64::NAN),
+            "budgetHours = null and budgetHours != null",
+        );
+        prints(t().budget_hours().ne(f64::NAN), "budgetHours != null");
+        prints(
+            t().budget_hours().is_in([1.0, f64::NAN]),
+            "budgetHours in (1)",
+        );
+        let huge = t().budget_hours().lt(f64::INFINITY).to_string();
+        assert!(huge.starts_with("budgetHours < 1797693134862315"), "{huge}");
+        assert!(
+            huge["budgetHours < ".len()..]
+                .bytes()
+                .all(|b| b.is_ascii_digit()),
+            "{huge}"
+        );
+        // Inside a larger condition the stand-ins keep their meaning.
+        prints(
+            t().id().eq(1) | t().id().is_in(Vec::<i32>::new()),
+            "id = 1 or id = null and id != null",
+        );
+    }
+}
