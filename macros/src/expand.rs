@@ -132,9 +132,13 @@ impl Errors {
     }
 }
 
-/// The proc macro: the expansion, or `compile_error!`s for every problem.
+/// The proc macro: the expansion, or `compile_error!`s for every problem (in a block, so that
+/// several of them are one expression).
 pub fn bundle(input: TokenStream) -> TokenStream {
-    expand(input).unwrap_or_else(|e| e.to_compile_error())
+    expand(input).unwrap_or_else(|e| {
+        let errors = e.to_compile_error();
+        quote!({ #errors })
+    })
 }
 
 /// Checks and expands a `bundle!` input.

@@ -1,0 +1,3 @@
+fn main() {
+    let _ = connectwise::bundle!(configuration_type_question_value(parent_id = 3));
+}

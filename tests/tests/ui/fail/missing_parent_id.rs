@@ -1,0 +1,3 @@
+fn main() {
+    let _ = connectwise::bundle!(purchase_order_line_item(page_size = 1000));
+}

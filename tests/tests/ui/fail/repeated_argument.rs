@@ -1,0 +1,3 @@
+fn main() {
+    let _ = connectwise::bundle!(ticket(page = 1, page_size = 10, page = 2));
+}

@@ -1,0 +1,3 @@
+fn main() {
+    let _ = connectwise::bundle!(tikcet(page_size = 10), company(id = 250));
+}

@@ -1,0 +1,3 @@
+fn main() {
+    let _ = connectwise::bundle!(PurchaseOrderLineItem(parent_id = 1));
+}
