@@ -9,6 +9,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Generate typed Rust for the ConnectWise Manage API from its OpenAPI 3.0 spec.
 #[derive(Parser, Debug)]
 #[command(name = "cwgen", version)]
@@ -28,6 +31,9 @@ struct Args {
     /// Write nothing; fail if OUT differs from what the spec generates.
     #[arg(long)]
     check: bool,
+    /// Also print how long each stage took (read, IR, emit, write), on stderr.
+    #[arg(long)]
+    timings: bool,
 }
 
 fn main() -> ExitCode {
@@ -60,6 +66,7 @@ fn run(args: &Args) -> Result<String, Error> {
     for w in &generated.ir.warnings {
         eprintln!("cwgen: warning: {w}");
     }
+    let written = Instant::now();
     let verb = if args.check {
         let differences = diff_dir(&generated.files, &args.out)?;
         if !differences.is_empty() {
@@ -73,6 +80,16 @@ fn run(args: &Args) -> Result<String, Error> {
         write_dir(&generated.files, &args.out)?;
         "wrote"
     };
+    if args.timings {
+        let t = &generated.timings;
+        eprintln!(
+            "cwgen: timings: read {:.3} s, IR {:.3} s, emit {:.3} s, {verb} {:.3} s",
+            t.read.as_secs_f64(),
+            t.ir.as_secs_f64(),
+            t.emit.as_secs_f64(),
+            written.elapsed().as_secs_f64()
+        );
+    }
     Ok(format!(
         "cwgen: {}; {verb} {} files in {} in {:.3} s",
         generated.summary(),
