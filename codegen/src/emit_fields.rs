@@ -1,0 +1,271 @@
+//! The generated half of typed conditions: for every model, `Model::fields()` and one accessor
+//! per field on `connectwise::conditions::Fields<Model>`, so that
+//! `Ticket::fields().status().name().eq(name)` type-checks and prints `status/name = '...'`.
+//!
+//! All the logic lives in the runtime's hand-written `conditions` module (generic over the
+//! field's kind); each accessor generated here is one line naming the JSON name and the kind,
+//! which keeps the full-scale spec's 520 models cheap to compile:
+//!
+//! ```ignore
+//! impl Ticket {
+//!     pub fn fields() -> crate::conditions::Fields<Ticket> { crate::conditions::root() }
+//! }
+//! impl crate::conditions::Fields<Ticket> {
+//!     pub fn summary(&self) -> crate::conditions::Field<crate::conditions::Text> {
+//!         crate::conditions::field(self, "summary")
+//!     }
+//!     pub fn status(&self) -> crate::conditions::Fields<ServiceStatusReference> {
+//!         crate::conditions::nested(self, "status")
+//!     }
+//! }
+//! ```
+//!
+//! Kinds: `String` -> `Text`, `I32`/`I64` -> `Integer`, `F64` -> `Number`, `Bool` ->
+//! `Boolean`, `DateTime` -> `DateTime`, `Date` -> `Date`, `Json` -> `Json`, `Map` -> `Map`, an
+//! enum -> `Enum<TheEnum>`, an alias -> its type's kind, a list -> its element's (a path walks
+//! into lists), a model -> that model's `Fields`. A field whose JSON name the condition
+//! language cannot write (not `[A-Za-z_][A-Za-z0-9_]*`, or `and`/`or`/`not`) gets no accessor.
+
+use crate::ir::{Ir, Model, Type};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+/// Alias chains longer than this are cut (the IR has none).
+const MAX_ALIAS_DEPTH: usize = 32;
+
+/// The field accessors of every model whose home is `module` (`"shared"` for shared types), to
+/// be emitted inside that module's file next to the models (so the module's cargo feature
+/// gates them too).
+pub fn fields_tokens(ir: &Ir, module: &str) -> TokenStream {
+    let models = ir
+        .models
+        .values()
+        .filter(|m| m.home.as_deref().unwrap_or("shared") == module)
+        .map(|m| model_fields(ir, m));
+    quote!(#(#models)*)
+}
+
+/// The accessors of one model.
+pub fn model_fields(ir: &Ir, model: &Model) -> TokenStream {
+    let name = ident(&model.name);
+    let accessors = model.fields.iter().filter_map(|field| {
+        if !is_condition_name(&field.json) {
+            return None;
+        }
+        let method = ident(&field.name);
+        let json = &field.json;
+        Some(match access(ir, &field.ty, 0) {
+            Access::Nested(inner) => {
+                let inner = ident(inner);
+                quote! {
+                    pub fn #method(&self) -> crate::conditions::Fields<#inner> {
+                        crate::conditions::nested(self, #json)
+                    }
+                }
+            }
+            Access::Field(kind) => quote! {
+                pub fn #method(&self) -> crate::conditions::Field<#kind> {
+                    crate::conditions::field(self, #json)
+                }
+            },
+        })
+    });
+    let doc = format!(
+        " The fields of `{}`, for conditions built in code: \
+         `{}::fields().some_field().eq(value)` (see `crate::conditions`).",
+        model.name, model.name
+    );
+    quote! {
+        impl #name {
+            #[doc = #doc]
+            pub fn fields() -> crate::conditions::Fields<#name> {
+                crate::conditions::root()
+            }
+        }
+        #[allow(missing_docs)]
+        impl crate::conditions::Fields<#name> {
+            #(#accessors)*
+        }
+    }
+}
+
+enum Access<'a> {
+    /// A nested model, by Rust name.
+    Nested(&'a str),
+    /// A leaf: the kind's tokens.
+    Field(TokenStream),
+}
+
+fn access<'a>(ir: &'a Ir, ty: &'a Type, depth: usize) -> Access<'a> {
+    let kind = |k: TokenStream| Access::Field(quote!(crate::conditions::#k));
+    match ty {
+        Type::String => kind(quote!(Text)),
+        Type::Bool => kind(quote!(Boolean)),
+        Type::I32 | Type::I64 => kind(quote!(Integer)),
+        Type::F64 => kind(quote!(Number)),
+        Type::DateTime => kind(quote!(DateTime)),
+        Type::Date => kind(quote!(Date)),
+        Type::Json => kind(quote!(Json)),
+        Type::Map(_) => kind(quote!(Map)),
+        Type::List(inner) => access(ir, inner, depth),
+        Type::Named(name) => {
+            if ir.models.contains_key(name) {
+                Access::Nested(name)
+            } else if ir.enums.contains_key(name) {
+                let e = ident(name);
+                kind(quote!(Enum<#e>))
+            } else if let Some(alias) = ir.aliases.get(name).filter(|_| depth < MAX_ALIAS_DEPTH) {
+                access(ir, &alias.ty, depth + 1)
+            } else {
+                kind(quote!(Json))
+            }
+        }
+    }
+}
+
+/// Whether the condition language can write `name` as a path segment anywhere in a path.
+fn is_condition_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    let starts_well = matches!(bytes.next(), Some(b) if b.is_ascii_alphabetic() || b == b'_');
+    starts_well
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && !["and", "or", "not"]
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(name))
+}
+
+fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Alias, EnumDef, Field};
+
+    fn field(json: &str, name: &str, ty: Type) -> Field {
+        Field {
+            json: json.to_owned(),
+            name: name.to_owned(),
+            ty,
+            doc: None,
+            boxed: false,
+        }
+    }
+
+    fn ir() -> Ir {
+        let mut ir = Ir {
+            title: "t".into(),
+            version: "2025.8".into(),
+            models: Default::default(),
+            enums: Default::default(),
+            aliases: Default::default(),
+            resources: Default::default(),
+            modules: Default::default(),
+            warnings: Vec::new(),
+            components: Default::default(),
+        };
+        ir.enums.insert(
+            "TicketSeverity".into(),
+            EnumDef {
+                schema: "Ticket.severity".into(),
+                name: "TicketSeverity".into(),
+                doc: None,
+                variants: vec![("High".into(), "High".into())],
+                home: Some("service".into()),
+            },
+        );
+        ir.aliases.insert(
+            "Ids".into(),
+            Alias {
+                schema: "Ids".into(),
+                name: "Ids".into(),
+                doc: None,
+                ty: Type::List(Box::new(Type::I64)),
+                home: None,
+            },
+        );
+        ir.models.insert(
+            "Ticket".into(),
+            Model {
+                schema: "Ticket".into(),
+                name: "Ticket".into(),
+                doc: None,
+                fields: vec![
+                    field("id", "id", Type::I32),
+                    field("summary", "summary", Type::String),
+                    field("type", "r#type", Type::Named("Ref".into())),
+                    field("severity", "severity", Type::Named("TicketSeverity".into())),
+                    field("ids", "ids", Type::Named("Ids".into())),
+                    field("_info", "info", Type::Map(Box::new(Type::String))),
+                    field(
+                        "tags",
+                        "tags",
+                        Type::List(Box::new(Type::Named("Ref".into()))),
+                    ),
+                    field("bad-name", "bad_name", Type::String),
+                    field("or", "or", Type::Bool),
+                ],
+                additional: None,
+                home: Some("service".into()),
+            },
+        );
+        ir.models.insert(
+            "Ref".into(),
+            Model {
+                schema: "Ref".into(),
+                name: "Ref".into(),
+                doc: None,
+                fields: vec![field("name", "name", Type::String)],
+                additional: None,
+                home: None,
+            },
+        );
+        ir
+    }
+
+    fn pretty(tokens: TokenStream) -> String {
+        let file: syn::File = syn::parse2(tokens).expect("generated tokens parse");
+        prettyplease::unparse(&file)
+    }
+
+    #[test]
+    fn one_line_accessor_per_field_with_its_kind() {
+        let code = pretty(fields_tokens(&ir(), "service"));
+        let compact: String = code.split_whitespace().collect::<Vec<_>>().join(" ");
+        for expected in [
+            "impl Ticket {",
+            "pub fn fields() -> crate::conditions::Fields<Ticket> { crate::conditions::root() }",
+            "impl crate::conditions::Fields<Ticket> {",
+            "pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> { crate::conditions::field(self, \"id\") }",
+            "pub fn summary(&self) -> crate::conditions::Field<crate::conditions::Text>",
+            "pub fn r#type(&self) -> crate::conditions::Fields<Ref> { crate::conditions::nested(self, \"type\") }",
+            "&self, ) -> crate::conditions::Field<crate::conditions::Enum<TicketSeverity>> { crate::conditions::field(self, \"severity\") }",
+            "pub fn ids(&self) -> crate::conditions::Field<crate::conditions::Integer>",
+            "pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> { crate::conditions::field(self, \"_info\") }",
+            "pub fn tags(&self) -> crate::conditions::Fields<Ref>",
+        ] {
+            assert!(compact.contains(expected), "missing {expected:?} in:\n{code}");
+        }
+        assert!(!code.contains("bad_name"), "{code}");
+        assert!(!code.contains("fn or"), "{code}");
+        // `Ref` lives in `shared`, not here.
+        assert!(!code.contains("impl Ref"), "{code}");
+        assert!(
+            pretty(fields_tokens(&ir(), "shared")).contains("impl crate::conditions::Fields<Ref>")
+        );
+    }
+
+    #[test]
+    fn condition_names() {
+        assert!(is_condition_name("closedFlag"));
+        assert!(is_condition_name("_info"));
+        assert!(!is_condition_name("1st"));
+        assert!(!is_condition_name("a-b"));
+        assert!(!is_condition_name(""));
+        assert!(!is_condition_name("NOT"));
+    }
+}
