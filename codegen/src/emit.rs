@@ -488,21 +488,21 @@ fn key_arg(k: PathKey) -> &'static str {
     }
 }
 
-/// `crate::request::Keys { parent_id: Some(parent_id), ..crate::request::Keys::NONE }`.
+/// `crate::request::Keys::new(None, Some(parent_id), None)`.
 fn keys_tokens(keys: &[PathKey]) -> TokenStream {
     if keys.is_empty() {
         return quote!(crate::request::Keys::NONE);
     }
     let all = [PathKey::GrandParentId, PathKey::ParentId, PathKey::Id];
-    let fields = all.iter().map(|k| {
+    let args = all.iter().map(|k| {
         let name = ident(key_arg(*k));
         if keys.contains(k) {
-            quote!(#name: Some(#name))
+            quote!(Some(#name))
         } else {
-            quote!(#name: None)
+            quote!(None)
         }
     });
-    quote!(crate::request::Keys { #(#fields),* })
+    quote!(crate::request::Keys::new(#(#args),*))
 }
 
 fn registry_tokens(ir: &Ir, filter: &ModuleFilter) -> TokenStream {
@@ -517,7 +517,21 @@ fn registry_tokens(ir: &Ir, filter: &ModuleFilter) -> TokenStream {
         }
         d
     });
-    let names: Vec<&str> = resources.iter().map(|r| r.name.as_str()).collect();
+    // Query parameter lists are shared: most resources take the same eight.
+    let mut query_lists: Vec<&[String]> = Vec::new();
+    for r in &resources {
+        if !query_lists.contains(&r.query.as_slice()) {
+            query_lists.push(&r.query);
+        }
+    }
+    let query_name = |q: &[String]| {
+        let i = query_lists.iter().position(|l| *l == q).unwrap_or(0);
+        Ident::new(&format!("QUERY_{i}"), Span::call_site())
+    };
+    let query_consts = query_lists.iter().map(|q| {
+        let name = query_name(q);
+        quote!(const #name: &[&str] = &[#(#q),*];)
+    });
     let infos = resources.iter().map(|r| {
         let name = &r.name;
         let resource_type = &r.resource_type;
@@ -530,13 +544,13 @@ fn registry_tokens(ir: &Ir, filter: &ModuleFilter) -> TokenStream {
             None => quote!(None),
         };
         let keys = r.keys.iter().map(|(k, _)| match k {
-            PathKey::GrandParentId => quote!(crate::registry::PathKey::GrandParentId),
-            PathKey::ParentId => quote!(crate::registry::PathKey::ParentId),
-            PathKey::Id => quote!(crate::registry::PathKey::Id),
+            PathKey::GrandParentId => quote!(PathKey::GrandParentId),
+            PathKey::ParentId => quote!(PathKey::ParentId),
+            PathKey::Id => quote!(PathKey::Id),
         });
-        let query = &r.query;
+        let query = query_name(&r.query);
         quote! {
-            &crate::registry::ResourceInfo {
+            ResourceInfo {
                 name: #name,
                 resource_type: #resource_type,
                 model: #model,
@@ -544,7 +558,7 @@ fn registry_tokens(ir: &Ir, filter: &ModuleFilter) -> TokenStream {
                 path: #path,
                 get_path: #get_path,
                 keys: &[#(#keys),*],
-                query: &[#(#query),*],
+                query: #query,
                 module: #module,
             }
         }
@@ -571,19 +585,20 @@ fn registry_tokens(ir: &Ir, filter: &ModuleFilter) -> TokenStream {
             pub const ALL: [Resource; #count] = [#(Resource::#variants),*];
 
             /// The resource's facts: path, parent keys, model, module.
-            pub const fn info(self) -> &'static crate::registry::ResourceInfo {
-                match self {
-                    #( Resource::#variants => #infos, )*
-                }
+            pub fn info(self) -> &'static ResourceInfo {
+                &INFO[self as usize]
             }
 
             /// The resource called `name` (snake_case, as `bundle!` spells it).
             pub fn from_name(name: &str) -> Option<Resource> {
-                match name {
-                    #( #names => Some(Resource::#variants), )*
-                    _ => None,
-                }
+                let i = INFO.binary_search_by(|info| info.name.cmp(name)).ok()?;
+                Some(Resource::ALL[i])
             }
         }
+
+        #(#query_consts)*
+
+        /// Each resource's facts, in the order of [`Resource::ALL`].
+        static INFO: [ResourceInfo; #count] = [#(#infos),*];
     }
 }

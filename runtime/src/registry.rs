@@ -49,3 +49,21 @@ impl ResourceInfo {
 
 include!(concat!(env!("OUT_DIR"), "/connectwise/registry.rs"));
 include!(concat!(env!("OUT_DIR"), "/connectwise/fingerprint.rs"));
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_resource_is_found_by_its_name_and_only_by_it() {
+        for (i, r) in Resource::ALL.iter().enumerate() {
+            assert_eq!(*r as usize, i, "ALL is in declaration order");
+            assert_eq!(Resource::from_name(r.info().name), Some(*r));
+        }
+        assert!(Resource::ALL
+            .windows(2)
+            .all(|w| w[0].info().name < w[1].info().name));
+        assert_eq!(Resource::from_name("no_such_resource"), None);
+        assert_eq!(Resource::from_name(""), None);
+    }
+}

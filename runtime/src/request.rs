@@ -27,6 +27,19 @@ impl Keys {
         id: None,
     };
 
+    /// The ids, in path order: `{grandparentId}`, `{parentId}`, `{id}`.
+    pub const fn new(
+        grand_parent_id: Option<i32>,
+        parent_id: Option<i32>,
+        id: Option<i32>,
+    ) -> Keys {
+        Keys {
+            grand_parent_id,
+            parent_id,
+            id,
+        }
+    }
+
     fn get(&self, key: PathKey) -> Option<i32> {
         match key {
             PathKey::GrandParentId => self.grand_parent_id,

@@ -84,555 +84,291 @@ impl Resource {
         Resource::TimeEntryReference,
     ];
     /// The resource's facts: path, parent keys, model, module.
-    pub const fn info(self) -> &'static crate::registry::ResourceInfo {
-        match self {
-            Resource::Agreement => {
-                &crate::registry::ResourceInfo {
-                    name: "agreement",
-                    resource_type: "Agreement",
-                    model: "Agreement",
-                    schema: "Agreement",
-                    path: "/finance/agreements",
-                    get_path: Some("/finance/agreements/{id}"),
-                    keys: &[],
-                    query: &[
-                        "conditions",
-                        "childConditions",
-                        "customFieldConditions",
-                        "orderBy",
-                        "fields",
-                        "page",
-                        "pageSize",
-                        "pageId",
-                    ],
-                    module: "finance",
-                }
-            }
-            Resource::Board => {
-                &crate::registry::ResourceInfo {
-                    name: "board",
-                    resource_type: "Board",
-                    model: "Board",
-                    schema: "Board",
-                    path: "/service/boards",
-                    get_path: Some("/service/boards/{id}"),
-                    keys: &[],
-                    query: &[
-                        "conditions",
-                        "childConditions",
-                        "customFieldConditions",
-                        "orderBy",
-                        "fields",
-                        "page",
-                        "pageSize",
-                        "pageId",
-                    ],
-                    module: "service",
-                }
-            }
-            Resource::BoardStatus => {
-                &crate::registry::ResourceInfo {
-                    name: "board_status",
-                    resource_type: "BoardStatus",
-                    model: "BoardStatus",
-                    schema: "BoardStatus",
-                    path: "/service/boards/{parentId}/statuses",
-                    get_path: Some("/service/boards/{parentId}/statuses/{id}"),
-                    keys: &[crate::registry::PathKey::ParentId],
-                    query: &[
-                        "conditions",
-                        "childConditions",
-                        "customFieldConditions",
-                        "orderBy",
-                        "fields",
-                        "page",
-                        "pageSize",
-                        "pageId",
-                    ],
-                    module: "service",
-                }
-            }
-            Resource::Company => {
-                &crate::registry::ResourceInfo {
-                    name: "company",
-                    resource_type: "Company",
-                    model: "Company",
-                    schema: "Company",
-                    path: "/company/companies",
-                    get_path: Some("/company/companies/{id}"),
-                    keys: &[],
-                    query: &[
-                        "conditions",
-                        "childConditions",
-                        "customFieldConditions",
-                        "orderBy",
-                        "fields",
-                        "page",
-                        "pageSize",
-                        "pageId",
-                    ],
-                    module: "company",
-                }
-            }
-            Resource::CompanyNote => {
-                &crate::registry::ResourceInfo {
-                    name: "company_note",
-                    resource_type: "CompanyNote",
-                    model: "CompanyNote",
-                    schema: "CompanyNote",
-                    path: "/company/companies/{parentId}/notes",
-                    get_path: Some("/company/companies/{parentId}/notes/{id}"),
-                    keys: &[crate::registry::PathKey::ParentId],
-                    query: &[
-                        "conditions",
-                        "childConditions",
-                        "customFieldConditions",
-                        "orderBy",
-                        "fields",
-                        "page",
-                        "pageSize",
-                        "pageId",
-                    ],
-                    module: "company",
-                }
-            }
-            Resource::Configuration => {
-                &crate::registry::ResourceInfo {
-                    name: "configuration",
-                    resource_type: "Configuration",
-                    model: "CompanyConfiguration",
-                    schema: "Company.Configuration",
-                    path: "/company/configurations",
-                    get_path: Some("/company/configurations/{id}"),
-                    keys: &[],
-                    query: &[
-                        "managedIdentifier",
-                        "conditions",
-                        "childConditions",
-                        "customFieldConditions",
-                        "orderBy",
-                        "fields",
-                        "page",
-                        "pageSize",
-                        "pageId",
-                    ],
-                    module: "company",
-                }
-            }
-            Resource::ConfigurationType => {
-                &crate::registry::ResourceInfo {
-                    name: "configuration_type",
-                    resource_type: "ConfigurationType",
-                    model: "ConfigurationType",
-                    schema: "ConfigurationType",
-                    path: "/company/configurations/types",
-                    get_path: Some("/company/configurations/types/{id}"),
-                    keys: &[],
-                    query: &[
-                        "conditions",
-                        "childConditions",
-                        "customFieldConditions",
-                        "orderBy",
-                        "fields",
-                        "page",
-                        "pageSize",
-                        "pageId",
-                    ],
-                    module: "company",
-                }
-            }
-            Resource::ConfigurationTypeQuestion => {
-                &crate::registry::ResourceInfo {
-                    name: "configuration_type_question",
-                    resource_type: "ConfigurationTypeQuestion",
-                    model: "ConfigurationTypeQuestion",
-                    schema: "ConfigurationTypeQuestion",
-                    path: "/company/configurations/types/{parentId}/questions",
-                    get_path: Some(
-                        "/company/configurations/types/{parentId}/questions/{id}",
-                    ),
-                    keys: &[crate::registry::PathKey::ParentId],
-                    query: &[
-                        "conditions",
-                        "childConditions",
-                        "customFieldConditions",
-                        "orderBy",
-                        "fields",
-                        "page",
-                        "pageSize",
-                        "pageId",
-                    ],
-                    module: "company",
-                }
-            }
-            Resource::ConfigurationTypeQuestionValue => {
-                &crate::registry::ResourceInfo {
-                    name: "configuration_type_question_value",
-                    resource_type: "ConfigurationTypeQuestionValue",
-                    model: "ConfigurationTypeQuestionValue",
-                    schema: "ConfigurationTypeQuestionValue",
-                    path: "/company/configurations/types/{grandparentId}/questions/{parentId}/values",
-                    get_path: Some(
-                        "/company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}",
-                    ),
-                    keys: &[
-                        crate::registry::PathKey::GrandParentId,
-                        crate::registry::PathKey::ParentId,
-                    ],
-                    query: &[
-                        "conditions",
-                        "childConditions",
-                        "customFieldConditions",
-                        "orderBy",
-                        "fields",
-                        "page",
-                        "pageSize",
-                        "pageId",
-                    ],
-                    module: "company",
-                }
-            }
-            Resource::Contact => {
-                &crate::registry::ResourceInfo {
-                    name: "contact",
-                    resource_type: "Contact",
-                    model: "Contact",
-                    schema: "Contact",
-                    path: "/company/contacts",
-                    get_path: Some("/company/contacts/{id}"),
-                    keys: &[],
-                    query: &[
-                        "conditions",
-                        "childConditions",
-                        "customFieldConditions",
-                        "orderBy",
-                        "fields",
-                        "page",
-                        "pageSize",
-                        "pageId",
-                    ],
-                    module: "company",
-                }
-            }
-            Resource::Invoice => {
-                &crate::registry::ResourceInfo {
-                    name: "invoice",
-                    resource_type: "Invoice",
-                    model: "Invoice",
-                    schema: "Invoice",
-                    path: "/finance/invoices",
-                    get_path: Some("/finance/invoices/{id}"),
-                    keys: &[],
-                    query: &[
-                        "conditions",
-                        "childConditions",
-                        "customFieldConditions",
-                        "orderBy",
-                        "fields",
-                        "page",
-                        "pageSize",
-                        "pageId",
-                    ],
-                    module: "finance",
-                }
-            }
-            Resource::Member => {
-                &crate::registry::ResourceInfo {
-                    name: "member",
-                    resource_type: "Member",
-                    model: "Member",
-                    schema: "Member",
-                    path: "/system/members",
-                    get_path: Some("/system/members/{id}"),
-                    keys: &[],
-                    query: &[
-                        "conditions",
-                        "childConditions",
-                        "customFieldConditions",
-                        "orderBy",
-                        "fields",
-                        "page",
-                        "pageSize",
-                        "pageId",
-                    ],
-                    module: "system",
-                }
-            }
-            Resource::MemberWithSso => {
-                &crate::registry::ResourceInfo {
-                    name: "member_with_sso",
-                    resource_type: "Member",
-                    model: "Member",
-                    schema: "Member",
-                    path: "/system/members/withSso",
-                    get_path: None,
-                    keys: &[],
-                    query: &[
-                        "conditions",
-                        "childConditions",
-                        "customFieldConditions",
-                        "orderBy",
-                        "fields",
-                        "page",
-                        "pageSize",
-                        "pageId",
-                    ],
-                    module: "system",
-                }
-            }
-            Resource::Opportunity => {
-                &crate::registry::ResourceInfo {
-                    name: "opportunity",
-                    resource_type: "Opportunity",
-                    model: "Opportunity",
-                    schema: "Opportunity",
-                    path: "/sales/opportunities",
-                    get_path: Some("/sales/opportunities/{id}"),
-                    keys: &[],
-                    query: &[
-                        "conditions",
-                        "childConditions",
-                        "customFieldConditions",
-                        "orderBy",
-                        "fields",
-                        "page",
-                        "pageSize",
-                        "pageId",
-                    ],
-                    module: "sales",
-                }
-            }
-            Resource::Project => {
-                &crate::registry::ResourceInfo {
-                    name: "project",
-                    resource_type: "Project",
-                    model: "Project",
-                    schema: "Project",
-                    path: "/project/projects",
-                    get_path: Some("/project/projects/{id}"),
-                    keys: &[],
-                    query: &[
-                        "conditions",
-                        "childConditions",
-                        "customFieldConditions",
-                        "orderBy",
-                        "fields",
-                        "page",
-                        "pageSize",
-                        "pageId",
-                    ],
-                    module: "project",
-                }
-            }
-            Resource::PurchaseOrder => {
-                &crate::registry::ResourceInfo {
-                    name: "purchase_order",
-                    resource_type: "PurchaseOrder",
-                    model: "PurchaseOrder",
-                    schema: "PurchaseOrder",
-                    path: "/procurement/purchaseorders",
-                    get_path: Some("/procurement/purchaseorders/{id}"),
-                    keys: &[],
-                    query: &[
-                        "conditions",
-                        "childConditions",
-                        "customFieldConditions",
-                        "orderBy",
-                        "fields",
-                        "page",
-                        "pageSize",
-                        "pageId",
-                    ],
-                    module: "procurement",
-                }
-            }
-            Resource::PurchaseOrderLineItem => {
-                &crate::registry::ResourceInfo {
-                    name: "purchase_order_line_item",
-                    resource_type: "PurchaseOrderLineItem",
-                    model: "PurchaseOrderLineItem",
-                    schema: "PurchaseOrderLineItem",
-                    path: "/procurement/purchaseorders/{parentId}/lineitems",
-                    get_path: Some(
-                        "/procurement/purchaseorders/{parentId}/lineitems/{id}",
-                    ),
-                    keys: &[crate::registry::PathKey::ParentId],
-                    query: &[
-                        "conditions",
-                        "childConditions",
-                        "customFieldConditions",
-                        "orderBy",
-                        "fields",
-                        "page",
-                        "pageSize",
-                        "pageId",
-                    ],
-                    module: "procurement",
-                }
-            }
-            Resource::ScheduleEntry => {
-                &crate::registry::ResourceInfo {
-                    name: "schedule_entry",
-                    resource_type: "ScheduleEntry",
-                    model: "ScheduleEntry",
-                    schema: "ScheduleEntry",
-                    path: "/schedule/entries",
-                    get_path: Some("/schedule/entries/{id}"),
-                    keys: &[],
-                    query: &[
-                        "conditions",
-                        "childConditions",
-                        "customFieldConditions",
-                        "orderBy",
-                        "fields",
-                        "page",
-                        "pageSize",
-                        "pageId",
-                    ],
-                    module: "schedule",
-                }
-            }
-            Resource::ServiceNote => {
-                &crate::registry::ResourceInfo {
-                    name: "service_note",
-                    resource_type: "ServiceNote",
-                    model: "ServiceNote",
-                    schema: "ServiceNote",
-                    path: "/service/tickets/{parentId}/notes",
-                    get_path: Some("/service/tickets/{parentId}/notes/{id}"),
-                    keys: &[crate::registry::PathKey::ParentId],
-                    query: &[
-                        "conditions",
-                        "childConditions",
-                        "customFieldConditions",
-                        "orderBy",
-                        "fields",
-                        "page",
-                        "pageSize",
-                        "pageId",
-                    ],
-                    module: "service",
-                }
-            }
-            Resource::ServiceTicketNote => {
-                &crate::registry::ResourceInfo {
-                    name: "service_ticket_note",
-                    resource_type: "ServiceTicketNote",
-                    model: "ServiceTicketNote",
-                    schema: "ServiceTicketNote",
-                    path: "/service/tickets/{parentId}/allNotes",
-                    get_path: None,
-                    keys: &[crate::registry::PathKey::ParentId],
-                    query: &[
-                        "conditions",
-                        "childConditions",
-                        "customFieldConditions",
-                        "orderBy",
-                        "fields",
-                        "page",
-                        "pageSize",
-                        "pageId",
-                    ],
-                    module: "service",
-                }
-            }
-            Resource::Ticket => {
-                &crate::registry::ResourceInfo {
-                    name: "ticket",
-                    resource_type: "Ticket",
-                    model: "Ticket",
-                    schema: "Ticket",
-                    path: "/service/tickets",
-                    get_path: Some("/service/tickets/{id}"),
-                    keys: &[],
-                    query: &[
-                        "conditions",
-                        "childConditions",
-                        "customFieldConditions",
-                        "orderBy",
-                        "fields",
-                        "page",
-                        "pageSize",
-                        "pageId",
-                    ],
-                    module: "service",
-                }
-            }
-            Resource::TimeEntry => {
-                &crate::registry::ResourceInfo {
-                    name: "time_entry",
-                    resource_type: "TimeEntry",
-                    model: "TimeEntry",
-                    schema: "TimeEntry",
-                    path: "/time/entries",
-                    get_path: Some("/time/entries/{id}"),
-                    keys: &[],
-                    query: &[
-                        "conditions",
-                        "childConditions",
-                        "customFieldConditions",
-                        "orderBy",
-                        "fields",
-                        "page",
-                        "pageSize",
-                        "pageId",
-                    ],
-                    module: "time",
-                }
-            }
-            Resource::TimeEntryReference => {
-                &crate::registry::ResourceInfo {
-                    name: "time_entry_reference",
-                    resource_type: "TimeEntryReference",
-                    model: "TimeEntryReference",
-                    schema: "TimeEntryReference",
-                    path: "/service/tickets/{parentId}/timeentries",
-                    get_path: None,
-                    keys: &[crate::registry::PathKey::ParentId],
-                    query: &[
-                        "conditions",
-                        "childConditions",
-                        "customFieldConditions",
-                        "orderBy",
-                        "fields",
-                        "page",
-                        "pageSize",
-                        "pageId",
-                    ],
-                    module: "service",
-                }
-            }
-        }
+    pub fn info(self) -> &'static ResourceInfo {
+        &INFO[self as usize]
     }
     /// The resource called `name` (snake_case, as `bundle!` spells it).
     pub fn from_name(name: &str) -> Option<Resource> {
-        match name {
-            "agreement" => Some(Resource::Agreement),
-            "board" => Some(Resource::Board),
-            "board_status" => Some(Resource::BoardStatus),
-            "company" => Some(Resource::Company),
-            "company_note" => Some(Resource::CompanyNote),
-            "configuration" => Some(Resource::Configuration),
-            "configuration_type" => Some(Resource::ConfigurationType),
-            "configuration_type_question" => Some(Resource::ConfigurationTypeQuestion),
-            "configuration_type_question_value" => {
-                Some(Resource::ConfigurationTypeQuestionValue)
-            }
-            "contact" => Some(Resource::Contact),
-            "invoice" => Some(Resource::Invoice),
-            "member" => Some(Resource::Member),
-            "member_with_sso" => Some(Resource::MemberWithSso),
-            "opportunity" => Some(Resource::Opportunity),
-            "project" => Some(Resource::Project),
-            "purchase_order" => Some(Resource::PurchaseOrder),
-            "purchase_order_line_item" => Some(Resource::PurchaseOrderLineItem),
-            "schedule_entry" => Some(Resource::ScheduleEntry),
-            "service_note" => Some(Resource::ServiceNote),
-            "service_ticket_note" => Some(Resource::ServiceTicketNote),
-            "ticket" => Some(Resource::Ticket),
-            "time_entry" => Some(Resource::TimeEntry),
-            "time_entry_reference" => Some(Resource::TimeEntryReference),
-            _ => None,
-        }
+        let i = INFO.binary_search_by(|info| info.name.cmp(name)).ok()?;
+        Some(Resource::ALL[i])
     }
 }
+const QUERY_0: &[&str] = &[
+    "conditions",
+    "childConditions",
+    "customFieldConditions",
+    "orderBy",
+    "fields",
+    "page",
+    "pageSize",
+    "pageId",
+];
+const QUERY_1: &[&str] = &[
+    "managedIdentifier",
+    "conditions",
+    "childConditions",
+    "customFieldConditions",
+    "orderBy",
+    "fields",
+    "page",
+    "pageSize",
+    "pageId",
+];
+/// Each resource's facts, in the order of [`Resource::ALL`].
+static INFO: [ResourceInfo; 23usize] = [
+    ResourceInfo {
+        name: "agreement",
+        resource_type: "Agreement",
+        model: "Agreement",
+        schema: "Agreement",
+        path: "/finance/agreements",
+        get_path: Some("/finance/agreements/{id}"),
+        keys: &[],
+        query: QUERY_0,
+        module: "finance",
+    },
+    ResourceInfo {
+        name: "board",
+        resource_type: "Board",
+        model: "Board",
+        schema: "Board",
+        path: "/service/boards",
+        get_path: Some("/service/boards/{id}"),
+        keys: &[],
+        query: QUERY_0,
+        module: "service",
+    },
+    ResourceInfo {
+        name: "board_status",
+        resource_type: "BoardStatus",
+        model: "BoardStatus",
+        schema: "BoardStatus",
+        path: "/service/boards/{parentId}/statuses",
+        get_path: Some("/service/boards/{parentId}/statuses/{id}"),
+        keys: &[PathKey::ParentId],
+        query: QUERY_0,
+        module: "service",
+    },
+    ResourceInfo {
+        name: "company",
+        resource_type: "Company",
+        model: "Company",
+        schema: "Company",
+        path: "/company/companies",
+        get_path: Some("/company/companies/{id}"),
+        keys: &[],
+        query: QUERY_0,
+        module: "company",
+    },
+    ResourceInfo {
+        name: "company_note",
+        resource_type: "CompanyNote",
+        model: "CompanyNote",
+        schema: "CompanyNote",
+        path: "/company/companies/{parentId}/notes",
+        get_path: Some("/company/companies/{parentId}/notes/{id}"),
+        keys: &[PathKey::ParentId],
+        query: QUERY_0,
+        module: "company",
+    },
+    ResourceInfo {
+        name: "configuration",
+        resource_type: "Configuration",
+        model: "CompanyConfiguration",
+        schema: "Company.Configuration",
+        path: "/company/configurations",
+        get_path: Some("/company/configurations/{id}"),
+        keys: &[],
+        query: QUERY_1,
+        module: "company",
+    },
+    ResourceInfo {
+        name: "configuration_type",
+        resource_type: "ConfigurationType",
+        model: "ConfigurationType",
+        schema: "ConfigurationType",
+        path: "/company/configurations/types",
+        get_path: Some("/company/configurations/types/{id}"),
+        keys: &[],
+        query: QUERY_0,
+        module: "company",
+    },
+    ResourceInfo {
+        name: "configuration_type_question",
+        resource_type: "ConfigurationTypeQuestion",
+        model: "ConfigurationTypeQuestion",
+        schema: "ConfigurationTypeQuestion",
+        path: "/company/configurations/types/{parentId}/questions",
+        get_path: Some("/company/configurations/types/{parentId}/questions/{id}"),
+        keys: &[PathKey::ParentId],
+        query: QUERY_0,
+        module: "company",
+    },
+    ResourceInfo {
+        name: "configuration_type_question_value",
+        resource_type: "ConfigurationTypeQuestionValue",
+        model: "ConfigurationTypeQuestionValue",
+        schema: "ConfigurationTypeQuestionValue",
+        path: "/company/configurations/types/{grandparentId}/questions/{parentId}/values",
+        get_path: Some(
+            "/company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}",
+        ),
+        keys: &[PathKey::GrandParentId, PathKey::ParentId],
+        query: QUERY_0,
+        module: "company",
+    },
+    ResourceInfo {
+        name: "contact",
+        resource_type: "Contact",
+        model: "Contact",
+        schema: "Contact",
+        path: "/company/contacts",
+        get_path: Some("/company/contacts/{id}"),
+        keys: &[],
+        query: QUERY_0,
+        module: "company",
+    },
+    ResourceInfo {
+        name: "invoice",
+        resource_type: "Invoice",
+        model: "Invoice",
+        schema: "Invoice",
+        path: "/finance/invoices",
+        get_path: Some("/finance/invoices/{id}"),
+        keys: &[],
+        query: QUERY_0,
+        module: "finance",
+    },
+    ResourceInfo {
+        name: "member",
+        resource_type: "Member",
+        model: "Member",
+        schema: "Member",
+        path: "/system/members",
+        get_path: Some("/system/members/{id}"),
+        keys: &[],
+        query: QUERY_0,
+        module: "system",
+    },
+    ResourceInfo {
+        name: "member_with_sso",
+        resource_type: "Member",
+        model: "Member",
+        schema: "Member",
+        path: "/system/members/withSso",
+        get_path: None,
+        keys: &[],
+        query: QUERY_0,
+        module: "system",
+    },
+    ResourceInfo {
+        name: "opportunity",
+        resource_type: "Opportunity",
+        model: "Opportunity",
+        schema: "Opportunity",
+        path: "/sales/opportunities",
+        get_path: Some("/sales/opportunities/{id}"),
+        keys: &[],
+        query: QUERY_0,
+        module: "sales",
+    },
+    ResourceInfo {
+        name: "project",
+        resource_type: "Project",
+        model: "Project",
+        schema: "Project",
+        path: "/project/projects",
+        get_path: Some("/project/projects/{id}"),
+        keys: &[],
+        query: QUERY_0,
+        module: "project",
+    },
+    ResourceInfo {
+        name: "purchase_order",
+        resource_type: "PurchaseOrder",
+        model: "PurchaseOrder",
+        schema: "PurchaseOrder",
+        path: "/procurement/purchaseorders",
+        get_path: Some("/procurement/purchaseorders/{id}"),
+        keys: &[],
+        query: QUERY_0,
+        module: "procurement",
+    },
+    ResourceInfo {
+        name: "purchase_order_line_item",
+        resource_type: "PurchaseOrderLineItem",
+        model: "PurchaseOrderLineItem",
+        schema: "PurchaseOrderLineItem",
+        path: "/procurement/purchaseorders/{parentId}/lineitems",
+        get_path: Some("/procurement/purchaseorders/{parentId}/lineitems/{id}"),
+        keys: &[PathKey::ParentId],
+        query: QUERY_0,
+        module: "procurement",
+    },
+    ResourceInfo {
+        name: "schedule_entry",
+        resource_type: "ScheduleEntry",
+        model: "ScheduleEntry",
+        schema: "ScheduleEntry",
+        path: "/schedule/entries",
+        get_path: Some("/schedule/entries/{id}"),
+        keys: &[],
+        query: QUERY_0,
+        module: "schedule",
+    },
+    ResourceInfo {
+        name: "service_note",
+        resource_type: "ServiceNote",
+        model: "ServiceNote",
+        schema: "ServiceNote",
+        path: "/service/tickets/{parentId}/notes",
+        get_path: Some("/service/tickets/{parentId}/notes/{id}"),
+        keys: &[PathKey::ParentId],
+        query: QUERY_0,
+        module: "service",
+    },
+    ResourceInfo {
+        name: "service_ticket_note",
+        resource_type: "ServiceTicketNote",
+        model: "ServiceTicketNote",
+        schema: "ServiceTicketNote",
+        path: "/service/tickets/{parentId}/allNotes",
+        get_path: None,
+        keys: &[PathKey::ParentId],
+        query: QUERY_0,
+        module: "service",
+    },
+    ResourceInfo {
+        name: "ticket",
+        resource_type: "Ticket",
+        model: "Ticket",
+        schema: "Ticket",
+        path: "/service/tickets",
+        get_path: Some("/service/tickets/{id}"),
+        keys: &[],
+        query: QUERY_0,
+        module: "service",
+    },
+    ResourceInfo {
+        name: "time_entry",
+        resource_type: "TimeEntry",
+        model: "TimeEntry",
+        schema: "TimeEntry",
+        path: "/time/entries",
+        get_path: Some("/time/entries/{id}"),
+        keys: &[],
+        query: QUERY_0,
+        module: "time",
+    },
+    ResourceInfo {
+        name: "time_entry_reference",
+        resource_type: "TimeEntryReference",
+        model: "TimeEntryReference",
+        schema: "TimeEntryReference",
+        path: "/service/tickets/{parentId}/timeentries",
+        get_path: None,
+        keys: &[PathKey::ParentId],
+        query: QUERY_0,
+        module: "service",
+    },
+];

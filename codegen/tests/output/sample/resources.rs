@@ -14,11 +14,7 @@ pub mod agreement {
     pub fn get(id: i32) -> crate::request::GetRequest<crate::models::Agreement> {
         crate::request::GetRequest::new(
             crate::Resource::Agreement,
-            crate::request::Keys {
-                grand_parent_id: None,
-                parent_id: None,
-                id: Some(id),
-            },
+            crate::request::Keys::new(None, None, Some(id)),
         )
     }
 }
@@ -45,11 +41,7 @@ pub mod board {
     pub fn get(id: i32) -> crate::request::GetRequest<crate::models::Board> {
         crate::request::GetRequest::new(
             crate::Resource::Board,
-            crate::request::Keys {
-                grand_parent_id: None,
-                parent_id: None,
-                id: Some(id),
-            },
+            crate::request::Keys::new(None, None, Some(id)),
         )
     }
 }
@@ -71,11 +63,7 @@ pub mod board_status {
     ) -> crate::request::ListRequest<crate::models::BoardStatus> {
         crate::request::ListRequest::new(
             crate::Resource::BoardStatus,
-            crate::request::Keys {
-                grand_parent_id: None,
-                parent_id: Some(parent_id),
-                id: None,
-            },
+            crate::request::Keys::new(None, Some(parent_id), None),
         )
     }
     /// Get-by-id request: `GET /service/boards/{parentId}/statuses/{id}`.
@@ -85,11 +73,7 @@ pub mod board_status {
     ) -> crate::request::GetRequest<crate::models::BoardStatus> {
         crate::request::GetRequest::new(
             crate::Resource::BoardStatus,
-            crate::request::Keys {
-                grand_parent_id: None,
-                parent_id: Some(parent_id),
-                id: Some(id),
-            },
+            crate::request::Keys::new(None, Some(parent_id), Some(id)),
         )
     }
 }
@@ -116,11 +100,7 @@ pub mod company {
     pub fn get(id: i32) -> crate::request::GetRequest<crate::models::Company> {
         crate::request::GetRequest::new(
             crate::Resource::Company,
-            crate::request::Keys {
-                grand_parent_id: None,
-                parent_id: None,
-                id: Some(id),
-            },
+            crate::request::Keys::new(None, None, Some(id)),
         )
     }
 }
@@ -142,11 +122,7 @@ pub mod company_note {
     ) -> crate::request::ListRequest<crate::models::CompanyNote> {
         crate::request::ListRequest::new(
             crate::Resource::CompanyNote,
-            crate::request::Keys {
-                grand_parent_id: None,
-                parent_id: Some(parent_id),
-                id: None,
-            },
+            crate::request::Keys::new(None, Some(parent_id), None),
         )
     }
     /// Get-by-id request: `GET /company/companies/{parentId}/notes/{id}`.
@@ -156,11 +132,7 @@ pub mod company_note {
     ) -> crate::request::GetRequest<crate::models::CompanyNote> {
         crate::request::GetRequest::new(
             crate::Resource::CompanyNote,
-            crate::request::Keys {
-                grand_parent_id: None,
-                parent_id: Some(parent_id),
-                id: Some(id),
-            },
+            crate::request::Keys::new(None, Some(parent_id), Some(id)),
         )
     }
 }
@@ -189,11 +161,7 @@ pub mod configuration {
     ) -> crate::request::GetRequest<crate::models::CompanyConfiguration> {
         crate::request::GetRequest::new(
             crate::Resource::Configuration,
-            crate::request::Keys {
-                grand_parent_id: None,
-                parent_id: None,
-                id: Some(id),
-            },
+            crate::request::Keys::new(None, None, Some(id)),
         )
     }
 }
@@ -220,11 +188,7 @@ pub mod configuration_type {
     pub fn get(id: i32) -> crate::request::GetRequest<crate::models::ConfigurationType> {
         crate::request::GetRequest::new(
             crate::Resource::ConfigurationType,
-            crate::request::Keys {
-                grand_parent_id: None,
-                parent_id: None,
-                id: Some(id),
-            },
+            crate::request::Keys::new(None, None, Some(id)),
         )
     }
 }
@@ -246,11 +210,7 @@ pub mod configuration_type_question {
     ) -> crate::request::ListRequest<crate::models::ConfigurationTypeQuestion> {
         crate::request::ListRequest::new(
             crate::Resource::ConfigurationTypeQuestion,
-            crate::request::Keys {
-                grand_parent_id: None,
-                parent_id: Some(parent_id),
-                id: None,
-            },
+            crate::request::Keys::new(None, Some(parent_id), None),
         )
     }
     /// Get-by-id request: `GET /company/configurations/types/{parentId}/questions/{id}`.
@@ -260,11 +220,7 @@ pub mod configuration_type_question {
     ) -> crate::request::GetRequest<crate::models::ConfigurationTypeQuestion> {
         crate::request::GetRequest::new(
             crate::Resource::ConfigurationTypeQuestion,
-            crate::request::Keys {
-                grand_parent_id: None,
-                parent_id: Some(parent_id),
-                id: Some(id),
-            },
+            crate::request::Keys::new(None, Some(parent_id), Some(id)),
         )
     }
 }
@@ -287,11 +243,7 @@ pub mod configuration_type_question_value {
     ) -> crate::request::ListRequest<crate::models::ConfigurationTypeQuestionValue> {
         crate::request::ListRequest::new(
             crate::Resource::ConfigurationTypeQuestionValue,
-            crate::request::Keys {
-                grand_parent_id: Some(grand_parent_id),
-                parent_id: Some(parent_id),
-                id: None,
-            },
+            crate::request::Keys::new(Some(grand_parent_id), Some(parent_id), None),
         )
     }
     /// Get-by-id request: `GET /company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}`.
@@ -302,11 +254,7 @@ pub mod configuration_type_question_value {
     ) -> crate::request::GetRequest<crate::models::ConfigurationTypeQuestionValue> {
         crate::request::GetRequest::new(
             crate::Resource::ConfigurationTypeQuestionValue,
-            crate::request::Keys {
-                grand_parent_id: Some(grand_parent_id),
-                parent_id: Some(parent_id),
-                id: Some(id),
-            },
+            crate::request::Keys::new(Some(grand_parent_id), Some(parent_id), Some(id)),
         )
     }
 }
@@ -340,11 +288,7 @@ pub mod contact {
     pub fn get(id: i32) -> crate::request::GetRequest<crate::models::Contact> {
         crate::request::GetRequest::new(
             crate::Resource::Contact,
-            crate::request::Keys {
-                grand_parent_id: None,
-                parent_id: None,
-                id: Some(id),
-            },
+            crate::request::Keys::new(None, None, Some(id)),
         )
     }
 }
@@ -371,11 +315,7 @@ pub mod invoice {
     pub fn get(id: i32) -> crate::request::GetRequest<crate::models::Invoice> {
         crate::request::GetRequest::new(
             crate::Resource::Invoice,
-            crate::request::Keys {
-                grand_parent_id: None,
-                parent_id: None,
-                id: Some(id),
-            },
+            crate::request::Keys::new(None, None, Some(id)),
         )
     }
 }
@@ -402,11 +342,7 @@ pub mod member {
     pub fn get(id: i32) -> crate::request::GetRequest<crate::models::Member> {
         crate::request::GetRequest::new(
             crate::Resource::Member,
-            crate::request::Keys {
-                grand_parent_id: None,
-                parent_id: None,
-                id: Some(id),
-            },
+            crate::request::Keys::new(None, None, Some(id)),
         )
     }
 }
@@ -443,11 +379,7 @@ pub mod opportunity {
     pub fn get(id: i32) -> crate::request::GetRequest<crate::models::Opportunity> {
         crate::request::GetRequest::new(
             crate::Resource::Opportunity,
-            crate::request::Keys {
-                grand_parent_id: None,
-                parent_id: None,
-                id: Some(id),
-            },
+            crate::request::Keys::new(None, None, Some(id)),
         )
     }
 }
@@ -474,11 +406,7 @@ pub mod project {
     pub fn get(id: i32) -> crate::request::GetRequest<crate::models::Project> {
         crate::request::GetRequest::new(
             crate::Resource::Project,
-            crate::request::Keys {
-                grand_parent_id: None,
-                parent_id: None,
-                id: Some(id),
-            },
+            crate::request::Keys::new(None, None, Some(id)),
         )
     }
 }
@@ -505,11 +433,7 @@ pub mod purchase_order {
     pub fn get(id: i32) -> crate::request::GetRequest<crate::models::PurchaseOrder> {
         crate::request::GetRequest::new(
             crate::Resource::PurchaseOrder,
-            crate::request::Keys {
-                grand_parent_id: None,
-                parent_id: None,
-                id: Some(id),
-            },
+            crate::request::Keys::new(None, None, Some(id)),
         )
     }
 }
@@ -531,11 +455,7 @@ pub mod purchase_order_line_item {
     ) -> crate::request::ListRequest<crate::models::PurchaseOrderLineItem> {
         crate::request::ListRequest::new(
             crate::Resource::PurchaseOrderLineItem,
-            crate::request::Keys {
-                grand_parent_id: None,
-                parent_id: Some(parent_id),
-                id: None,
-            },
+            crate::request::Keys::new(None, Some(parent_id), None),
         )
     }
     /// Get-by-id request: `GET /procurement/purchaseorders/{parentId}/lineitems/{id}`.
@@ -545,11 +465,7 @@ pub mod purchase_order_line_item {
     ) -> crate::request::GetRequest<crate::models::PurchaseOrderLineItem> {
         crate::request::GetRequest::new(
             crate::Resource::PurchaseOrderLineItem,
-            crate::request::Keys {
-                grand_parent_id: None,
-                parent_id: Some(parent_id),
-                id: Some(id),
-            },
+            crate::request::Keys::new(None, Some(parent_id), Some(id)),
         )
     }
 }
@@ -576,11 +492,7 @@ pub mod schedule_entry {
     pub fn get(id: i32) -> crate::request::GetRequest<crate::models::ScheduleEntry> {
         crate::request::GetRequest::new(
             crate::Resource::ScheduleEntry,
-            crate::request::Keys {
-                grand_parent_id: None,
-                parent_id: None,
-                id: Some(id),
-            },
+            crate::request::Keys::new(None, None, Some(id)),
         )
     }
 }
@@ -602,11 +514,7 @@ pub mod service_note {
     ) -> crate::request::ListRequest<crate::models::ServiceNote> {
         crate::request::ListRequest::new(
             crate::Resource::ServiceNote,
-            crate::request::Keys {
-                grand_parent_id: None,
-                parent_id: Some(parent_id),
-                id: None,
-            },
+            crate::request::Keys::new(None, Some(parent_id), None),
         )
     }
     /// Get-by-id request: `GET /service/tickets/{parentId}/notes/{id}`.
@@ -616,11 +524,7 @@ pub mod service_note {
     ) -> crate::request::GetRequest<crate::models::ServiceNote> {
         crate::request::GetRequest::new(
             crate::Resource::ServiceNote,
-            crate::request::Keys {
-                grand_parent_id: None,
-                parent_id: Some(parent_id),
-                id: Some(id),
-            },
+            crate::request::Keys::new(None, Some(parent_id), Some(id)),
         )
     }
 }
@@ -642,11 +546,7 @@ pub mod service_ticket_note {
     ) -> crate::request::ListRequest<crate::models::ServiceTicketNote> {
         crate::request::ListRequest::new(
             crate::Resource::ServiceTicketNote,
-            crate::request::Keys {
-                grand_parent_id: None,
-                parent_id: Some(parent_id),
-                id: None,
-            },
+            crate::request::Keys::new(None, Some(parent_id), None),
         )
     }
 }
@@ -669,11 +569,7 @@ pub mod ticket {
     pub fn get(id: i32) -> crate::request::GetRequest<crate::models::Ticket> {
         crate::request::GetRequest::new(
             crate::Resource::Ticket,
-            crate::request::Keys {
-                grand_parent_id: None,
-                parent_id: None,
-                id: Some(id),
-            },
+            crate::request::Keys::new(None, None, Some(id)),
         )
     }
 }
@@ -700,11 +596,7 @@ pub mod time_entry {
     pub fn get(id: i32) -> crate::request::GetRequest<crate::models::TimeEntry> {
         crate::request::GetRequest::new(
             crate::Resource::TimeEntry,
-            crate::request::Keys {
-                grand_parent_id: None,
-                parent_id: None,
-                id: Some(id),
-            },
+            crate::request::Keys::new(None, None, Some(id)),
         )
     }
 }
@@ -726,11 +618,7 @@ pub mod time_entry_reference {
     ) -> crate::request::ListRequest<crate::models::TimeEntryReference> {
         crate::request::ListRequest::new(
             crate::Resource::TimeEntryReference,
-            crate::request::Keys {
-                grand_parent_id: None,
-                parent_id: Some(parent_id),
-                id: None,
-            },
+            crate::request::Keys::new(None, Some(parent_id), None),
         )
     }
 }
