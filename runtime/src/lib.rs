@@ -46,11 +46,11 @@ pub mod error;
 pub mod registry;
 pub mod request;
 
+pub use bundle::{Bundle, BundleItem, BundleResults, Handle, TypedBundle};
+pub use client::{Client, ClientBuilder, Credentials, RetryPolicy};
 /// `bundle!(ticket(conditions = "..", page_size = 1000), company(id = 250))`: a typed bundle,
 /// checked at compile time against the same spec as this crate (see `connectwise-macros`).
 pub use connectwise_macros::bundle;
-pub use bundle::{Bundle, BundleItem, BundleResults, Handle, TypedBundle};
-pub use client::{Client, ClientBuilder, Credentials, RetryPolicy};
 pub use error::{ApiError, Error, ItemError, ItemErrorKind, ValidationError};
 pub use registry::{Resource, API_VERSION};
 pub use request::{GetRequest, ListRequest, RawRequest};
