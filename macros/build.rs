@@ -5,7 +5,10 @@
 //!
 //! - `registry.rs`: a static table sorted by resource name (name, resourceType, model, path,
 //!   parent keys in template order, get-by-id, API module, whether that module's feature is
-//!   on) and the spec's fingerprint.
+//!   on) and the spec's fingerprint;
+//! - `condition_schema.json`: every model's fields and their types
+//!   (`connectwise_codegen::schema::condition_schema`), which literal conditions are checked
+//!   against.
 //!
 //! All the spec logic is in `connectwise-codegen`; this is a thin caller.
 
@@ -67,6 +70,9 @@ fn run() -> Result<(), String> {
     let registry = registry_source(&ir, fingerprint);
     std::fs::write(out.join("registry.rs"), registry)
         .map_err(|e| format!("writing registry.rs: {e}"))?;
+    let schema = connectwise_codegen::schema::condition_schema(&ir);
+    std::fs::write(out.join("condition_schema.json"), schema)
+        .map_err(|e| format!("writing condition_schema.json: {e}"))?;
     Ok(())
 }
 

@@ -25,8 +25,11 @@
 //! Every problem is reported at once, each spanned on the user's token: unknown resource (with
 //! "did you mean"), resource whose API module's cargo feature is off, unknown or repeated
 //! argument (with "did you mean"), missing or superfluous `parent_id` / `grand_parent_id`,
-//! `id` on a resource without get-by-id, list-only arguments on a get-by-id, empty input.
+//! `id` on a resource without get-by-id, list-only arguments on a get-by-id, empty input, and
+//! every problem of a literal `conditions` / `child_conditions` (checked against the model) or
+//! `custom_field_conditions` (syntax only), see [`crate::check`].
 
+use crate::check;
 use crate::parse::{self, Arg, SubRequest};
 use crate::registry::{self, Entry, Key};
 use proc_macro2::{Span, TokenStream};
@@ -323,6 +326,22 @@ fn sub_request(request: &SubRequest, errors: &mut Errors) -> Option<TokenStream>
         }
     }
 
+    // Literal conditions, against the model.
+    for (kind, arg) in &given {
+        let which = match kind {
+            ArgKind::Conditions => check::Kind::Conditions,
+            ArgKind::ChildConditions => check::Kind::ChildConditions,
+            ArgKind::CustomFieldConditions => check::Kind::CustomFieldConditions,
+            _ => continue,
+        };
+        if let Some(literal) = string_literal(&arg.value) {
+            for e in check::check_literal(literal, entry.model, which) {
+                ok = false;
+                errors.push(e);
+            }
+        }
+    }
+
     if !ok || (errors.0.is_some() && !before) {
         return None;
     }
@@ -344,6 +363,19 @@ fn sub_request(request: &SubRequest, errors: &mut Errors) -> Option<TokenStream>
             quote_spanned!(method.span()=> .#method(#value))
         });
     Some(quote!(#constructor #(#methods)*))
+}
+
+/// The string literal `expr` is, if it is one (also in parentheses).
+pub fn string_literal(expr: &Expr) -> Option<&syn::LitStr> {
+    match expr {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Some(s),
+        Expr::Paren(p) => string_literal(&p.expr),
+        Expr::Group(g) => string_literal(&g.expr),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -487,6 +519,25 @@ mod tests {
             tiket, company(idd = 1), purchase_order_line_item(), member_with_sso(id = 2), ticket(page = 1, page = 1)
         });
         assert_eq!(all.len(), 5, "{all:#?}");
+    }
+
+    #[test]
+    fn literal_conditions_are_checked_against_the_model() {
+        let all = errors(quote! {
+            ticket(conditions = "status/nmae = 'New'", child_conditions = ("id = 1")),
+            company(custom_field_conditions = "caption = "),
+            purchase_order_line_item(parent_id = 1, conditions = "quantity like '%2%'"),
+        });
+        assert_eq!(all.len(), 3, "{all:#?}");
+        assert!(all[0].contains("did you mean `name`?"), "{all:#?}");
+        assert!(
+            all[1].starts_with("in `custom_field_conditions`"),
+            "{all:#?}"
+        );
+        assert!(all[2].starts_with("in `conditions`"), "{all:#?}");
+        // Not literals: not checked.
+        let out = expands(quote!(ticket(conditions = format!("status/nmae = '{x}'"))));
+        assert!(out.contains("format !"), "{out}");
     }
 
     #[test]

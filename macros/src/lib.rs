@@ -1,14 +1,18 @@
-//! `connectwise-macros`: the `bundle!` macro of the `connectwise` crate (use it as
-//! `connectwise::bundle!`): typed ConnectWise Bundle requests, checked at compile time.
+//! `connectwise-macros`: the `bundle!` and `conditions!` macros of the `connectwise` crate
+//! (use them as `connectwise::bundle!` / `connectwise::conditions!`): typed ConnectWise Bundle
+//! requests and ConnectWise conditions, checked at compile time.
 //!
-//! A thin proc-macro shell: parsing ([`parse`]) and checking + expansion ([`expand`]) are
-//! ordinary functions over `proc_macro2::TokenStream`, unit-tested on token streams. The
-//! resources it knows come from a static table that `build.rs` writes with
-//! `connectwise-codegen` from the same spec (`CONNECTWISE_SPEC`) and overrides as the
-//! `connectwise` crate; the expansion asserts at compile time that both fingerprints agree.
-//! It may depend on syn, quote, proc-macro2, strsim and connectwise-conditions, and on
-//! connectwise-codegen at build time only.
+//! A thin proc-macro shell: parsing ([`parse`]), checking and expansion ([`expand`],
+//! [`conditions`]) and the condition checks ([`check`]) are ordinary functions over
+//! `proc_macro2::TokenStream`, unit-tested on token streams. What they check against comes
+//! from `build.rs`, which runs `connectwise-codegen` on the same spec (`CONNECTWISE_SPEC`) and
+//! overrides as the `connectwise` crate: a static table of the resources and the condition
+//! schema of the models. The expansion asserts at compile time that both crates were built
+//! from the same spec. It may depend on syn, quote, proc-macro2, strsim and
+//! connectwise-conditions, and on connectwise-codegen at build time only.
 
+mod check;
+mod conditions;
 mod expand;
 mod parse;
 mod registry;
@@ -24,8 +28,20 @@ mod registry;
 /// .await?;
 /// ```
 ///
-/// See the `connectwise` crate for the arguments and the compile errors.
+/// Arguments: `conditions`, `child_conditions`, `custom_field_conditions`, `order_by`,
+/// `fields`, `page`, `page_size`, `page_id`, `version`, `id`, `parent_id`, `grand_parent_id`.
+/// Unknown resources and arguments, missing or superfluous parent ids, `id` without a
+/// get-by-id endpoint and literal conditions that do not fit the model are compile errors.
 #[proc_macro]
 pub fn bundle(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     expand::bundle(input.into()).into()
+}
+
+/// A condition string checked at compile time against a resource's (or a model's) fields:
+/// `conditions!(ticket, "status/name = 'New'")` is that `&'static str`. A third argument
+/// `child` or `custom_field` checks it as child conditions or custom field conditions
+/// (syntax only).
+#[proc_macro]
+pub fn conditions(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    conditions::conditions(input.into()).into()
 }

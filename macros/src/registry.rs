@@ -20,7 +20,6 @@ pub struct Entry {
     #[allow(dead_code)]
     pub resource_type: &'static str,
     /// The Rust model type's name.
-    #[allow(dead_code)]
     pub model: &'static str,
     /// The list path template.
     pub path: &'static str,

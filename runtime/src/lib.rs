@@ -51,6 +51,9 @@ pub use client::{Client, ClientBuilder, Credentials, RetryPolicy};
 /// `bundle!(ticket(conditions = "..", page_size = 1000), company(id = 250))`: a typed bundle,
 /// checked at compile time against the same spec as this crate (see `connectwise-macros`).
 pub use connectwise_macros::bundle;
+/// `conditions!(ticket, "status/name = 'New'")`: that `&'static str`, checked at compile time
+/// against the resource's (or a model's) fields; for the builder and the individual endpoints.
+pub use connectwise_macros::conditions;
 pub use error::{ApiError, Error, ItemError, ItemErrorKind, ValidationError};
 pub use registry::{Resource, API_VERSION};
 pub use request::{GetRequest, ListRequest, RawRequest};
