@@ -1,0 +1,3 @@
+fn main() {
+    let _ = connectwise::bundle!(ticket(conditions = "requiredDate > [2024-13-45T00:00:00Z]"));
+}

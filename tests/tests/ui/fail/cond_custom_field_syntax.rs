@@ -1,0 +1,3 @@
+fn main() {
+    let _ = connectwise::bundle!(ticket(custom_field_conditions = "caption = 'Region' and value ="));
+}

@@ -1,0 +1,3 @@
+fn main() {
+    let _ = connectwise::bundle!(ticket(conditions = "board/id in (1, '2', 3)"));
+}

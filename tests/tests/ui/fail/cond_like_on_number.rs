@@ -1,0 +1,3 @@
+fn main() {
+    let _ = connectwise::bundle!(ticket(conditions = "budgetHours like '%5%'"));
+}

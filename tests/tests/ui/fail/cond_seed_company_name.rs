@@ -1,0 +1,3 @@
+fn main() {
+    let _ = connectwise::bundle!(company(conditions = "companyName = 'Connectwise'"));
+}
