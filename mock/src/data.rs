@@ -121,7 +121,7 @@ fn load_dir(api: &Api, dir: &Path) -> Result<HashMap<String, ByParent>, MockErro
         let bytes = std::fs::read(&path).map_err(|e| data_error(&path, e.to_string()))?;
         let value: Value =
             serde_json::from_slice(&bytes).map_err(|e| data_error(&path, e.to_string()))?;
-        let arity = resource.parent_arity();
+        let arity = resource.keys.len();
         let mut by_parent = HashMap::new();
         match (arity, value) {
             (0, Value::Array(rows)) => {

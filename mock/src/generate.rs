@@ -109,7 +109,7 @@ fn row_count(
     if let Some(vocabulary) = model.and_then(|m| vocabulary(kind_of(&m.name))) {
         return vocabulary.len() as u32;
     }
-    if resource.parent_arity() == 0 {
+    if resource.keys.is_empty() {
         params.rows
     } else {
         let mut rng = Rng::new(&[

@@ -210,9 +210,9 @@ fn get(s: &Shared, path: &str, query_pairs: &[(String, String)], forward_only: b
     };
     match kind {
         Kind::Get => {
-            let rows = s
-                .data
-                .rows(&s.api, resource, (keys.grand_parent_id, keys.parent_id));
+            // The get path is the list path plus `/{id}`: its parents are the list's.
+            let parents = (keys.grand_parent_id, keys.parent_id);
+            let rows = s.data.rows(&s.api, resource, parents);
             let id = keys.id.unwrap_or_default();
             match query::get(
                 &rows,
@@ -243,15 +243,15 @@ fn get(s: &Shared, path: &str, query_pairs: &[(String, String)], forward_only: b
                 Ok(p) => p,
                 Err(f) => return Reply::failure(&f),
             };
-            let rows = s
-                .data
-                .rows(&s.api, resource, (keys.grand_parent_id, keys.parent_id));
+            // The route matched the list path, so every key it needs is there.
+            let parents = crate::spec::list_parents(resource, &keys).unwrap_or_default();
+            let rows = s.data.rows(&s.api, resource, parents);
             let check = checker(&s.api, resource);
-            let page = match query::list(&rows, &params, &resource.resource_type, &check) {
+            let mut page = match query::list(&rows, &params, &resource.resource_type, &check) {
                 Ok(p) => p,
                 Err(f) => return Reply::failure(&f),
             };
-            let mut reply = Reply::json(200, &Value::Array(page.items.clone()));
+            let mut reply = Reply::json(200, &Value::Array(std::mem::take(&mut page.items)));
             let url = |changes: &[(&str, String)]| -> String {
                 let mut pairs: Vec<(String, String)> = query_pairs
                     .iter()
@@ -373,7 +373,7 @@ fn sub_request(
     resource_type: &str,
     request: &connectwise::bundle::SubRequest,
 ) -> Result<Vec<Value>, Failure> {
-    let Some(resource) = s.api.resource_for_type(resource_type) else {
+    let Some(resource) = s.api.resource_for_type(resource_type, &request.keys) else {
         let hint = s
             .api
             .closest_type(resource_type)
@@ -386,37 +386,28 @@ fn sub_request(
         ));
     };
     let keys: Keys = request.keys;
-    let needed = resource.parent_arity();
-    let missing = if needed >= 1 && keys.parent_id.is_none() {
-        Some("parentId")
-    } else if needed >= 2 && keys.grand_parent_id.is_none() {
-        Some("grandParentId")
-    } else {
+    // A list path with `{id}` in it takes the bundle's `id` as a path key; otherwise `id`
+    // asks for one entity.
+    let get_id = if crate::spec::list_takes_id(resource) {
         None
+    } else {
+        keys.id
     };
-    if let Some(key) = missing {
-        return Err(Failure::invalid(
+    // Ids a path does not take are ignored, as the API does (the documentation's own example
+    // sends Id, ParentId and GrandParentId to a top-level list).
+    let parents = crate::spec::list_parents(resource, &keys).map_err(|key| {
+        Failure::invalid(
             &resource.resource_type,
             key,
             format!(
                 "{key} is required for {} ({})",
                 resource.resource_type, resource.path
             ),
-        ));
-    }
-    // Ids a path does not take are ignored, as the API does (the documentation's own example
-    // sends Id, ParentId and GrandParentId to a top-level list).
-    let parents = (
-        if needed >= 2 {
-            keys.grand_parent_id
-        } else {
-            None
-        },
-        if needed >= 1 { keys.parent_id } else { None },
-    );
+        )
+    })?;
     let rows = s.data.rows(&s.api, resource, parents);
     let q = &request.query;
-    if let Some(id) = keys.id {
+    if let Some(id) = get_id {
         if resource.get_path.is_none() {
             return Err(Failure::new(
                 404,

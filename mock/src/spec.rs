@@ -18,8 +18,9 @@ const EMBEDDED_OVERRIDES: &[u8] = include_bytes!(env!("CW_MOCK_OVERRIDES"));
 pub(crate) struct Api {
     pub ir: Ir,
     routes: Vec<Route>,
-    /// Lower-cased resourceType / resource name (underscores removed) -> resource name.
-    by_type: HashMap<String, String>,
+    /// Lower-cased resourceType / resource name (underscores removed) -> resource names,
+    /// primary resources first.
+    by_type: HashMap<String, Vec<String>>,
     /// The models' fields for the condition checker (`None` if the IR does not convert,
     /// which would be a bug of codegen's `condition_schema`; conditions are then only parsed).
     pub schema: Option<connectwise_conditions::Schema>,
@@ -109,10 +110,12 @@ impl Api {
         for r in ordered {
             by_type
                 .entry(r.resource_type.to_ascii_lowercase())
-                .or_insert_with(|| r.name.clone());
+                .or_insert_with(Vec::new)
+                .push(r.name.clone());
             by_type
                 .entry(r.name.replace('_', ""))
-                .or_insert_with(|| r.name.clone());
+                .or_insert_with(Vec::new)
+                .push(r.name.clone());
             routes.push(Route::new(&r.path, &r.name, Kind::List));
             if let Some(get) = &r.get_path {
                 routes.push(Route::new(get, &r.name, Kind::Get));
@@ -151,13 +154,43 @@ impl Api {
 
     /// The resource a bundle's `resourceType` names: its resourceType or its name, in any
     /// case, with or without underscores (the documentation sends `purchaseorderlineitem`).
-    pub fn resource_for_type(&self, resource_type: &str) -> Option<&Resource> {
+    ///
+    /// Several list paths may share one resourceType (`ActivityReference` under
+    /// `/marketing/campaigns/{id}` and `/service/tickets/{parentId}`); the wire format has
+    /// nothing else to tell them apart, so the ids sent decide: the resource whose list path
+    /// takes exactly those ids (a get-by-id path first, then a list path), else the primary one.
+    pub fn resource_for_type(&self, resource_type: &str, keys: &Keys) -> Option<&Resource> {
         let key = resource_type.to_ascii_lowercase();
-        let name = self
+        let names = self
             .by_type
             .get(&key)
             .or_else(|| self.by_type.get(&key.replace('_', "")))?;
-        self.ir.resources.get(name)
+        let candidates: Vec<&Resource> = names
+            .iter()
+            .filter_map(|n| self.ir.resources.get(n))
+            .collect();
+        let given: Vec<PathKey> = [
+            (PathKey::GrandParentId, keys.grand_parent_id),
+            (PathKey::ParentId, keys.parent_id),
+            (PathKey::Id, keys.id),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|_| k))
+        .collect();
+        let list_keys = |r: &Resource| {
+            let mut k: Vec<PathKey> = r.keys.iter().map(|(k, _)| *k).collect();
+            k.sort();
+            k
+        };
+        let exact_list = candidates.iter().find(|r| list_keys(r) == given);
+        let exact_get = candidates.iter().find(|r| {
+            let mut k = list_keys(r);
+            k.push(PathKey::Id);
+            k.sort();
+            r.get_path.is_some() && k == given
+        });
+        // A get-by-id first: typed gets are the common case.
+        exact_get.or(exact_list).or(candidates.first()).copied()
     }
 
     /// The known resourceType closest to `resource_type`, for "did you mean".
@@ -176,6 +209,37 @@ impl Api {
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, name)| name)
     }
+}
+
+/// The ids that pick a list's rows: the values of its list path's parameters, the last two
+/// (`(grandParentId, parentId)`, or `(None, parentId)`; a list path with `{id}` in it, such as
+/// `/company/portalSecurityLevels/{id}/...`, is keyed by that id). `Err` names the first
+/// missing key.
+pub(crate) fn list_parents(
+    resource: &Resource,
+    keys: &Keys,
+) -> Result<crate::data::Parents, &'static str> {
+    let mut values = Vec::with_capacity(2);
+    for (key, _) in &resource.keys {
+        let (value, name) = match key {
+            PathKey::GrandParentId => (keys.grand_parent_id, "grandParentId"),
+            PathKey::ParentId => (keys.parent_id, "parentId"),
+            PathKey::Id => (keys.id, "id"),
+        };
+        values.push(value.ok_or(name)?);
+    }
+    let n = values.len();
+    Ok(match n {
+        0 => (None, None),
+        1 => (None, Some(values[0])),
+        _ => (Some(values[n - 2]), Some(values[n - 1])),
+    })
+}
+
+/// Whether the list path itself takes `{id}` (so a bundle's `id` is part of the list's path,
+/// not a get-by-id).
+pub(crate) fn list_takes_id(resource: &Resource) -> bool {
+    resource.keys.iter().any(|(k, _)| *k == PathKey::Id)
 }
 
 impl Route {

@@ -61,8 +61,10 @@ fn run() -> Result<(), String> {
         let step = resources.len().div_ceil(PER_MODULE).max(1);
         writeln!(out, "{{ let mut b = connectwise::Bundle::new(); let mut takes: Vec<(&'static str, &'static str, Take)> = Vec::new();").ok();
         for (i, r) in resources.iter().step_by(step).take(PER_MODULE).enumerate() {
-            // Parent ids 1 (every parent id has children in the generated data).
-            let parents: Vec<&str> = (0..r.parent_arity()).map(|_| "1").collect();
+            // Every path id 1 (any parent id has children in the generated data). The list
+            // constructor takes one id per parameter of the list path (`{id}` included where
+            // a list path has one).
+            let parents: Vec<&str> = r.keys.iter().map(|_| "1").collect();
             let model = format!("connectwise::models::{}", r.model);
             let module_path = format!("connectwise::resources::{}", r.name);
             if r.get_path.is_some() && i % 2 == 1 {
