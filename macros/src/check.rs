@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 use syn::LitStr;
 
 /// The condition schema of the spec, as `build.rs` wrote it.
-static SCHEMA_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/condition_schema.json"));
+pub static SCHEMA_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/condition_schema.json"));
 
 /// The schema, parsed on first use.
 pub fn schema() -> Result<&'static Schema, &'static str> {
