@@ -25,6 +25,51 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Routes and answers
+//!
+//! Every list path and get-by-id path of the spec, below `/v4_6_release/apis/3.0` (literal
+//! segments win over `{id}`: `/system/members/withSso` is not member `withSso`), and
+//! `POST /system/bundles`. Requests need Basic `company+public:private` and a `clientId`
+//! header, else 401. Lists take `conditions` and `childConditions` (parsed, checked against
+//! the model with the same checker `bundle!` uses, evaluated per entity; a problem is a 400
+//! `InvalidObject` with one validation error per problem), `customFieldConditions` (syntax
+//! only), `orderBy` (`status/name asc, id desc`), `fields`, `page`/`pageSize` (default 25,
+//! capped at 1000; `Link` with `next`/`prev`/`first`/`last`), and with
+//! `pagination-type: forward-only` on an endpoint that takes `pageId`, forward-only pages in
+//! id order with a `Link: <...pageId=N...>; rel="next"` while more rows remain. A missing id is
+//! a 404 `NotFound`. In a bundle each sub-request is answered as its own endpoint would be and
+//! wrapped as the API does (`sequenceNumber`, `resourceType`, `entities`, `count`, `version`,
+//! `success`, `statusCode`, `error`, and `_info` totals as strings); an unknown
+//! `resourceType` fails its own sub-result (400, with "did you mean"), never the bundle.
+//! Several list paths can share a `resourceType` (`ActivityReference`); the ids a
+//! sub-request sends pick among them: the resource whose get-by-id path, else list path,
+//! takes exactly those ids, else the primary one.
+//!
+//! # Data
+//!
+//! Generated (the default): a deterministic function of the seed, the resource, its parent
+//! ids and the row id. Top-level resources have [`rows`](MockServerBuilder::rows) rows with
+//! ids `1..=n`; child resources 1 to [`child_rows`](MockServerBuilder::child_rows) rows per
+//! parent id (any positive parent id), their `ticketId`-like fields holding the parent id.
+//! Reference fields are `{id, name | identifier, _info}` with names that agree with the
+//! referenced records; statuses, boards, priorities, sources, locations and departments
+//! come from a fixed vocabulary (`status/name = 'New'`, `board/name = 'Help Desk'`);
+//! strings look like their field (`summary like '%printer%'` finds rows); enums take their
+//! spec values; every entity decodes into its generated model.
+//!
+//! Or loaded from a folder ([`data_dir`](MockServerBuilder::data_dir)), one file per
+//! resource named as `bundle!` names it:
+//!
+//! - `<dir>/ticket.json`: a top-level resource, an array of entities;
+//! - `<dir>/service_note.json`: a resource whose path has parameters
+//!   (`/service/tickets/{parentId}/notes`), an object keyed by the path's ids,
+//!   `{"7": [...], "8": [...]}`, or with two of them `"<grandParentId>/<parentId>"`:
+//!   `{"3/7": [...]}`.
+//!
+//! Every entity needs an integer `id`. Resources without a file are generated, or empty with
+//! [`generate(false)`](MockServerBuilder::generate). A file that names no resource is an
+//! error at start, with the closest name.
+//!
 //! The server runs on its own thread (with its own tokio runtime), so it works under any
 //! test runtime and from synchronous code ([`MockServerBuilder::start_blocking`]); it stops
 //! when the [`MockServer`] is dropped.

@@ -563,3 +563,19 @@ async fn unknown_fields_and_type_mismatches_are_400_with_every_problem() {
         .unwrap()
         .contains("did you mean `name`"));
 }
+
+#[tokio::test]
+async fn literal_segments_win_over_ids_in_routing() {
+    let s = server(30).await;
+    let c = client(&s);
+    let with_sso: Vec<connectwise::models::Member> = c
+        .list(connectwise::resources::member_with_sso::list().page_size(100))
+        .await
+        .unwrap();
+    assert_eq!(with_sso.len(), 30);
+    let one: connectwise::models::Member =
+        c.get(connectwise::models::Member::get(12)).await.unwrap();
+    assert_eq!(one.id, Some(12));
+    let paths: Vec<String> = s.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(paths, ["/system/members/withSso", "/system/members/12"]);
+}
