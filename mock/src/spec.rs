@@ -54,9 +54,13 @@ impl Api {
     /// The embedded spec, loaded once per process, after checking that it is the one the
     /// `connectwise` crate was generated from.
     pub fn embedded() -> Result<Arc<Api>, MockError> {
+        static SAME_SPEC: OnceLock<bool> = OnceLock::new();
         static API: OnceLock<Result<Arc<Api>, String>> = OnceLock::new();
-        let fingerprint = connectwise_codegen::fingerprint(EMBEDDED_SPEC, EMBEDDED_OVERRIDES);
-        if fingerprint != connectwise::registry::SPEC_FINGERPRINT {
+        let same = *SAME_SPEC.get_or_init(|| {
+            connectwise_codegen::fingerprint(EMBEDDED_SPEC, EMBEDDED_OVERRIDES)
+                == connectwise::registry::SPEC_FINGERPRINT
+        });
+        if !same {
             return Err(MockError::SpecMismatch {
                 mock: env!("CW_MOCK_SPEC").to_owned(),
             });
