@@ -65,6 +65,10 @@ fn bench(c: &mut Criterion) {
     c.bench_function(&format!("{which}/check only/realistic"), |b| {
         b.iter(|| check(black_box(&parsed), black_box(&schema), "Ticket"))
     });
+    c.bench_function(
+        &format!("{which}/serde_json::Value of the schema (floor)"),
+        |b| b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(&text))),
+    );
     c.bench_function(&format!("{which}/Schema::from_json (whole spec)"), |b| {
         b.iter(|| Schema::from_json(black_box(&text)))
     });

@@ -150,7 +150,8 @@ impl FieldType {
         }
     }
 
-    fn from_json(json: &Json, at: &str) -> Result<FieldType, SchemaError> {
+    /// Reads a type; the error's pointer is relative to `json`.
+    fn from_json(json: Json) -> Result<FieldType, SchemaError> {
         match json {
             Json::String(word) => match word.as_str() {
                 "string" => Ok(FieldType::String),
@@ -161,40 +162,41 @@ impl FieldType {
                 "date" => Ok(FieldType::Date),
                 "map" => Ok(FieldType::Map),
                 "any" => Ok(FieldType::Any),
-                other => Err(SchemaError::new(at, format!("unknown type `{other}`"))),
+                other => Err(SchemaError::new("", format!("unknown type `{other}`"))),
             },
             Json::Object(object) if object.len() == 1 => {
-                let Some((tag, value)) = object.iter().next() else {
-                    return Err(SchemaError::new(at, "empty type object"));
+                let Some((tag, value)) = object.into_iter().next() else {
+                    return Err(SchemaError::new("", "empty type object"));
                 };
-                let inner_at = format!("{at}/{tag}");
+                let under = |e: SchemaError| e.under(&format!("/{}", escape_pointer(&tag)));
                 match (tag.as_str(), value) {
                     ("enum", Json::Array(items)) => items
-                        .iter()
+                        .into_iter()
                         .enumerate()
                         .map(|(i, item)| match item {
-                            Json::String(s) => Ok(s.clone()),
+                            Json::String(s) => Ok(s),
                             _ => Err(SchemaError::new(
-                                &format!("{inner_at}/{i}"),
+                                &format!("/{i}"),
                                 "an enum value must be a string",
                             )),
                         })
                         .collect::<Result<_, _>>()
-                        .map(FieldType::Enum),
-                    ("object", Json::String(model)) => Ok(FieldType::Object(model.clone())),
-                    ("list", inner) => Ok(FieldType::List(Box::new(FieldType::from_json(
-                        inner, &inner_at,
-                    )?))),
-                    ("enum", _) => Err(SchemaError::new(&inner_at, "expected an array of strings")),
-                    ("object", _) => Err(SchemaError::new(&inner_at, "expected a model name")),
+                        .map(FieldType::Enum)
+                        .map_err(under),
+                    ("object", Json::String(model)) => Ok(FieldType::Object(model)),
+                    ("list", inner) => FieldType::from_json(inner)
+                        .map(|inner| FieldType::List(Box::new(inner)))
+                        .map_err(under),
+                    ("enum", _) => Err(under(SchemaError::new("", "expected an array of strings"))),
+                    ("object", _) => Err(under(SchemaError::new("", "expected a model name"))),
                     (other, _) => Err(SchemaError::new(
-                        at,
+                        "",
                         format!("unknown type `{other}` (expected `enum`, `object` or `list`)"),
                     )),
                 }
             }
             _ => Err(SchemaError::new(
-                at,
+                "",
                 "expected a type name or an object with one of `enum`, `object`, `list`",
             )),
         }
@@ -222,13 +224,19 @@ impl ModelSchema {
     /// A model named `name` (its Rust name) with `fields`; a later field with the same JSON
     /// name replaces an earlier one.
     pub fn new(name: impl Into<String>, fields: impl IntoIterator<Item = FieldSchema>) -> Self {
-        let mut by_name = BTreeMap::new();
+        let mut fields: Vec<FieldSchema> = fields.into_iter().collect();
+        // Stable: among equal names the later one ends up last, and is the one kept.
+        fields.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut kept: Vec<FieldSchema> = Vec::with_capacity(fields.len());
         for field in fields {
-            by_name.insert(field.name.clone(), field);
+            match kept.last_mut() {
+                Some(last) if last.name == field.name => *last = field,
+                _ => kept.push(field),
+            }
         }
         ModelSchema {
             name: name.into(),
-            fields: by_name.into_values().collect(),
+            fields: kept,
             additional: None,
         }
     }
@@ -289,9 +297,9 @@ impl Schema {
     pub fn from_json(text: &str) -> Result<Schema, SchemaError> {
         let json: Json = serde_json::from_str(text)
             .map_err(|e| SchemaError::new("", format!("not valid JSON: {e}")))?;
-        let root = json
-            .as_object()
-            .ok_or_else(|| SchemaError::new("", "expected an object"))?;
+        let Json::Object(mut root) = json else {
+            return Err(SchemaError::new("", "expected an object"));
+        };
         match root.get("format") {
             Some(Json::String(format)) if format == FORMAT => {}
             _ => {
@@ -313,37 +321,36 @@ impl Schema {
                 ))
             }
         }
-        let models = root
-            .get("models")
-            .and_then(Json::as_object)
-            .ok_or_else(|| SchemaError::new("/models", "expected an object of models"))?;
+        let Some(Json::Object(models)) = root.remove("models") else {
+            return Err(SchemaError::new("/models", "expected an object of models"));
+        };
         let mut schema = Schema::new();
         for (name, model) in models {
-            let at = format!("/models/{}", escape_pointer(name));
-            let object = model
-                .as_object()
-                .ok_or_else(|| SchemaError::new(&at, "expected an object with `fields`"))?;
-            let fields = object
-                .get("fields")
-                .and_then(Json::as_object)
-                .ok_or_else(|| SchemaError::new(&format!("{at}/fields"), "expected an object"))?;
-            let fields = fields
-                .iter()
-                .map(|(field, ty)| {
-                    let at = format!("{at}/fields/{}", escape_pointer(field));
-                    Ok(FieldSchema {
-                        name: field.clone(),
-                        ty: FieldType::from_json(ty, &at)?,
-                    })
-                })
-                .collect::<Result<Vec<_>, SchemaError>>()?;
-            let mut model = ModelSchema::new(name.clone(), fields);
-            if let Some(additional) = object.get("additional") {
-                model.additional = Some(FieldType::from_json(
-                    additional,
-                    &format!("{at}/additional"),
-                )?);
+            let at = || format!("/models/{}", escape_pointer(&name));
+            let Json::Object(mut object) = model else {
+                return Err(SchemaError::new(&at(), "expected an object with `fields`"));
+            };
+            let Some(Json::Object(fields)) = object.remove("fields") else {
+                return Err(SchemaError::new(
+                    &format!("{}/fields", at()),
+                    "expected an object",
+                ));
+            };
+            let mut list = Vec::with_capacity(fields.len());
+            for (field, ty) in fields {
+                let ty = FieldType::from_json(ty)
+                    .map_err(|e| e.under(&format!("{}/fields/{}", at(), escape_pointer(&field))))?;
+                list.push(FieldSchema { name: field, ty });
             }
+            let additional = match object.remove("additional") {
+                Some(json) => Some(
+                    FieldType::from_json(json)
+                        .map_err(|e| e.under(&format!("{}/additional", at())))?,
+                ),
+                None => None,
+            };
+            let mut model = ModelSchema::new(name, list);
+            model.additional = additional;
             schema.insert(model);
         }
         Ok(schema)
@@ -393,6 +400,12 @@ impl SchemaError {
             pointer: pointer.to_owned(),
             message: message.into(),
         }
+    }
+
+    /// The same error, `prefix` put before its pointer.
+    fn under(mut self, prefix: &str) -> Self {
+        self.pointer.insert_str(0, prefix);
+        self
     }
 
     /// The JSON pointer of the offending value (`""` for the whole text).
@@ -475,6 +488,29 @@ mod tests {
         assert!(text.starts_with(r#"{"format":"connectwise-condition-schema","models":{"Ticket""#));
         assert!(text.contains(r#""severity":{"enum":["Low","High"]}"#));
         assert!(text.contains(r#""additional":"string","fields""#));
+    }
+
+    #[test]
+    fn a_later_field_of_the_same_name_wins() {
+        let model = ModelSchema::new(
+            "M",
+            [
+                FieldSchema {
+                    name: "b".into(),
+                    ty: FieldType::String,
+                },
+                FieldSchema {
+                    name: "a".into(),
+                    ty: FieldType::String,
+                },
+                FieldSchema {
+                    name: "b".into(),
+                    ty: FieldType::Integer,
+                },
+            ],
+        );
+        assert_eq!(model.fields().len(), 2);
+        assert_eq!(model.field("b").map(|f| &f.ty), Some(&FieldType::Integer));
     }
 
     #[test]

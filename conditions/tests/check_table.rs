@@ -337,7 +337,7 @@ fn one_error_each(cases: &[(&str, &str, &str)], kind: CheckErrorKind) {
                         error.kind, error.message
                     ));
                 }
-                if *covered == "" && error.span.start != text.len() {
+                if covered.is_empty() && error.span.start != text.len() {
                     failures.push(format!("{model}: {text:?}: empty span not at the end"));
                 }
             }
