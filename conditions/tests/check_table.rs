@@ -488,3 +488,42 @@ fn codegen_schema_round_trips_through_the_reader() {
         ))
     );
 }
+
+/// The full-scale spec (`../shared/specs/`, required when `CI` is set): its schema round-trips
+/// and real conditions check clean against its Ticket, Company and Contact models.
+#[test]
+fn full_scale_spec_schema() {
+    let spec =
+        support::specs().join("../../shared/specs/connectwise-manage-2025.x-reconstructed.json");
+    if !spec.exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but {} is missing",
+            spec.display()
+        );
+        return;
+    }
+    let text = support::schema_json(&spec);
+    let schema = Schema::from_json(&text).expect("reads");
+    assert_eq!(schema.to_json(), text);
+    assert!(schema.models().len() >= 800, "{}", schema.models().len());
+    for (model, condition) in [
+        (
+            "Ticket",
+            "summary like '%a%' and status/name like '%new%'and board/name='Help Desk'",
+        ),
+        (
+            "Ticket",
+            "company/identifier = 'ACME' and closedFlag = false and lastUpdated > [2024-01-01T00:00:00Z]",
+        ),
+        ("Ticket", "_info/lastUpdated > [2025-01-01T00:00:00Z] and priority/name in ('High', 'Critical')"),
+        ("Company", "name = 'Connectwise' and deletedFlag = false and types/id = 1"),
+        ("Contact", "communicationItems/value like '%@contoso.com' and inactiveFlag = false"),
+    ] {
+        if let Err(errors) = check_str(condition, &schema, model) {
+            panic!("{model}: {condition}: {errors:?}");
+        }
+    }
+    let errors = check_str("status/nmae = 'New'", &schema, "Ticket").expect_err("typo");
+    assert_eq!(errors[0].suggestion.as_deref(), Some("name"));
+}
