@@ -361,9 +361,11 @@ const COMPANIES: &[&str] = &[
     "Margie's Travel",
     "Trey Research",
 ];
+/// Twenty first names with twenty different initials, so that identifiers (`jsmith`) are
+/// unique: with `person`'s mapping, ids 1..=400 are 400 different (first, last) pairs.
 const FIRST_NAMES: &[&str] = &[
-    "John", "Mary", "Ahmed", "Li", "Sofia", "Carlos", "Priya", "Anna", "James", "Fatima", "Kenji",
-    "Olivia", "Noah", "Emma", "Lucas", "Chloe", "Ivan", "Grace", "Omar", "Zoe",
+    "Alice", "Ben", "Carlos", "Diana", "Emma", "Fatima", "Grace", "Hiro", "Ivan", "John", "Kenji",
+    "Li", "Mary", "Noah", "Olivia", "Priya", "Quinn", "Rosa", "Sofia", "Tom",
 ];
 const LAST_NAMES: &[&str] = &[
     "Smith", "Johnson", "Garcia", "Chen", "Müller", "Rossi", "Patel", "Kowalski", "Brown",
@@ -630,7 +632,10 @@ mod tests {
         assert_eq!(name_of("Board", 1), "Help Desk");
         assert_eq!(name_of("ServiceType", 3), "Service Type 3");
         assert_eq!(identifier_of("Company", 17), "Contoso2");
-        assert_eq!(identifier_of("Member", 1), "jsmith");
+        assert_eq!(identifier_of("Member", 1), "asmith");
+        let ids: std::collections::BTreeSet<String> =
+            (1..=400).map(|i| identifier_of("Member", i)).collect();
+        assert_eq!(ids.len(), 400);
     }
 
     #[test]
