@@ -82,7 +82,9 @@ pub fn model_fields(ir: &Ir, model: &Model) -> TokenStream {
                 crate::conditions::root()
             }
         }
-        #[allow(missing_docs)]
+        // Accessors are named after the spec's fields (`from_address`, `into_stock`), not
+        // after what clippy expects of such names.
+        #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
         impl crate::conditions::Fields<#name> {
             #(#accessors)*
         }
