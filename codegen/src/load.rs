@@ -238,8 +238,8 @@ fn parse_split(bytes: &[u8]) -> Option<OpenAPI> {
         Schema(&'a RawValue),
     }
     enum Parsed {
-        Path(ReferenceOr<PathItem>),
-        Schema(ReferenceOr<Schema>),
+        Path(Box<ReferenceOr<PathItem>>),
+        Schema(Box<ReferenceOr<Schema>>),
     }
     let items: Vec<Item> = paths
         .iter()
@@ -248,8 +248,12 @@ fn parse_split(bytes: &[u8]) -> Option<OpenAPI> {
         .chain(schemas.values().map(|v| Item::Schema(v)))
         .collect();
     let parsed = crate::emit::parallel_map(&items, |item| match item {
-        Item::Path(raw) => serde_json::from_str(raw.get()).ok().map(Parsed::Path),
-        Item::Schema(raw) => serde_json::from_str(raw.get()).ok().map(Parsed::Schema),
+        Item::Path(raw) => serde_json::from_str(raw.get())
+            .ok()
+            .map(|p| Parsed::Path(Box::new(p))),
+        Item::Schema(raw) => serde_json::from_str(raw.get())
+            .ok()
+            .map(|s| Parsed::Schema(Box::new(s))),
     });
     let mut parsed = parsed.into_iter();
 
@@ -270,7 +274,7 @@ fn parse_split(bytes: &[u8]) -> Option<OpenAPI> {
     spec.paths = serde_json::from_str::<Paths>(&extensions).ok()?;
     for (key, _) in paths.iter().filter(|(k, _)| k.starts_with('/')) {
         match parsed.next()?? {
-            Parsed::Path(item) => spec.paths.paths.insert(key.clone(), item),
+            Parsed::Path(item) => spec.paths.paths.insert(key.clone(), *item),
             Parsed::Schema(_) => return None,
         };
     }
@@ -279,7 +283,7 @@ fn parse_split(bytes: &[u8]) -> Option<OpenAPI> {
             serde_json::from_str(&text(components.iter().filter(|(k, _)| *k != "schemas"))).ok()?;
         for key in schemas.keys() {
             match parsed.next()?? {
-                Parsed::Schema(schema) => c.schemas.insert(key.clone(), schema),
+                Parsed::Schema(schema) => c.schemas.insert(key.clone(), *schema),
                 Parsed::Path(_) => return None,
             };
         }
