@@ -5,6 +5,9 @@
 //! - `models.rs`: the `models` module's body: one `pub mod <module>` per API module plus
 //!   `shared`, each re-exported flat (`connectwise::models::Ticket`);
 //! - `models_<module>.rs`: the structs, enums and aliases that live in that module;
+//! - `fields_<module>.rs`: for each of those models, `Model::fields()` and its field accessors
+//!   for conditions built in code (`Ticket::fields().status().name().eq(..)`; see
+//!   `emit_fields`), included in the same module;
 //! - `registry.rs`: the `Resource` enum, one variant per list endpoint, with its facts;
 //! - `resources.rs`: one module per resource with its typed request constructors
 //!   (`resources::purchase_order_line_item::list(parent_id)`), and `list`/`get` on each model
@@ -76,6 +79,7 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<BTreeMap<String, String>, 
     enum Job<'a> {
         Root,
         Module(&'a str),
+        Fields(&'a str),
         Registry,
         Resources,
     }
@@ -86,11 +90,13 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<BTreeMap<String, String>, 
     ];
     for m in &modules {
         jobs.push((format!("models_{m}.rs"), Job::Module(m)));
+        jobs.push((format!("fields_{m}.rs"), Job::Fields(m)));
     }
     let run = |job: &Job| -> TokenStream {
         match job {
             Job::Root => root_tokens(ir, &modules),
             Job::Module(m) => module_tokens(ir, m),
+            Job::Fields(m) => crate::emit_fields::fields_tokens(ir, m),
             Job::Registry => registry_tokens(ir, &options.modules),
             Job::Resources => resources_tokens(ir, &options.modules),
         }
@@ -166,6 +172,7 @@ fn root_tokens(ir: &Ir, modules: &[&str]) -> TokenStream {
     let mods = modules.iter().map(|m| {
         let id = ident(&crate::names::snake_ident(m));
         let file = format!("models_{m}.rs");
+        let fields = format!("fields_{m}.rs");
         let doc = if *m == SHARED {
             " Types used by more than one API module (always compiled).".to_owned()
         } else {
@@ -178,6 +185,7 @@ fn root_tokens(ir: &Ir, modules: &[&str]) -> TokenStream {
                     rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
             pub mod #id {
                 include!(#file);
+                include!(#fields);
             }
             pub use #id::*;
         }

@@ -42,10 +42,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     .send(&client)
     .await?;
 
-    println!(
-        "{:<4} {:<26} {:<8} {}",
-        "seq", "resource", "status", "result"
-    );
+    println!("{:<4} {:<26} {:<8} result", "seq", "resource", "status");
     row(1, "ticket", &tickets, |t: &Vec<Ticket>| {
         format!("{} tickets", t.len())
     });
@@ -72,10 +69,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     if let Ok(tickets) = &tickets {
         println!("\nfirst tickets:");
-        println!(
-            "{:>6}  {:<12} {:<12} {}",
-            "id", "status", "board", "summary"
-        );
+        println!("{:>6}  {:<12} {:<12} summary", "id", "status", "board");
         for t in tickets.iter().take(5) {
             println!(
                 "{:>6}  {:<12} {:<12} {}",

@@ -41,6 +41,7 @@ pub mod resources {
 
 pub mod bundle;
 mod client;
+pub mod conditions;
 mod envelope;
 pub mod error;
 pub mod registry;

@@ -11,6 +11,7 @@
 )]
 pub mod shared {
     include!("models_shared.rs");
+    include!("fields_shared.rs");
 }
 pub use shared::*;
 /// Types of the `company` API module (7 resources); cargo feature `company`.
@@ -23,6 +24,7 @@ pub use shared::*;
 )]
 pub mod company {
     include!("models_company.rs");
+    include!("fields_company.rs");
 }
 pub use company::*;
 /// Types of the `finance` API module (2 resources); cargo feature `finance`.
@@ -35,6 +37,7 @@ pub use company::*;
 )]
 pub mod finance {
     include!("models_finance.rs");
+    include!("fields_finance.rs");
 }
 pub use finance::*;
 /// Types of the `procurement` API module (2 resources); cargo feature `procurement`.
@@ -47,6 +50,7 @@ pub use finance::*;
 )]
 pub mod procurement {
     include!("models_procurement.rs");
+    include!("fields_procurement.rs");
 }
 pub use procurement::*;
 /// Types of the `project` API module (1 resources); cargo feature `project`.
@@ -59,6 +63,7 @@ pub use procurement::*;
 )]
 pub mod project {
     include!("models_project.rs");
+    include!("fields_project.rs");
 }
 pub use project::*;
 /// Types of the `sales` API module (1 resources); cargo feature `sales`.
@@ -71,6 +76,7 @@ pub use project::*;
 )]
 pub mod sales {
     include!("models_sales.rs");
+    include!("fields_sales.rs");
 }
 pub use sales::*;
 /// Types of the `schedule` API module (1 resources); cargo feature `schedule`.
@@ -83,6 +89,7 @@ pub use sales::*;
 )]
 pub mod schedule {
     include!("models_schedule.rs");
+    include!("fields_schedule.rs");
 }
 pub use schedule::*;
 /// Types of the `service` API module (6 resources); cargo feature `service`.
@@ -95,6 +102,7 @@ pub use schedule::*;
 )]
 pub mod service {
     include!("models_service.rs");
+    include!("fields_service.rs");
 }
 pub use service::*;
 /// Types of the `system` API module (2 resources); cargo feature `system`.
@@ -107,6 +115,7 @@ pub use service::*;
 )]
 pub mod system {
     include!("models_system.rs");
+    include!("fields_system.rs");
 }
 pub use system::*;
 /// Types of the `time` API module (1 resources); cargo feature `time`.
@@ -119,6 +128,7 @@ pub use system::*;
 )]
 pub mod time {
     include!("models_time.rs");
+    include!("fields_time.rs");
 }
 pub use time::*;
 /// Decodes an open enum from a JSON string without allocating for known values.

@@ -22,3 +22,8 @@ pub mod resources {
 }
 
 pub use connectwise::{request, Resource};
+
+/// The runtime's typed conditions, compiled here as a local module: the generated
+/// `impl Fields<Model>` blocks need `Fields` to be a type of this crate.
+#[path = "../../../../runtime/src/conditions.rs"]
+pub mod conditions;
