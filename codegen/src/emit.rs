@@ -9,9 +9,9 @@
 //!   for conditions built in code (`Ticket::fields().status().name().eq(..)`; see
 //!   `emit_fields`), included in the same module;
 //! - `registry.rs`: the `Resource` enum, one variant per list endpoint, with its facts;
-//! - `resources.rs`: one module per resource with its typed request constructors
-//!   (`resources::purchase_order_line_item::list(parent_id)`), and `list`/`get` on each model
-//!   for its primary resource (`PurchaseOrderLineItem::list(parent_id)`).
+//! - `resources.rs`, including `resources_<module>.rs`: one module per resource with its typed
+//!   request constructors (`resources::purchase_order_line_item::list(parent_id)`), and
+//!   `list`/`get` on each model for its primary resource (`PurchaseOrderLineItem::list(parent_id)`).
 //!
 //! Generated code names runtime items by `crate::` paths, and external crates by absolute
 //! paths (`::serde`, `::chrono`, `::serde_json`). Output is byte-for-byte deterministic:
@@ -81,13 +81,22 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<BTreeMap<String, String>, 
         Module(&'a str),
         Fields(&'a str),
         Registry,
-        Resources,
+        ResourcesRoot,
+        Resources(&'a str),
     }
     let mut jobs: Vec<(String, Job)> = vec![
         ("models.rs".into(), Job::Root),
         ("registry.rs".into(), Job::Registry),
-        ("resources.rs".into(), Job::Resources),
+        ("resources.rs".into(), Job::ResourcesRoot),
     ];
+    let resource_modules: Vec<&str> = modules
+        .iter()
+        .copied()
+        .filter(|m| ir.resources.values().any(|r| r.module == *m))
+        .collect();
+    for m in &resource_modules {
+        jobs.push((format!("resources_{m}.rs"), Job::Resources(m)));
+    }
     for m in &modules {
         jobs.push((format!("models_{m}.rs"), Job::Module(m)));
         jobs.push((format!("fields_{m}.rs"), Job::Fields(m)));
@@ -98,7 +107,11 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<BTreeMap<String, String>, 
             Job::Module(m) => module_tokens(ir, m),
             Job::Fields(m) => crate::emit_fields::fields_tokens(ir, m),
             Job::Registry => registry_tokens(ir, &options.modules),
-            Job::Resources => resources_tokens(ir, &options.modules),
+            Job::ResourcesRoot => {
+                let files = resource_modules.iter().map(|m| format!("resources_{m}.rs"));
+                quote!(#(include!(#files);)*)
+            }
+            Job::Resources(m) => resources_tokens(ir, &options.modules, m),
         }
     };
     let results = parallel_map(&jobs, |(file, job)| {
@@ -421,9 +434,11 @@ fn kept_resources<'i>(ir: &'i Ir, filter: &ModuleFilter) -> (Vec<&'i Resource>, 
     (resources, variants)
 }
 
-fn resources_tokens(ir: &Ir, filter: &ModuleFilter) -> TokenStream {
+/// The request constructors of the resources of API module `module`.
+fn resources_tokens(ir: &Ir, filter: &ModuleFilter, module: &str) -> TokenStream {
     let (resources, variants) = kept_resources(ir, filter);
-    let items = resources.iter().zip(&variants).map(|(r, variant)| {
+    let items = resources.iter().zip(&variants).filter(|(r, _)| r.module == module);
+    let items = items.map(|(r, variant)| {
         let module = ident(&r.name);
         let model = ident(&r.model);
         let key_args: Vec<Ident> = r
