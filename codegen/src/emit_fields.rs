@@ -162,13 +162,7 @@ mod tests {
         let mut ir = Ir {
             title: "t".into(),
             version: "2025.8".into(),
-            models: Default::default(),
-            enums: Default::default(),
-            aliases: Default::default(),
-            resources: Default::default(),
-            modules: Default::default(),
-            warnings: Vec::new(),
-            components: Default::default(),
+            ..Ir::default()
         };
         ir.enums.insert(
             "TicketSeverity".into(),

@@ -38,7 +38,7 @@ use std::path::Path;
 type Properties = indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>;
 
 /// The whole API, ready to emit.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Ir {
     /// `info.title`.
     pub title: String,
