@@ -437,7 +437,10 @@ fn kept_resources<'i>(ir: &'i Ir, filter: &ModuleFilter) -> (Vec<&'i Resource>, 
 /// The request constructors of the resources of API module `module`.
 fn resources_tokens(ir: &Ir, filter: &ModuleFilter, module: &str) -> TokenStream {
     let (resources, variants) = kept_resources(ir, filter);
-    let items = resources.iter().zip(&variants).filter(|(r, _)| r.module == module);
+    let items = resources
+        .iter()
+        .zip(&variants)
+        .filter(|(r, _)| r.module == module);
     let items = items.map(|(r, variant)| {
         let module = ident(&r.name);
         let model = ident(&r.model);
