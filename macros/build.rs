@@ -1,7 +1,9 @@
 //! Writes the resource registry the `bundle!` macro checks its input against, from the same
 //! spec and overrides as the `connectwise` crate's build script: `CONNECTWISE_SPEC` (default:
 //! the workspace's sample spec) and `CONNECTWISE_OVERRIDES` (default: `specs/overrides.json`),
-//! resolved the same way, with the same rerun lines. Output in OUT_DIR:
+//! resolved the same way, with the same rerun lines (`connectwise_codegen::inputs`); a module
+//! whose cargo feature is off here (the `connectwise` crate forwards its module features) is
+//! marked off in the table, so that `bundle!` says so. Output in OUT_DIR:
 //!
 //! - `registry.rs`: a static table sorted by resource name (name, resourceType, model, path,
 //!   parent keys in template order, get-by-id, API module, whether that module's feature is
@@ -12,29 +14,10 @@
 //!
 //! All the spec logic is in `connectwise-codegen`; this is a thin caller.
 
-use connectwise_codegen::ir::PathKey;
-use connectwise_codegen::{ir, load, Overrides};
+use connectwise_codegen::inputs::{module_enabled, SpecInputs};
+use connectwise_codegen::ir::{self, PathKey};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-
-/// The API modules that have a cargo feature: the same list as `runtime/build.rs`. The
-/// `connectwise` crate forwards each of its module features to this crate, so a resource whose
-/// module is off in `connectwise` is off here too, and `bundle!` says so. A module of the spec
-/// that is not listed has no feature and is always on.
-const MODULE_FEATURES: &[&str] = &[
-    "company",
-    "configurations",
-    "expense",
-    "finance",
-    "marketing",
-    "procurement",
-    "project",
-    "sales",
-    "schedule",
-    "service",
-    "system",
-    "time",
-];
+use std::path::PathBuf;
 
 fn main() {
     if let Err(message) = run() {
@@ -44,27 +27,11 @@ fn main() {
 }
 
 fn run() -> Result<(), String> {
-    println!("cargo:rerun-if-env-changed=CONNECTWISE_SPEC");
-    println!("cargo:rerun-if-env-changed=CONNECTWISE_OVERRIDES");
-    println!("cargo:rerun-if-changed=build.rs");
     let manifest =
         PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").ok_or("no CARGO_MANIFEST_DIR")?);
-    let specs = manifest.join("../specs");
-    let spec = path_from_env("CONNECTWISE_SPEC", specs.join("connectwise-sample.json"))?;
-    let overrides = path_from_env("CONNECTWISE_OVERRIDES", specs.join("overrides.json"))?;
-    println!("cargo:rerun-if-changed={}", spec.display());
-    println!("cargo:rerun-if-changed={}", overrides.display());
-
-    let doc = load::read_spec(&spec).map_err(|e| e.to_string())?;
-    let spec_bytes = std::fs::read(&spec).map_err(|e| format!("{}: {e}", spec.display()))?;
-    let overrides_bytes = std::fs::read(&overrides).unwrap_or_default();
-    let fingerprint = connectwise_codegen::fingerprint(&spec_bytes, &overrides_bytes);
-    let overrides = if overrides.exists() {
-        Overrides::read(&overrides).map_err(|e| e.to_string())?
-    } else {
-        Overrides::default()
-    };
-    let ir = ir::build(&doc, &overrides, &spec).map_err(|e| e.to_string())?;
+    let inputs = SpecInputs::from_env(&manifest)?;
+    let fingerprint = inputs.fingerprint()?;
+    let ir = inputs.ir()?;
 
     let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("no OUT_DIR")?);
     let registry = registry_source(&ir, fingerprint);
@@ -74,12 +41,6 @@ fn run() -> Result<(), String> {
     std::fs::write(out.join("condition_schema.json"), schema)
         .map_err(|e| format!("writing condition_schema.json: {e}"))?;
     Ok(())
-}
-
-/// Whether `module`'s cargo feature is on (modules without a feature are always on).
-fn module_enabled(module: &str) -> bool {
-    !MODULE_FEATURES.contains(&module)
-        || std::env::var_os(format!("CARGO_FEATURE_{}", module.to_uppercase())).is_some()
 }
 
 /// The table as Rust source. `ir.resources` is a BTreeMap, so the rows are sorted by name and
@@ -119,24 +80,4 @@ fn registry_source(ir: &ir::Ir, fingerprint: u64) -> String {
     }
     let _ = writeln!(s, "];");
     s
-}
-
-/// The path in `var`, or `default`; relative paths are taken from this crate's folder, a
-/// sibling of the `connectwise` crate's, as there.
-fn path_from_env(var: &str, default: PathBuf) -> Result<PathBuf, String> {
-    match std::env::var_os(var) {
-        None => Ok(default),
-        Some(v) => {
-            let p = PathBuf::from(&v);
-            if !p.exists() {
-                let hint = if Path::new(&v).is_relative() {
-                    " (relative paths are taken from the crate's folder: use an absolute path)"
-                } else {
-                    ""
-                };
-                return Err(format!("{var}={} does not exist{hint}", p.display()));
-            }
-            Ok(p)
-        }
-    }
 }

@@ -12,6 +12,7 @@
 pub mod emit;
 pub mod emit_fields;
 pub mod error;
+pub mod inputs;
 pub mod ir;
 pub mod load;
 pub mod names;
