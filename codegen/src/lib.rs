@@ -80,6 +80,8 @@ pub fn generate(config: &Config) -> Result<Generated, Error> {
     };
     let read = start.elapsed();
     let ir = ir::build(&spec, &overrides, &config.spec)?;
+    // The IR holds all emit needs; the parsed spec's memory is reused for the output.
+    drop(spec);
     let ir_done = start.elapsed();
     let files = emit::emit(&ir, &config.emit)?;
     let done = start.elapsed();
