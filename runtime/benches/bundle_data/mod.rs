@@ -507,6 +507,35 @@ fn info(o: &mut Obj<'_>, rng: &mut Rng, links: &[(&str, String)]) {
     });
 }
 
+/// A US address, as tickets (`stateIdentifier`) and companies (`state`) send it; 30% of
+/// them have a second line.
+fn address(
+    o: &mut Obj<'_>,
+    rng: &mut Rng,
+    state_key: &str,
+    line2: impl FnOnce(&mut Rng) -> String,
+) {
+    let (city, state, zip) = CITY[rng.below(CITY.len() as u64) as usize];
+    o.str(
+        "addressLine1",
+        &format!("{} {}", rng.range(1, 9999), rng.pick(STREET)),
+    );
+    if rng.chance(30) {
+        o.str("addressLine2", &line2(rng));
+    }
+    o.str("city", city);
+    o.str(state_key, state);
+    o.str("zip", zip);
+    o.reference(
+        "country",
+        ("country_href", "company/countries"),
+        1,
+        Some("US"),
+        "United States",
+        |_| {},
+    );
+}
+
 fn ticket(o: &mut Obj<'_>, rng: &mut Rng, id: i64) {
     o.int("id", id);
     o.str("summary", rng.pick(SUMMARY));
@@ -564,25 +593,9 @@ fn ticket(o: &mut Obj<'_>, rng: &mut Rng, id: i64) {
         |_| {},
     );
     o.str("siteName", "Main");
-    let (city, state, zip) = CITY[rng.below(CITY.len() as u64) as usize];
-    o.str(
-        "addressLine1",
-        &format!("{} {}", rng.range(1, 9999), rng.pick(STREET)),
-    );
-    if rng.chance(30) {
-        o.str("addressLine2", &format!("Suite {}", rng.range(100, 999)));
-    }
-    o.str("city", city);
-    o.str("stateIdentifier", state);
-    o.str("zip", zip);
-    o.reference(
-        "country",
-        ("country_href", "company/countries"),
-        1,
-        Some("US"),
-        "United States",
-        |_| {},
-    );
+    address(o, rng, "stateIdentifier", |rng| {
+        format!("Suite {}", rng.range(100, 999))
+    });
     let contact = contact_ref(o, rng, "contact");
     o.str("contactName", &contact);
     o.str(
@@ -801,25 +814,7 @@ fn company(o: &mut Obj<'_>, rng: &mut Rng, id: i64) {
         if active { "Active" } else { "Inactive" },
         |_| {},
     );
-    let (city, state, zip) = CITY[rng.below(CITY.len() as u64) as usize];
-    o.str(
-        "addressLine1",
-        &format!("{} {}", rng.range(1, 9999), rng.pick(STREET)),
-    );
-    if rng.chance(30) {
-        o.str("addressLine2", &format!("Floor {}", rng.range(1, 40)));
-    }
-    o.str("city", city);
-    o.str("state", state);
-    o.str("zip", zip);
-    o.reference(
-        "country",
-        ("country_href", "company/countries"),
-        1,
-        Some("US"),
-        "United States",
-        |_| {},
-    );
+    address(o, rng, "state", |rng| format!("Floor {}", rng.range(1, 40)));
     o.str(
         "phoneNumber",
         &format!("{}555{:04}", rng.range(200, 999), rng.range(0, 9999)),
