@@ -1,0 +1,288 @@
+//! The intermediate representation: what the spec means for a Rust client, with every name
+//! already decided. Built from `openapiv3::OpenAPI` (+ overrides) by [`build`]; the emitter
+//! only walks it.
+//!
+//! # Resource naming
+//!
+//! One resource per GET collection endpoint (a GET whose 200 response is an array of a
+//! component schema). Resources are named after their model, in snake_case: `Ticket` ->
+//! `ticket`, `PurchaseOrderLineItem` -> `purchase_order_line_item`. Some models are listed on
+//! more than one path (32 in the full-scale spec: `Member` on `/system/members` and
+//! `/system/members/withSso`, `ConfigurationReference` under agreements and project and
+//! service tickets, ...). For those:
+//!
+//! 1. The *primary* path keeps the model's name: the path with the fewest segments, then the
+//!    fewest parameters, then the smallest string. `/system/members` is `member`.
+//! 2. Every other path is named `<model>_<qualifier>`, the qualifier being the path's segments
+//!    that the primary path does not have, in order, snake_cased, a parameter `{parentId}`
+//!    spelled `by_parent_id`: `/system/members/withSso` is `member_with_sso`,
+//!    `/service/tickets/{parentId}/configurations` (primary under `/finance/agreements`) is
+//!    `configuration_reference_service_tickets`.
+//! 3. Names set in the overrides file win; then primary names; a name still taken by then
+//!    gets `_2`, `_3`, ... in path order.
+//!
+//! Path parameters map to the Bundle `apiRequest` keys: `{grandparentId}`/`{grandParentId}`
+//! -> `grandParentId`, `{parentId}` -> `parentId`, `{id}` -> `id`. A list path with another
+//! parameter name cannot be expressed in a bundle and is skipped with a warning.
+
+mod cycles;
+mod homes;
+mod names;
+mod resources;
+mod schema;
+
+use crate::error::{Diagnostic, Error};
+use crate::overrides::Overrides;
+use openapiv3::{OpenAPI, ReferenceOr, Schema};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// The whole API, ready to emit.
+#[derive(Debug, Clone, Default)]
+pub struct Ir {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`: the default for the `Accept` header and the bundle's `version`.
+    pub version: String,
+    /// Structs, by Rust name.
+    pub models: BTreeMap<String, Model>,
+    /// Open enums, by Rust name.
+    pub enums: BTreeMap<String, EnumDef>,
+    /// Type aliases for component schemas that are not objects (`type: string`, arrays).
+    pub aliases: BTreeMap<String, Alias>,
+    /// Resources, by snake_case name.
+    pub resources: BTreeMap<String, Resource>,
+    /// The API modules (first path segment): `company`, `service`, ...
+    pub modules: BTreeSet<String>,
+    /// Problems that did not stop generation (skipped paths, unused overrides).
+    pub warnings: Vec<Diagnostic>,
+    /// Every component schema's name -> the Rust name of the type generated for it.
+    pub components: BTreeMap<String, String>,
+}
+
+/// Where a generated type lives: in one API module (compiled only with that module's feature)
+/// or shared by several (always compiled).
+pub type Home = Option<String>;
+
+/// A struct generated from an object schema.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// The component schema's name (`Company.Configuration`), or `Owner.field` for an inline
+    /// object schema.
+    pub schema: String,
+    /// The Rust type name.
+    pub name: String,
+    pub doc: Option<String>,
+    pub fields: Vec<Field>,
+    /// Type of the values of properties not listed (`additionalProperties` next to
+    /// `properties`, as the real `Ticket._info` has): kept in a flattened map.
+    pub additional: Option<Type>,
+    pub home: Home,
+}
+
+/// One property of a model. Every field is optional in the generated struct.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The JSON property name.
+    pub json: String,
+    /// The Rust field name (may be raw: `r#type`).
+    pub name: String,
+    pub ty: Type,
+    pub doc: Option<String>,
+    /// True when the field closes a cycle of structs and must be boxed.
+    pub boxed: bool,
+}
+
+/// A field's type, before `Option<...>`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Type {
+    String,
+    Bool,
+    I32,
+    I64,
+    F64,
+    DateTime,
+    Date,
+    /// Free-form JSON.
+    Json,
+    List(Box<Type>),
+    /// `additionalProperties`: a map from string keys.
+    Map(Box<Type>),
+    /// A generated struct, enum or alias, by Rust name.
+    Named(String),
+}
+
+/// An open string enum: known values as variants, anything else kept in `Unknown(String)`.
+#[derive(Debug, Clone)]
+pub struct EnumDef {
+    /// Component schema name or `Owner.field`.
+    pub schema: String,
+    pub name: String,
+    pub doc: Option<String>,
+    /// (variant name, JSON value), in spec order.
+    pub variants: Vec<(String, String)>,
+    pub home: Home,
+}
+
+/// `pub type Name = Type;` for a non-object component schema.
+#[derive(Debug, Clone)]
+pub struct Alias {
+    pub schema: String,
+    pub name: String,
+    pub doc: Option<String>,
+    pub ty: Type,
+    pub home: Home,
+}
+
+/// A path parameter as the Bundle endpoint names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PathKey {
+    GrandParentId,
+    ParentId,
+    Id,
+}
+
+impl PathKey {
+    fn of(param: &str) -> Option<Self> {
+        match param.to_ascii_lowercase().as_str() {
+            "grandparentid" => Some(PathKey::GrandParentId),
+            "parentid" => Some(PathKey::ParentId),
+            "id" => Some(PathKey::Id),
+            _ => None,
+        }
+    }
+}
+
+/// One list endpoint and its get-by-id sibling.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// snake_case, unique: what `bundle!` calls it.
+    pub name: String,
+    /// What the Bundle endpoint's `resourceType` carries.
+    pub resource_type: String,
+    /// Rust name of the model each entity decodes into.
+    pub model: String,
+    /// The model's component schema name.
+    pub schema: String,
+    /// The list path template, as in the spec: `/procurement/purchaseorders/{parentId}/lineitems`.
+    pub path: String,
+    /// The path's parameters in template order, with their spelling in the template.
+    pub keys: Vec<(PathKey, String)>,
+    /// The get-by-id path, when the spec has `GET {path}/{id}` returning the same model.
+    pub get_path: Option<String>,
+    /// The list operation's query parameters (`conditions`, `pageId`, ...), in spec order.
+    pub query: Vec<String>,
+    /// The API module: the path's first segment.
+    pub module: String,
+    /// The list operation's summary.
+    pub doc: Option<String>,
+    /// Whether this is its model's primary resource (the model's `list`/`get` go to it).
+    pub primary: bool,
+}
+
+impl Resource {
+    /// Number of parent levels: 0, 1 (`parentId`) or 2 (`grandParentId` too).
+    pub fn parent_arity(&self) -> usize {
+        self.keys.iter().filter(|(k, _)| *k != PathKey::Id).count()
+    }
+
+    /// Whether the endpoint supports forward-only paging (`pageId`).
+    pub fn supports_page_id(&self) -> bool {
+        self.query.iter().any(|q| q == "pageId")
+    }
+}
+
+/// Builds the IR. All problems in the spec are collected and returned together.
+pub fn build(spec: &OpenAPI, overrides: &Overrides, path: &Path) -> Result<Ir, Error> {
+    let mut b = Builder {
+        spec,
+        overrides,
+        diags: Vec::new(),
+        warnings: Vec::new(),
+        names: BTreeMap::new(),
+        taken: BTreeSet::new(),
+        models: BTreeMap::new(),
+        enums: BTreeMap::new(),
+        aliases: BTreeMap::new(),
+    };
+    b.check_version();
+    b.name_schemas();
+    b.convert_schemas();
+    b.check_alias_cycles();
+    let resources = b.resources();
+    if !b.diags.is_empty() {
+        return Err(Error::Spec {
+            path: path.to_owned(),
+            diagnostics: b.diags,
+        });
+    }
+    let modules: BTreeSet<String> = resources.values().map(|r| r.module.clone()).collect();
+    let mut ir = Ir {
+        title: spec.info.title.clone(),
+        version: spec.info.version.clone(),
+        models: b.models,
+        enums: b.enums,
+        aliases: b.aliases,
+        resources,
+        modules,
+        warnings: b.warnings,
+        components: b.names.clone(),
+    };
+    homes::assign_homes(&mut ir, spec, &b.names);
+    cycles::box_cycles(&mut ir);
+    Ok(ir)
+}
+
+struct Builder<'a> {
+    spec: &'a OpenAPI,
+    overrides: &'a Overrides,
+    diags: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    /// Component schema name -> Rust type name.
+    names: BTreeMap<String, String>,
+    /// Every Rust type name handed out so far.
+    taken: BTreeSet<String>,
+    models: BTreeMap<String, Model>,
+    enums: BTreeMap<String, EnumDef>,
+    aliases: BTreeMap<String, Alias>,
+}
+
+impl<'a> Builder<'a> {
+    fn diag(&mut self, pointer: String, schema: Option<&str>, message: String) {
+        self.diags.push(Diagnostic {
+            pointer,
+            schema: schema.map(str::to_owned),
+            message,
+        });
+    }
+
+    fn check_version(&mut self) {
+        if self.spec.info.version.trim().is_empty() {
+            self.diag(
+                "#/info/version".into(),
+                None,
+                "is empty; the API version is needed for the Accept header".into(),
+            );
+        }
+    }
+
+    fn schemas(&self) -> impl Iterator<Item = (&'a String, &'a ReferenceOr<Schema>)> {
+        self.spec.components.iter().flat_map(|c| c.schemas.iter())
+    }
+}
+
+/// Unescapes one JSON pointer token (`~1` -> `/`, `~0` -> `~`).
+fn unescape_pointer(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// Collects the named types `ty` mentions (through lists and maps).
+fn named_in<'t>(ty: &'t Type, out: &mut BTreeSet<&'t str>) {
+    match ty {
+        Type::Named(n) => {
+            out.insert(n);
+        }
+        Type::List(t) | Type::Map(t) => named_in(t, out),
+        _ => {}
+    }
+}
