@@ -38,7 +38,7 @@ pub enum ModuleFilter {
 }
 
 impl ModuleFilter {
-    fn keeps(&self, module: &str) -> bool {
+    pub(crate) fn keeps(&self, module: &str) -> bool {
         match self {
             ModuleFilter::All => true,
             ModuleFilter::Only(set) => set.contains(module),
@@ -81,18 +81,20 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<BTreeMap<String, String>, 
         Module(&'a str),
         Fields(&'a str),
         Registry,
+        Operations,
         ResourcesRoot,
         Resources(&'a str),
     }
     let mut jobs: Vec<(String, Job)> = vec![
         ("models.rs".into(), Job::Root),
         ("registry.rs".into(), Job::Registry),
+        ("operations.rs".into(), Job::Operations),
         ("resources.rs".into(), Job::ResourcesRoot),
     ];
     let resource_modules: Vec<&str> = modules
         .iter()
         .copied()
-        .filter(|m| ir.resources.values().any(|r| r.module == *m))
+        .filter(|m| ir.operations.iter().any(|op| op.module == *m))
         .collect();
     for m in &resource_modules {
         jobs.push((format!("resources_{m}.rs"), Job::Resources(m)));
@@ -101,17 +103,33 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<BTreeMap<String, String>, 
         jobs.push((format!("models_{m}.rs"), Job::Module(m)));
         jobs.push((format!("fields_{m}.rs"), Job::Fields(m)));
     }
+    let (kept, variant_idents) = kept_resources(ir, &options.modules);
+    let variant_names: Vec<(&str, String)> = kept
+        .iter()
+        .zip(&variant_idents)
+        .map(|(r, v)| (r.name.as_str(), v.to_string()))
+        .collect();
     let run = |job: &Job| -> TokenStream {
+        // Idents are not Send: each job makes its own.
+        let variants: BTreeMap<&str, Ident> = variant_names
+            .iter()
+            .map(|(n, v)| (*n, ident(v)))
+            .collect();
         match job {
             Job::Root => root_tokens(ir, &modules),
             Job::Module(m) => module_tokens(ir, m),
             Job::Fields(m) => crate::emit_fields::fields_tokens(ir, m),
             Job::Registry => registry_tokens(ir, &options.modules),
+            Job::Operations => {
+                crate::emit_operations::table_tokens(ir, &options.modules, &variants)
+            }
             Job::ResourcesRoot => {
                 let files = resource_modules.iter().map(|m| format!("resources_{m}.rs"));
                 quote!(#(include!(#files);)*)
             }
-            Job::Resources(m) => resources_tokens(ir, &options.modules, m),
+            Job::Resources(m) => {
+                crate::emit_operations::constructors_tokens(ir, &options.modules, m, &variants)
+            }
         }
     };
     let results = parallel_map(&jobs, |(file, job)| {
@@ -161,7 +179,7 @@ fn pretty(file: &str, tokens: TokenStream) -> Result<String, Error> {
     Ok(prettyplease::unparse(&parsed))
 }
 
-fn ident(name: &str) -> Ident {
+pub(crate) fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
         None => Ident::new(name, Span::call_site()),
@@ -434,103 +452,6 @@ fn kept_resources<'i>(ir: &'i Ir, filter: &ModuleFilter) -> (Vec<&'i Resource>, 
     (resources, variants)
 }
 
-/// The request constructors of the resources of API module `module`.
-fn resources_tokens(ir: &Ir, filter: &ModuleFilter, module: &str) -> TokenStream {
-    let (resources, variants) = kept_resources(ir, filter);
-    let items = resources
-        .iter()
-        .zip(&variants)
-        .filter(|(r, _)| r.module == module);
-    let items = items.map(|(r, variant)| {
-        let module = ident(&r.name);
-        let model = ident(&r.model);
-        let key_args: Vec<Ident> = r
-            .keys
-            .iter()
-            .map(|(k, _)| ident(key_arg(*k)))
-            .collect();
-        let keys = keys_tokens(&r.keys.iter().map(|(k, _)| *k).collect::<Vec<_>>());
-        let module_doc = format!(
-            " `{}`: `GET {}`, a list of [`{}`](crate::models::{}).",
-            r.name, r.path, r.model, r.model
-        );
-        let list_doc = format!(" List request: `GET {}`.", r.path);
-        let list = quote! {
-            #[doc = #list_doc]
-            pub fn list(#(#key_args: i32),*) -> crate::request::ListRequest<crate::models::#model> {
-                crate::request::ListRequest::new(crate::Resource::#variant, #keys)
-            }
-        };
-        let get = r.get_path.as_ref().map(|g| {
-            let doc = format!(" Get-by-id request: `GET {g}`.");
-            let mut all: Vec<PathKey> = r.keys.iter().map(|(k, _)| *k).collect();
-            all.push(PathKey::Id);
-            let keys = keys_tokens(&all);
-            quote! {
-                #[doc = #doc]
-                pub fn get(#(#key_args: i32,)* id: i32) -> crate::request::GetRequest<crate::models::#model> {
-                    crate::request::GetRequest::new(crate::Resource::#variant, #keys)
-                }
-            }
-        });
-        let on_model = r.primary.then(|| {
-            let list_doc = format!(" List request for resource `{}`: `GET {}`.", r.name, r.path);
-            let get = r.get_path.as_ref().map(|g| {
-                let doc = format!(" Get-by-id request for resource `{}`: `GET {g}`.", r.name);
-                quote! {
-                    #[doc = #doc]
-                    pub fn get(#(#key_args: i32,)* id: i32) -> crate::request::GetRequest<Self> {
-                        #module::get(#(#key_args,)* id)
-                    }
-                }
-            });
-            quote! {
-                impl crate::models::#model {
-                    #[doc = #list_doc]
-                    pub fn list(#(#key_args: i32),*) -> crate::request::ListRequest<Self> {
-                        #module::list(#(#key_args),*)
-                    }
-                    #get
-                }
-            }
-        });
-        quote! {
-            #[doc = #module_doc]
-            pub mod #module {
-                #list
-                #get
-            }
-            #on_model
-        }
-    });
-    quote!(#(#items)*)
-}
-
-fn key_arg(k: PathKey) -> &'static str {
-    match k {
-        PathKey::GrandParentId => "grand_parent_id",
-        PathKey::ParentId => "parent_id",
-        PathKey::Id => "id",
-    }
-}
-
-/// `crate::request::Keys::new(None, Some(parent_id), None)`.
-fn keys_tokens(keys: &[PathKey]) -> TokenStream {
-    if keys.is_empty() {
-        return quote!(crate::request::Keys::NONE);
-    }
-    let all = [PathKey::GrandParentId, PathKey::ParentId, PathKey::Id];
-    let args = all.iter().map(|k| {
-        let name = ident(key_arg(*k));
-        if keys.contains(k) {
-            quote!(Some(#name))
-        } else {
-            quote!(None)
-        }
-    });
-    quote!(crate::request::Keys::new(#(#args),*))
-}
-
 fn registry_tokens(ir: &Ir, filter: &ModuleFilter) -> TokenStream {
     let (resources, variants) = kept_resources(ir, filter);
     let docs = resources.iter().map(|r| {
@@ -569,6 +490,25 @@ fn registry_tokens(ir: &Ir, filter: &ModuleFilter) -> TokenStream {
             Some(g) => quote!(Some(#g)),
             None => quote!(None),
         };
+        let parsed = |p: &str| {
+            let segments = crate::emit_operations::segments_tokens(&parse_path(p));
+            quote!(#segments)
+        };
+        let segments = parsed(&r.path);
+        let get_segments = match &r.get_path {
+            Some(g) => {
+                let s = parsed(g);
+                quote!(Some(#s))
+            }
+            None => quote!(None),
+        };
+        let count_segments = match &r.count_path {
+            Some(c) => {
+                let s = parsed(c);
+                quote!(Some(#s))
+            }
+            None => quote!(None),
+        };
         let keys = r.keys.iter().map(|(k, _)| match k {
             PathKey::GrandParentId => quote!(PathKey::GrandParentId),
             PathKey::ParentId => quote!(PathKey::ParentId),
@@ -582,7 +522,10 @@ fn registry_tokens(ir: &Ir, filter: &ModuleFilter) -> TokenStream {
                 model: #model,
                 schema: #schema,
                 path: #path,
+                segments: #segments,
                 get_path: #get_path,
+                get_segments: #get_segments,
+                count_segments: #count_segments,
                 keys: &[#(#keys),*],
                 query: #query,
                 module: #module,
@@ -601,7 +544,9 @@ fn registry_tokens(ir: &Ir, filter: &ModuleFilter) -> TokenStream {
         pub const SPEC_TITLE: &str = #title;
 
         /// Every resource (GET collection endpoint) of the spec, named as `bundle!` spells it.
+        /// Non-exhaustive: another spec, or another set of module features, has others.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum Resource {
             #( #[doc = #docs] #variants, )*
         }
@@ -627,4 +572,19 @@ fn registry_tokens(ir: &Ir, filter: &ModuleFilter) -> TokenStream {
         /// Each resource's facts, in the order of [`Resource::ALL`].
         static INFO: [ResourceInfo; #count] = [#(#infos),*];
     }
+}
+
+/// A path template's segments, as the runtime's `Segment`s (trailing slashes dropped).
+fn parse_path(path: &str) -> Vec<crate::ir::Segment> {
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(name) => crate::ir::Segment::Param {
+                name: name.to_owned(),
+                key: crate::ir::PathKey::of(name),
+                ty: crate::ir::ParamType::I32,
+            },
+            None => crate::ir::Segment::Literal(s.to_owned()),
+        })
+        .collect()
 }

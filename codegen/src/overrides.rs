@@ -16,6 +16,10 @@
 //!   it) and `resource_type` (what the Bundle endpoint's `resourceType` carries).
 //! - `fields`, keyed by schema then JSON property: `type` is one of `string`, `integer`
 //!   (i64), `int32`, `number`, `boolean`, `date-time`, `date`, `any` (free JSON).
+//! - `paths`, keyed by the spec's spelling of a path: `path`, the repaired path the operations
+//!   are named after and sent to (`/finance/agreements/types{id}/copy` ->
+//!   `/finance/agreements/types/{id}/copy`). These name typos of particular spec versions,
+//!   so one the spec lacks is not reported.
 //!
 //! An override that names a path, schema or property the spec does not have is not an error
 //! (the same file serves every spec version) but is reported as a warning.
@@ -38,6 +42,20 @@ pub struct Overrides {
     /// Per schema name, per JSON property name.
     #[serde(default)]
     pub fields: BTreeMap<String, BTreeMap<String, FieldOverride>>,
+    /// Paths the spec spells wrongly, keyed by the spec's spelling. Only the vendor specs
+    /// that have the typo have the path, so an unmatched entry is not reported.
+    #[serde(default)]
+    pub paths: BTreeMap<String, PathOverride>,
+}
+
+/// A repaired path.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathOverride {
+    /// The path as the operation is sent.
+    pub path: String,
+    /// Why; ignored.
+    pub reason: Option<String>,
 }
 
 /// Fixes for one resource (one list path).

@@ -77,6 +77,7 @@
 mod data;
 mod faults;
 mod generate;
+mod incoming;
 mod query;
 mod server;
 mod spec;

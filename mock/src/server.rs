@@ -305,7 +305,7 @@ fn get(s: &Shared, path: &str, query_pairs: &[(String, String)], forward_only: b
 
 /// `POST /system/bundles`.
 fn bundle(s: &Shared, body: &[u8]) -> Reply {
-    let requests = match connectwise::bundle::parse_request_body(body) {
+    let requests = match crate::incoming::parse_request_body(body) {
         Ok(r) => r,
         Err(message) => {
             return Reply::failure(&Failure::invalid(

@@ -31,10 +31,10 @@
 
 use crate::envelope::{self, AnyValue, DecodeFn};
 use crate::error::{ApiError, Error, ItemError, ItemErrorKind};
-use crate::request::{GetRequest, Keys, ListRequest, Query, RawRequest, Shape};
+use crate::request::{CountRequest, GetRequest, Keys, ListRequest, Query, RawRequest, Shape};
+use crate::wire;
 use crate::Client;
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -56,6 +56,47 @@ pub struct SubRequest {
     pub query: Query,
     pub version: Option<String>,
     pub shape: Shape,
+}
+
+impl SubRequest {
+    /// This sub-request as the wire types write it.
+    pub fn to_wire(&self, sequence_number: u32, default_version: &str) -> wire::BundleRequest {
+        let q = &self.query;
+        let filters = (q.conditions.is_some()
+            || q.child_conditions.is_some()
+            || q.custom_field_conditions.is_some()
+            || q.order_by.is_some())
+        .then(|| wire::Filters {
+            conditions: q.conditions.clone(),
+            child_conditions: q.child_conditions.clone(),
+            custom_field_conditions: q.custom_field_conditions.clone(),
+            order_by: q.order_by.clone(),
+        });
+        let page = (q.page.is_some() || q.page_size.is_some() || q.page_id.is_some()).then_some(
+            wire::Page {
+                page: q.page,
+                page_size: q.page_size,
+                page_id: q.page_id,
+            },
+        );
+        wire::BundleRequest {
+            version: Some(
+                self.version
+                    .clone()
+                    .unwrap_or_else(|| default_version.to_owned()),
+            ),
+            sequence_number,
+            resource_type: self.resource_type.clone(),
+            api_request: wire::ApiRequest {
+                id: self.keys.id,
+                parent_id: self.keys.parent_id,
+                grand_parent_id: self.keys.grand_parent_id,
+                filters,
+                page,
+                fields: q.fields.clone(),
+            },
+        }
+    }
 }
 
 /// Something that can be pushed into a [`Bundle`]: the typed requests and [`RawRequest`].
@@ -90,6 +131,13 @@ impl<T: DeserializeOwned + Send + 'static> BundleItem for GetRequest<T> {
     type Output = T;
     fn into_sub_request(self) -> SubRequest {
         typed_sub_request!(self, Shape::One)
+    }
+}
+
+impl<T> BundleItem for CountRequest<T> {
+    type Output = u64;
+    fn into_sub_request(self) -> SubRequest {
+        typed_sub_request!(self, Shape::Count)
     }
 }
 
@@ -154,109 +202,65 @@ impl Bundle {
         &self.requests
     }
 
-    /// The request body, with `version` defaulting to `default_version` (the client's).
+    /// The body of `POST /system/bundles`: every read (not the counts), with `version`
+    /// defaulting to `default_version` (the client's).
     pub fn to_json(&self, default_version: &str) -> Vec<u8> {
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Body<'a> {
-            requests: Vec<Wire<'a>>,
-        }
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Wire<'a> {
-            version: &'a str,
-            sequence_number: u32,
-            resource_type: &'a str,
-            api_request: ApiRequest<'a>,
-        }
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct ApiRequest<'a> {
-            #[serde(skip_serializing_if = "Option::is_none")]
-            id: Option<i32>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            parent_id: Option<i32>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            grand_parent_id: Option<i32>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            filters: Option<Filters<'a>>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            page: Option<Page>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            fields: Option<&'a str>,
-        }
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Filters<'a> {
-            #[serde(skip_serializing_if = "Option::is_none")]
-            conditions: Option<&'a str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            child_conditions: Option<&'a str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            custom_field_conditions: Option<&'a str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            order_by: Option<&'a str>,
-        }
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Page {
-            #[serde(skip_serializing_if = "Option::is_none")]
-            page: Option<u32>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            page_size: Option<u32>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            page_id: Option<i64>,
-        }
+        self.body_of(default_version, |shape| shape != Shape::Count)
+    }
+
+    /// The body of `POST /system/bundles/count`: every count.
+    pub fn count_json(&self, default_version: &str) -> Vec<u8> {
+        self.body_of(default_version, |shape| shape == Shape::Count)
+    }
+
+    fn has(&self, which: impl Fn(Shape) -> bool) -> bool {
+        self.requests.iter().any(|r| which(r.shape))
+    }
+
+    /// The sub-requests `which` selects, each with its own sequence number (its position in
+    /// the whole bundle), as the wire types write them.
+    fn body_of(&self, default_version: &str, which: impl Fn(Shape) -> bool) -> Vec<u8> {
         let requests = self
             .requests
             .iter()
             .enumerate()
-            .map(|(i, r)| {
-                let q = &r.query;
-                let filters = (q.conditions.is_some()
-                    || q.child_conditions.is_some()
-                    || q.custom_field_conditions.is_some()
-                    || q.order_by.is_some())
-                .then_some(Filters {
-                    conditions: q.conditions.as_deref(),
-                    child_conditions: q.child_conditions.as_deref(),
-                    custom_field_conditions: q.custom_field_conditions.as_deref(),
-                    order_by: q.order_by.as_deref(),
-                });
-                let page = (q.page.is_some() || q.page_size.is_some() || q.page_id.is_some())
-                    .then_some(Page {
-                        page: q.page,
-                        page_size: q.page_size,
-                        page_id: q.page_id,
-                    });
-                Wire {
-                    version: r.version.as_deref().unwrap_or(default_version),
-                    sequence_number: i as u32 + 1,
-                    resource_type: &r.resource_type,
-                    api_request: ApiRequest {
-                        id: r.keys.id,
-                        parent_id: r.keys.parent_id,
-                        grand_parent_id: r.keys.grand_parent_id,
-                        filters,
-                        page,
-                        fields: q.fields.as_deref(),
-                    },
-                }
-            })
+            .filter(|(_, r)| which(r.shape))
+            .map(|(i, r)| r.to_wire(i as u32 + 1, default_version))
             .collect();
         // Serializing plain structs of strings and integers cannot fail.
-        serde_json::to_vec(&Body { requests }).unwrap_or_default()
+        serde_json::to_vec(&wire::BundleRequests { requests }).unwrap_or_default()
     }
 
-    /// Sends the bundle in one `POST /system/bundles` and decodes the envelope. An empty
-    /// bundle sends nothing.
+    /// Sends the bundle: its reads in one `POST /system/bundles` and its counts in one
+    /// `POST /system/bundles/count`, both at once (each call only if it has sub-requests),
+    /// and decodes the envelopes. An empty bundle sends nothing.
     pub async fn send(self, client: &Client) -> Result<BundleResults, Error> {
-        if self.requests.is_empty() {
-            return Ok(BundleResults::empty());
+        let version = client.api_version();
+        let reads = async {
+            if !self.has(|s| s != Shape::Count) {
+                return Ok(None);
+            }
+            let url = client.bundle_url();
+            let bytes = client.post_bundle(&url, self.to_json(version)).await?;
+            self.decode_response(bytes, &url).map(Some)
+        };
+        let counts = async {
+            if !self.has(|s| s == Shape::Count) {
+                return Ok(None);
+            }
+            let url = client.bundle_count_url();
+            let bytes = client.post_bundle(&url, self.count_json(version)).await?;
+            self.decode_response(bytes, &url).map(Some)
+        };
+        let (reads, counts) = futures_util::future::join(reads, counts).await;
+        let mut results = match reads? {
+            Some(r) => r,
+            None => BundleResults::empty(&self.requests),
+        };
+        if let Some(counts) = counts? {
+            results.absorb(counts)?;
         }
-        let body = self.to_json(client.api_version());
-        let bytes = client.post_bundle(body).await?;
-        self.decode_response(bytes, &client.bundle_url())
+        Ok(results)
     }
 
     /// Decodes a response body to this bundle, as [`send`](Self::send) does: each result's
@@ -314,7 +318,8 @@ impl<F> fmt::Debug for TypedBundle<F> {
 
 /// The decoded envelope of a bundle response. Take each sub-result out with its [`Handle`].
 pub struct BundleResults {
-    body: Vec<u8>,
+    /// The response bodies (one per call: the reads, the counts).
+    bodies: Vec<Vec<u8>>,
     /// Sequence number -> result.
     results: BTreeMap<u32, ResultSlot>,
     /// What was sent, by sequence number - 1.
@@ -328,7 +333,8 @@ struct ResultSlot {
     success: bool,
     status_code: u16,
     error: Option<ApiError>,
-    entities: Option<(usize, usize)>,
+    /// Which body, and the byte range of the entities in it.
+    entities: Option<(usize, usize, usize)>,
     typed: Option<AnyValue>,
     count: Option<u64>,
 }
@@ -356,13 +362,36 @@ impl fmt::Debug for BundleResults {
 }
 
 impl BundleResults {
-    fn empty() -> Self {
+    fn empty(sent: &[SubRequest]) -> Self {
         BundleResults {
-            body: Vec::new(),
+            bodies: Vec::new(),
             results: BTreeMap::new(),
-            sent: Vec::new(),
+            sent: sent
+                .iter()
+                .map(|s| (s.resource_type.clone(), s.shape))
+                .collect(),
             info: BTreeMap::new(),
         }
+    }
+
+    /// Takes in the results of the other call of the same bundle (its counts): their bodies,
+    /// their results (a sequence number in both is a protocol error) and their `_info`, where
+    /// this one has none.
+    fn absorb(&mut self, other: BundleResults) -> Result<(), Error> {
+        let offset = self.bodies.len();
+        self.bodies.extend(other.bodies);
+        for (seq, mut slot) in other.results {
+            slot.entities = slot.entities.map(|(b, start, end)| (b + offset, start, end));
+            if self.results.insert(seq, slot).is_some() {
+                return Err(Error::Protocol(format!(
+                    "sequenceNumber {seq} appears in the answers to both the reads and the counts"
+                )));
+            }
+        }
+        for (k, v) in other.info {
+            self.info.entry(k).or_insert(v);
+        }
+        Ok(())
     }
 
     /// Decodes a response body for the sub-requests `sent`, leaving every result's entities
@@ -403,7 +432,7 @@ impl BundleResults {
                 .success
                 .unwrap_or(r.error.is_none() && (200..300).contains(&status_code));
             let (entities, typed) = match r.entities {
-                Some(e) => (Some(e.range), e.typed),
+                Some(e) => (Some((0, e.range.0, e.range.1)), e.typed),
                 None => (None, None),
             };
             let slot = ResultSlot {
@@ -426,7 +455,7 @@ impl BundleResults {
                 .iter()
                 .map(|s| (s.resource_type.clone(), s.shape))
                 .collect(),
-            body,
+            bodies: vec![body],
             results,
             info,
         })
@@ -483,8 +512,13 @@ impl BundleResults {
                 error: slot.error.clone().unwrap_or_default(),
             }));
         }
+        if shape == Shape::Count {
+            let count = slot.count.ok_or_else(|| fail(ItemErrorKind::Empty))?;
+            return crate::error::decode_json(count.to_string().as_bytes())
+                .map_err(|(path, message)| fail(ItemErrorKind::Decode { path, message }));
+        }
         let raw: &[u8] = match slot.entities {
-            Some((a, b)) => &self.body[a..b],
+            Some((body, a, b)) => &self.bodies[body][a..b],
             None => b"null",
         };
         decode_entities(raw, shape).map_err(fail)
@@ -528,143 +562,4 @@ pub(crate) fn decode_entities<T: DeserializeOwned>(
         (Shape::One, Some(b'n')) | (Shape::One, None) => Err(ItemErrorKind::Empty),
         _ => decode(raw),
     }
-}
-
-/// One sub-request of a bundle request body, as a server reads it (the fake server in
-/// `connectwise-mock` uses this): names matched without regard to case, `ResourceName` taken
-/// for `resourceType`, numbers as numbers or strings.
-#[derive(Debug, Clone, PartialEq)]
-pub struct IncomingRequest {
-    pub version: Option<String>,
-    pub sequence_number: Option<u32>,
-    pub resource_type: Option<String>,
-    pub request: SubRequest,
-}
-
-/// Parses a bundle request body (`{"requests":[...]}`) tolerantly: the documentation's own
-/// examples use `Version`, `SequenceNumber`, `ResourceType`/`ResourceName`, `ApiRequest`,
-/// `Filters`, `Page`, `Id`, `ParentId`, `GrandParentId` alongside the camelCase spellings.
-pub fn parse_request_body(body: &[u8]) -> Result<Vec<IncomingRequest>, String> {
-    use serde_json::Value;
-    // The documentation's first example has a trailing comma (`"GrandParentId": 3, }`):
-    // accept it rather than reject the documented request.
-    let root: Value = serde_json::from_slice(body)
-        .or_else(|e| serde_json::from_slice(&strip_trailing_commas(body)).map_err(|_| e))
-        .map_err(|e| e.to_string())?;
-    fn get<'v>(v: &'v Value, names: &[&str]) -> Option<&'v Value> {
-        let obj = v.as_object()?;
-        obj.iter()
-            .find(|(k, _)| names.iter().any(|n| k.eq_ignore_ascii_case(n)))
-            .map(|(_, v)| v)
-    }
-    fn text(v: Option<&Value>) -> Option<String> {
-        match v? {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        }
-    }
-    fn int(v: Option<&Value>) -> Result<Option<i64>, String> {
-        match v {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) => n
-                .as_i64()
-                .map(Some)
-                .ok_or_else(|| format!("{n} is not an integer")),
-            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-            Some(Value::String(s)) => s
-                .trim()
-                .parse()
-                .map(Some)
-                .map_err(|_| format!("{s:?} is not an integer")),
-            Some(other) => Err(format!("{other} is not an integer")),
-        }
-    }
-    let requests = get(&root, &["requests"])
-        .and_then(Value::as_array)
-        .ok_or("the body has no `requests` array")?;
-    let mut out = Vec::with_capacity(requests.len());
-    for (i, r) in requests.iter().enumerate() {
-        let at = |e: String| format!("requests[{i}]: {e}");
-        let api = get(r, &["apiRequest"]).cloned().unwrap_or(Value::Null);
-        let filters = get(&api, &["filters"]).cloned().unwrap_or(Value::Null);
-        let page = get(&api, &["page"]).cloned().unwrap_or(Value::Null);
-        let non_empty = |v: Option<String>| v.filter(|s| !s.is_empty());
-        let id32 = |v: Option<&Value>| -> Result<Option<i32>, String> {
-            int(v)?
-                .map(|n| i32::try_from(n).map_err(|_| format!("{n} is out of range")))
-                .transpose()
-        };
-        let page_of = |v: Option<&Value>| -> Result<Option<u32>, String> {
-            int(v)?
-                .map(|n| u32::try_from(n).map_err(|_| format!("{n} is out of range")))
-                .transpose()
-        };
-        let query = Query {
-            conditions: non_empty(text(get(&filters, &["conditions"]))),
-            child_conditions: non_empty(text(get(&filters, &["childConditions"]))),
-            custom_field_conditions: non_empty(text(get(&filters, &["customFieldConditions"]))),
-            order_by: non_empty(text(get(&filters, &["orderBy"]))),
-            fields: non_empty(text(get(&api, &["fields"]))),
-            page: page_of(get(&page, &["page"])).map_err(at)?,
-            page_size: page_of(get(&page, &["pageSize"])).map_err(at)?,
-            page_id: int(get(&page, &["pageId"])).map_err(at)?,
-        };
-        let keys = Keys {
-            grand_parent_id: id32(get(&api, &["grandParentId"])).map_err(at)?,
-            parent_id: id32(get(&api, &["parentId"])).map_err(at)?,
-            id: id32(get(&api, &["id"])).map_err(at)?,
-        };
-        let resource_type = text(get(r, &["resourceType", "resourceName", "resouceType"]));
-        let sequence_number = int(get(r, &["sequenceNumber"]))
-            .map_err(at)?
-            .map(|n| u32::try_from(n).map_err(|_| at(format!("{n} is out of range"))))
-            .transpose()?;
-        out.push(IncomingRequest {
-            version: text(get(r, &["version"])),
-            sequence_number,
-            resource_type: resource_type.clone(),
-            request: SubRequest {
-                resource_type: resource_type.unwrap_or_default(),
-                shape: if keys.id.is_some() {
-                    Shape::One
-                } else {
-                    Shape::List
-                },
-                keys,
-                query,
-                version: text(get(r, &["version"])),
-            },
-        });
-    }
-    Ok(out)
-}
-
-/// Removes commas that directly precede `}` or `]` (outside strings).
-fn strip_trailing_commas(body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(body.len());
-    let (mut in_string, mut escaped) = (false, false);
-    for (i, &b) in body.iter().enumerate() {
-        if in_string {
-            out.push(b);
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        if b == b'"' {
-            in_string = true;
-        }
-        if b == b',' {
-            let next = body[i + 1..].iter().find(|c| !c.is_ascii_whitespace());
-            if matches!(next, Some(b'}') | Some(b']')) {
-                continue;
-            }
-        }
-        out.push(b);
-    }
-    out
 }

@@ -1,13 +1,14 @@
 //! The HTTP client: authentication, the versioned `Accept` header, timeouts, retries, and the
-//! individual endpoints (`list`, `get`, `stream`).
+//! one way to send any request (`send`), with `list`, `get` and `stream` as conveniences.
 
 use crate::error::{ApiError, Error};
-use crate::request::{GetRequest, ListRequest, Query, MAX_PAGE_SIZE};
+use crate::registry::Method;
+use crate::request::{Body, GetRequest, ListRequest, Query, Request, MAX_PAGE_SIZE};
 use futures_util::stream::{self, Stream, TryStreamExt};
 use reqwest::header::{
     HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LINK, RETRY_AFTER,
 };
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::time::{Duration, SystemTime};
@@ -252,32 +253,50 @@ impl Client {
         format!("{}/system/bundles", self.base)
     }
 
+    pub(crate) fn bundle_count_url(&self) -> String {
+        format!("{}/system/bundles/count", self.base)
+    }
+
+    /// Sends any request ([`Request`]: a read, a count, a write, an action) and decodes its
+    /// answer. Retries follow the request's idempotent flag: a 429 (after its `Retry-After`)
+    /// and a connection that could not be made are retried for every request; a 502, 503,
+    /// 504 or a timeout only for idempotent ones (GET, PUT, DELETE), so that a create or a
+    /// patch that may have reached the server is never sent twice.
+    pub async fn send<R: Request>(&self, request: R) -> Result<R::Output, Error> {
+        let method = request.method();
+        let url = format!("{}{}", self.base, request.path());
+        let call = Attempt {
+            method,
+            url: &url,
+            query: &request.query(),
+            body: request.body()?,
+            version: request.version(),
+            forward_only: false,
+            idempotent: request.idempotent(),
+        };
+        let span = tracing::debug_span!("connectwise.send", method = method.as_str(), url = %url);
+        let (bytes, _) = self.execute(call).instrument(span).await?;
+        request
+            .decode(&bytes)
+            .map_err(|(path, message)| Error::Decode {
+                url: url.clone(),
+                path,
+                message,
+            })
+    }
+
     /// One page of a list endpoint (the request's `page`/`pageSize`, else the API's default
-    /// first page of 25).
+    /// first page of 25): `send` of a [`ListRequest`].
     pub async fn list<T: DeserializeOwned>(
         &self,
         request: ListRequest<T>,
     ) -> Result<Vec<T>, Error> {
-        let url = format!("{}{}", self.base, request.path());
-        let (bytes, _) = self
-            .get_bytes(&url, &request.query().pairs(), request.version_ref(), false)
-            .await?;
-        decode_body(&bytes, &url)
+        self.send(request).await
     }
 
-    /// One entity by id.
+    /// One entity by id: `send` of a [`GetRequest`].
     pub async fn get<T: DeserializeOwned>(&self, request: GetRequest<T>) -> Result<T, Error> {
-        let url = format!("{}{}", self.base, request.path());
-        let pairs: Vec<_> = request
-            .query()
-            .fields
-            .iter()
-            .map(|f| ("fields", f.clone()))
-            .collect();
-        let (bytes, _) = self
-            .get_bytes(&url, &pairs, request.version_ref(), false)
-            .await?;
-        decode_body(&bytes, &url)
+        self.send(request).await
     }
 
     /// Every entity of a list endpoint, page after page, with the request's conditions kept on
@@ -331,9 +350,17 @@ impl Client {
                         (first_url.clone(), query.pairs())
                     }
                 };
-                let (bytes, link) = self
-                    .get_bytes(&url, &pairs, version.as_deref(), forward_only)
-                    .await?;
+                let attempt = Attempt {
+                    method: Method::Get,
+                    url: &url,
+                    query: &pairs,
+                    body: None,
+                    version: version.as_deref(),
+                    forward_only,
+                    idempotent: true,
+                };
+                let span = tracing::debug_span!("connectwise.page", url = %url);
+                let (bytes, link) = self.execute(attempt).instrument(span).await?;
                 let items: Vec<T> = decode_body(&bytes, &url)?;
                 let following = if forward_only {
                     match link {
@@ -352,84 +379,57 @@ impl Client {
         .try_flatten()
     }
 
-    /// `GET url?pairs` with retries; returns the body and the `Link rel="next"` URL.
-    async fn get_bytes(
-        &self,
-        url: &str,
-        pairs: &[(&'static str, String)],
-        version: Option<&str>,
-        forward_only: bool,
-    ) -> Result<(Vec<u8>, Option<String>), Error> {
-        let span = tracing::debug_span!("connectwise.get", url = %url);
-        async {
-            let response = self
-                .send_with_retries(Method::GET, url, || {
-                    let mut r = self.http.get(url).query(pairs);
-                    if let Some(v) = version {
-                        r = r.header(
-                            ACCEPT,
-                            format!("application/vnd.connectwise.com+json; version={v}"),
-                        );
-                    }
-                    if forward_only {
-                        r = r.header("pagination-type", "forward-only");
-                    }
-                    r
-                })
-                .await?;
-            let link = response
-                .headers()
-                .get_all(LINK)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .find_map(next_link);
-            let bytes = response.bytes().await.map_err(|source| Error::Transport {
-                method: "GET",
-                url: url.to_owned(),
-                source,
-            })?;
-            Ok((bytes.to_vec(), link))
-        }
-        .instrument(span)
-        .await
-    }
-
-    /// `POST /system/bundles` with retries (the bundle only reads, so a retry is safe).
-    pub(crate) async fn post_bundle(&self, body: Vec<u8>) -> Result<Vec<u8>, Error> {
-        let url = self.bundle_url();
+    /// `POST` of a bundle body to `url` (`/system/bundles` or `/system/bundles/count`). The
+    /// Bundle endpoints only read, so they are retried like GETs.
+    pub(crate) async fn post_bundle(&self, url: &str, body: Vec<u8>) -> Result<Vec<u8>, Error> {
         let span = tracing::debug_span!("connectwise.bundle", url = %url, bytes = body.len());
-        async {
-            let response = self
-                .send_with_retries(Method::POST, &url, || {
-                    self.http
-                        .post(&url)
-                        .header(CONTENT_TYPE, "application/json")
-                        .body(body.clone())
-                })
-                .await?;
-            let bytes = response.bytes().await.map_err(|source| Error::Transport {
-                method: "POST",
-                url: url.clone(),
-                source,
-            })?;
-            Ok(bytes.to_vec())
-        }
-        .instrument(span)
-        .await
+        let attempt = Attempt {
+            method: Method::Post,
+            url,
+            query: &[],
+            body: Some(Body {
+                content_type: "application/json".into(),
+                bytes: body.into(),
+            }),
+            version: None,
+            forward_only: false,
+            idempotent: true,
+        };
+        let (bytes, _) = self.execute(attempt).instrument(span).await?;
+        Ok(bytes)
     }
 
-    /// Sends, retrying 429 (after `Retry-After`), 502/503/504 and connection errors.
-    /// Returns a success response, or the final error.
-    async fn send_with_retries(
-        &self,
-        method: Method,
-        url: &str,
-        build: impl Fn() -> reqwest::RequestBuilder,
-    ) -> Result<reqwest::Response, Error> {
-        let method_name = if method == Method::POST {
-            "POST"
-        } else {
-            "GET"
+    /// Sends one request with retries; returns the body of the success response and its
+    /// `Link rel="next"` URL, or the final error.
+    async fn execute(&self, call: Attempt<'_>) -> Result<(Vec<u8>, Option<String>), Error> {
+        let method_name = call.method.as_str();
+        let build = || {
+            let method = match call.method {
+                Method::Get => reqwest::Method::GET,
+                Method::Post => reqwest::Method::POST,
+                Method::Put => reqwest::Method::PUT,
+                Method::Patch => reqwest::Method::PATCH,
+                Method::Delete => reqwest::Method::DELETE,
+            };
+            let mut r = self.http.request(method, call.url);
+            if !call.query.is_empty() {
+                r = r.query(call.query);
+            }
+            if let Some(v) = call.version {
+                r = r.header(
+                    ACCEPT,
+                    format!("application/vnd.connectwise.com+json; version={v}"),
+                );
+            }
+            if call.forward_only {
+                r = r.header("pagination-type", "forward-only");
+            }
+            if let Some(body) = &call.body {
+                r = r
+                    .header(CONTENT_TYPE, body.content_type.as_ref())
+                    .body(body.bytes.clone());
+            }
+            r
         };
         let mut attempt = 0;
         loop {
@@ -441,11 +441,16 @@ impl Client {
                         .unwrap_or_else(|| self.retry.backoff(attempt + 1))
                         .min(self.retry.max_delay),
                 ),
-                Ok(r) if matches!(r.status().as_u16(), 502..=504) => {
+                Ok(r) if call.idempotent && matches!(r.status().as_u16(), 502..=504) => {
                     Some(self.retry.backoff(attempt + 1))
                 }
                 Ok(_) => None,
-                Err(e) if e.is_connect() || e.is_timeout() => Some(self.retry.backoff(attempt + 1)),
+                // Not connected: the request never left, so any request may go again.
+                Err(e) if e.is_connect() => Some(self.retry.backoff(attempt + 1)),
+                // Timed out: the server may have acted on it.
+                Err(e) if call.idempotent && e.is_timeout() => {
+                    Some(self.retry.backoff(attempt + 1))
+                }
                 Err(_) => None,
             };
             match retry_in {
@@ -455,31 +460,53 @@ impl Client {
                         Ok(r) => format!("HTTP {}", r.status().as_u16()),
                         Err(e) => e.to_string(),
                     };
-                    tracing::debug!(%url, attempt, ?wait, %why, "connectwise: retrying");
+                    tracing::debug!(url = %call.url, attempt, ?wait, %why, "connectwise: retrying");
                     tokio::time::sleep(wait).await;
                 }
                 _ => {
                     let response = result.map_err(|source| Error::Transport {
                         method: method_name,
-                        url: url.to_owned(),
+                        url: call.url.to_owned(),
                         source,
                     })?;
-                    if response.status().is_success() {
-                        return Ok(response);
+                    if !response.status().is_success() {
+                        let status = response.status().as_u16();
+                        let body = response.bytes().await.ok();
+                        let body = body.and_then(|b| serde_json::from_slice::<ApiError>(&b).ok());
+                        return Err(Error::Status {
+                            method: method_name,
+                            url: call.url.to_owned(),
+                            status,
+                            body,
+                        });
                     }
-                    let status = response.status().as_u16();
-                    let body = response.bytes().await.ok();
-                    let body = body.and_then(|b| serde_json::from_slice::<ApiError>(&b).ok());
-                    return Err(Error::Status {
+                    let link = response
+                        .headers()
+                        .get_all(LINK)
+                        .iter()
+                        .filter_map(|v| v.to_str().ok())
+                        .find_map(next_link);
+                    let bytes = response.bytes().await.map_err(|source| Error::Transport {
                         method: method_name,
-                        url: url.to_owned(),
-                        status,
-                        body,
-                    });
+                        url: call.url.to_owned(),
+                        source,
+                    })?;
+                    return Ok((bytes.to_vec(), link));
                 }
             }
         }
     }
+}
+
+/// One HTTP request as [`Client::execute`] sends it, maybe several times.
+struct Attempt<'a> {
+    method: Method,
+    url: &'a str,
+    query: &'a [(&'static str, String)],
+    body: Option<Body>,
+    version: Option<&'a str>,
+    forward_only: bool,
+    idempotent: bool,
 }
 
 /// Decodes a JSON body into `T`, saying where it failed if it does.

@@ -89,6 +89,10 @@ pub enum Error {
     /// never sent.
     #[error("bundle protocol error: {0}")]
     Protocol(String),
+    /// The request's body could not be encoded as JSON (a model holding a map with
+    /// non-string keys, say); nothing was sent.
+    #[error("cannot encode the request body: {0}")]
+    Encode(String),
 }
 
 impl Error {

@@ -46,6 +46,7 @@ mod envelope;
 pub mod error;
 pub mod registry;
 pub mod request;
+pub mod wire;
 
 pub use bundle::{Bundle, BundleItem, BundleResults, Handle, TypedBundle};
 pub use client::{Client, ClientBuilder, Credentials, RetryPolicy};
@@ -56,8 +57,10 @@ pub use connectwise_macros::bundle;
 /// against the resource's (or a model's) fields; for the builder and the individual endpoints.
 pub use connectwise_macros::conditions;
 pub use error::{ApiError, Error, ItemError, ItemErrorKind, ValidationError};
-pub use registry::{Resource, API_VERSION};
-pub use request::{GetRequest, ListRequest, RawRequest};
+pub use registry::{Method, OperationInfo, OperationKind, Resource, API_VERSION};
+pub use request::{
+    Call, CountRequest, GetRequest, ListRequest, PatchOperation, PatchRequest, RawRequest, Request,
+};
 
 /// Used by the `bundle!` macro's expansion; not a public API.
 #[doc(hidden)]

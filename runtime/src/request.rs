@@ -1,17 +1,72 @@
-//! Typed request values: what to read, from which resource, with which filters. One value
-//! serves an individual endpoint (`client.list(..)`, `client.get(..)`, `client.stream(..)`) and
-//! a bundle (`bundle.push(..)`).
+//! Request values: one per operation of the spec, each knowing its method, path, query, body,
+//! whether a retry is safe, and what its answer decodes into ([`Request`]). One
+//! [`Client::send`](crate::Client::send) sends any of them.
 //!
-//! They are built by generated constructors that take exactly the path's parent ids, so a
-//! request cannot lack one: `connectwise::resources::purchase_order_line_item::list(po_id)`,
-//! or on the model, `PurchaseOrderLineItem::list(po_id)`.
+//! They are built by generated constructors that take exactly the path's ids, parent ids
+//! first, and exist only where the spec has the operation:
+//!
+//! | kind | constructor | value | `Output` | in a bundle |
+//! |---|---|---|---|---|
+//! | list | `Ticket::list()` | [`ListRequest<Ticket>`] | `Vec<Ticket>` | yes |
+//! | get by id | `Ticket::get(id)` | [`GetRequest<Ticket>`] | `Ticket` | yes |
+//! | count | `Ticket::count()` | [`CountRequest`] | `u64` | yes (`/system/bundles/count`) |
+//! | create | `Ticket::create(&ticket)` | [`Call<Ticket>`] | `Ticket` | no |
+//! | replace | `Ticket::put(id, &ticket)` | [`Call<Ticket>`] | `Ticket` | no |
+//! | patch | `Ticket::patch(id)` | [`PatchRequest<Ticket>`] | `Ticket` | no |
+//! | delete | `ServiceNote::delete(ticket_id, note_id)` | [`Call<()>`] | `()` | no |
+//! | action | `Ticket::copy(id)`, `Company::merge(id, &body)` | [`Call<T>`] | per the spec | no |
+//!
+//! The API's bundles only read: a write pushed into a [`Bundle`](crate::Bundle) does not
+//! compile, because only reads implement [`BundleItem`](crate::BundleItem).
 
-use crate::registry::{PathKey, Resource};
+use crate::error::Error;
+use crate::registry::{Method, OperationInfo, PathKey, Resource, Segment};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::marker::PhantomData;
 
-/// The path ids of a request: `{grandparentId}`, `{parentId}`, `{id}`.
+/// Every request value implements it; [`Client::send`](crate::Client::send) sends any of them.
+pub trait Request {
+    /// What a successful answer decodes into: `Vec<Model>`, `Model`, `u64`, `()`, bytes...
+    type Output;
+    /// The HTTP method.
+    fn method(&self) -> Method;
+    /// The path below the API root, ids filled in: `/service/tickets/7/notes`.
+    fn path(&self) -> String;
+    /// The query string's pairs, in the API's spelling.
+    fn query(&self) -> Vec<(&'static str, String)>;
+    /// The body to send, if any.
+    fn body(&self) -> Result<Option<Body>, Error>;
+    /// Whether sending it twice is as good as once, so that a timeout or a 502-504 may be
+    /// retried (429s and failures to connect are retried for every request).
+    fn idempotent(&self) -> bool;
+    /// The API version for this request, when not the client's.
+    fn version(&self) -> Option<&str> {
+        None
+    }
+    /// Decodes a successful answer's body. The error is `(JSON path, message)`.
+    fn decode(&self, body: &[u8]) -> Result<Self::Output, (String, String)>;
+}
+
+/// A request body, ready to send.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Body {
+    /// `application/json`, or the type of raw bytes.
+    pub content_type: std::borrow::Cow<'static, str>,
+    pub bytes: bytes::Bytes,
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Body")
+            .field("content_type", &self.content_type)
+            .field("bytes", &self.bytes.len())
+            .finish()
+    }
+}
+
+/// The path ids of a resource request: `{grandparentId}`, `{parentId}`, `{id}`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Keys {
     pub grand_parent_id: Option<i32>,
@@ -40,7 +95,8 @@ impl Keys {
         }
     }
 
-    fn get(&self, key: PathKey) -> Option<i32> {
+    /// The value of one key.
+    pub fn get(&self, key: PathKey) -> Option<i32> {
         match key {
             PathKey::GrandParentId => self.grand_parent_id,
             PathKey::ParentId => self.parent_id,
@@ -49,7 +105,88 @@ impl Keys {
     }
 }
 
-/// The filters and paging of a list request, as the API names them.
+/// One value of a path parameter: an id, or text (`{memberIdentifier}`), which is
+/// percent-encoded into its segment.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PathArg {
+    Int(i64),
+    Text(String),
+}
+
+impl From<i32> for PathArg {
+    fn from(v: i32) -> Self {
+        PathArg::Int(v.into())
+    }
+}
+
+impl From<i64> for PathArg {
+    fn from(v: i64) -> Self {
+        PathArg::Int(v)
+    }
+}
+
+impl From<&str> for PathArg {
+    fn from(v: &str) -> Self {
+        PathArg::Text(v.to_owned())
+    }
+}
+
+impl From<String> for PathArg {
+    fn from(v: String) -> Self {
+        PathArg::Text(v)
+    }
+}
+
+/// Fills parsed path segments with `args`, in order: `/service/tickets/7/notes`. Text is
+/// percent-encoded (everything but unreserved characters), so it stays one segment.
+pub fn fill_segments(segments: &[Segment], args: &[PathArg]) -> String {
+    let mut out = String::with_capacity(64);
+    let mut args = args.iter();
+    for segment in segments {
+        out.push('/');
+        match segment {
+            Segment::Literal(l) => out.push_str(l),
+            Segment::Param { name, .. } => match args.next() {
+                Some(PathArg::Int(v)) => out.push_str(&v.to_string()),
+                Some(PathArg::Text(t)) => encode_segment(t, &mut out),
+                // Unreachable through the generated constructors, which take every argument.
+                None => {
+                    out.push('{');
+                    out.push_str(name);
+                    out.push('}');
+                }
+            },
+        }
+    }
+    out
+}
+
+/// Fills a resource path's keys from `keys`.
+pub(crate) fn fill_keys(segments: &[Segment], keys: &Keys) -> String {
+    let args: Vec<PathArg> = segments
+        .iter()
+        .filter_map(|s| match s {
+            Segment::Param { key, .. } => Some(
+                key.and_then(|k| keys.get(k))
+                    .map_or(PathArg::Text(String::new()), PathArg::from),
+            ),
+            Segment::Literal(_) => None,
+        })
+        .collect();
+    fill_segments(segments, &args)
+}
+
+fn encode_segment(text: &str, out: &mut String) {
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+}
+
+/// The filters and paging of a read, as the API names them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {
     pub conditions: Option<String>,
@@ -64,7 +201,7 @@ pub struct Query {
 
 impl Query {
     /// `(name, value)` pairs for the URL, in the API's spelling.
-    pub(crate) fn pairs(&self) -> Vec<(&'static str, String)> {
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();
         let mut text = |name, v: &Option<String>| {
             if let Some(v) = v {
@@ -92,34 +229,7 @@ impl Query {
 /// The largest `pageSize` the API accepts.
 pub const MAX_PAGE_SIZE: u32 = 1000;
 
-/// Fills a path template's `{..}` parameters from `keys`.
-pub(crate) fn fill_path(template: &str, keys: &Keys) -> String {
-    let mut out = String::with_capacity(template.len() + 16);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        let name = &rest[open + 1..open + close];
-        let key = match name.to_ascii_lowercase().as_str() {
-            "grandparentid" => Some(PathKey::GrandParentId),
-            "parentid" => Some(PathKey::ParentId),
-            "id" => Some(PathKey::Id),
-            _ => None,
-        };
-        match key.and_then(|k| keys.get(k)) {
-            Some(v) => out.push_str(&v.to_string()),
-            // Unreachable through the generated constructors, which require every key.
-            None => out.push_str(&rest[open..=open + close]),
-        }
-        rest = &rest[open + close + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-macro_rules! query_setters {
+macro_rules! filter_setters {
     () => {
         /// `conditions`: which entities, in ConnectWise's condition language:
         /// `status/name = 'New' and board/id = 5`.
@@ -139,7 +249,11 @@ macro_rules! query_setters {
             self.query.custom_field_conditions = Some(conditions.into());
             self
         }
+    };
+}
 
+macro_rules! paging_setters {
+    () => {
         /// `orderBy`: `dateEntered desc`.
         pub fn order_by(mut self, order_by: impl Into<String>) -> Self {
             self.query.order_by = Some(order_by.into());
@@ -195,94 +309,44 @@ macro_rules! common_setters {
             &self.query
         }
 
-        /// The path with its ids filled in: `/procurement/purchaseorders/7/lineitems`.
-        pub fn path(&self) -> String {
-            fill_path(self.template(), &self.keys)
+        pub(crate) fn version_ref(&self) -> Option<&str> {
+            self.version.as_deref()
         }
     };
 }
 
-/// A list request: decodes into `Vec<T>`.
-pub struct ListRequest<T> {
-    resource: Resource,
-    keys: Keys,
-    query: Query,
-    version: Option<String>,
-    _model: PhantomData<fn() -> T>,
-}
-
-impl<T> ListRequest<T> {
-    /// Used by the generated constructors, which pass exactly the keys the path needs.
-    #[doc(hidden)]
-    pub fn new(resource: Resource, keys: Keys) -> Self {
-        ListRequest {
-            resource,
-            keys,
-            query: Query::default(),
-            version: None,
-            _model: PhantomData,
+/// A read of one resource: the resource, its path ids, filters and paging, and the version.
+macro_rules! read_request {
+    ($(#[$doc:meta])* $name:ident<$t:ident>) => {
+        $(#[$doc])*
+        pub struct $name<$t> {
+            resource: Resource,
+            keys: Keys,
+            query: Query,
+            version: Option<String>,
+            _model: PhantomData<fn() -> $t>,
         }
-    }
 
-    query_setters!();
-    common_setters!();
+        impl<$t> $name<$t> {
+            /// Used by the generated constructors, which pass exactly the keys the path needs.
+            #[doc(hidden)]
+            pub fn new(resource: Resource, keys: Keys) -> Self {
+                $name {
+                    resource,
+                    keys,
+                    query: Query::default(),
+                    version: None,
+                    _model: PhantomData,
+                }
+            }
 
-    fn template(&self) -> &'static str {
-        self.resource.info().path
-    }
-
-    pub(crate) fn version_ref(&self) -> Option<&str> {
-        self.version.as_deref()
-    }
-
-    pub(crate) fn query_mut(&mut self) -> &mut Query {
-        &mut self.query
-    }
-}
-
-/// A get-by-id request: decodes into `T`.
-pub struct GetRequest<T> {
-    resource: Resource,
-    keys: Keys,
-    query: Query,
-    version: Option<String>,
-    _model: PhantomData<fn() -> T>,
-}
-
-impl<T> GetRequest<T> {
-    /// Used by the generated constructors, which pass exactly the keys the path needs.
-    #[doc(hidden)]
-    pub fn new(resource: Resource, keys: Keys) -> Self {
-        GetRequest {
-            resource,
-            keys,
-            query: Query::default(),
-            version: None,
-            _model: PhantomData,
+            common_setters!();
         }
-    }
 
-    common_setters!();
-
-    fn template(&self) -> &'static str {
-        // Generated constructors exist only for resources with a get-by-id path.
-        self.resource
-            .info()
-            .get_path
-            .unwrap_or(self.resource.info().path)
-    }
-
-    pub(crate) fn version_ref(&self) -> Option<&str> {
-        self.version.as_deref()
-    }
-}
-
-// Manual impls: `T` is only a marker, so no `T: Clone`/`T: Debug` bound.
-macro_rules! marker_impls {
-    ($ty:ident) => {
-        impl<T> Clone for $ty<T> {
+        // Manual impls: `T` is only a marker, so no `T: Clone`/`T: Debug` bound.
+        impl<$t> Clone for $name<$t> {
             fn clone(&self) -> Self {
-                $ty {
+                $name {
                     resource: self.resource,
                     keys: self.keys,
                     query: self.query.clone(),
@@ -292,9 +356,9 @@ macro_rules! marker_impls {
             }
         }
 
-        impl<T> fmt::Debug for $ty<T> {
+        impl<$t> fmt::Debug for $name<$t> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct(stringify!($ty))
+                f.debug_struct(stringify!($name))
                     .field("resource", &self.resource.info().name)
                     .field("keys", &self.keys)
                     .field("query", &self.query)
@@ -304,8 +368,436 @@ macro_rules! marker_impls {
         }
     };
 }
-marker_impls!(ListRequest);
-marker_impls!(GetRequest);
+
+read_request!(
+    /// A list request (`GET` of a collection): decodes into `Vec<T>`.
+    ListRequest<T>
+);
+read_request!(
+    /// A get-by-id request: decodes into `T`.
+    GetRequest<T>
+);
+read_request!(
+    /// A count request (`GET .../count`, or in a bundle `POST /system/bundles/count`): the
+    /// number of records that match its conditions. `T` is the counted model.
+    CountRequest<T>
+);
+
+impl<T> ListRequest<T> {
+    filter_setters!();
+    paging_setters!();
+
+    /// The path with its ids filled in: `/procurement/purchaseorders/7/lineitems`.
+    pub fn path(&self) -> String {
+        fill_keys(self.resource.info().segments, &self.keys)
+    }
+
+    pub(crate) fn query_mut(&mut self) -> &mut Query {
+        &mut self.query
+    }
+}
+
+impl<T> GetRequest<T> {
+    /// The path with its ids filled in: `/service/tickets/7`.
+    pub fn path(&self) -> String {
+        let info = self.resource.info();
+        // Generated constructors exist only for resources with a get-by-id path.
+        fill_keys(info.get_segments.unwrap_or(info.segments), &self.keys)
+    }
+}
+
+impl<T> CountRequest<T> {
+    filter_setters!();
+
+    /// The path with its ids filled in: `/service/tickets/count`.
+    pub fn path(&self) -> String {
+        let info = self.resource.info();
+        // Generated constructors exist only for resources with a count path.
+        fill_keys(info.count_segments.unwrap_or(info.segments), &self.keys)
+    }
+}
+
+impl<T: DeserializeOwned> Request for ListRequest<T> {
+    type Output = Vec<T>;
+    fn method(&self) -> Method {
+        Method::Get
+    }
+    fn path(&self) -> String {
+        ListRequest::path(self)
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.query.pairs()
+    }
+    fn body(&self) -> Result<Option<Body>, Error> {
+        Ok(None)
+    }
+    fn idempotent(&self) -> bool {
+        true
+    }
+    fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+    fn decode(&self, body: &[u8]) -> Result<Vec<T>, (String, String)> {
+        decode_json(body)
+    }
+}
+
+impl<T: DeserializeOwned> Request for GetRequest<T> {
+    type Output = T;
+    fn method(&self) -> Method {
+        Method::Get
+    }
+    fn path(&self) -> String {
+        GetRequest::path(self)
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        // A get by id takes only `fields`.
+        self.query
+            .fields
+            .iter()
+            .map(|f| ("fields", f.clone()))
+            .collect()
+    }
+    fn body(&self) -> Result<Option<Body>, Error> {
+        Ok(None)
+    }
+    fn idempotent(&self) -> bool {
+        true
+    }
+    fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+    fn decode(&self, body: &[u8]) -> Result<T, (String, String)> {
+        decode_json(body)
+    }
+}
+
+impl<T> Request for CountRequest<T> {
+    type Output = u64;
+    fn method(&self) -> Method {
+        Method::Get
+    }
+    fn path(&self) -> String {
+        CountRequest::path(self)
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.query.pairs()
+    }
+    fn body(&self) -> Result<Option<Body>, Error> {
+        Ok(None)
+    }
+    fn idempotent(&self) -> bool {
+        true
+    }
+    fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+    fn decode(&self, body: &[u8]) -> Result<u64, (String, String)> {
+        decode_count(body)
+    }
+}
+
+/// How a [`Call`] decodes its answer, chosen by codegen from the operation's response.
+pub type DecodeFn<O> = fn(&[u8]) -> Result<O, (String, String)>;
+
+/// A call of any operation that is not a bundle-able read: creates, replaces, deletes,
+/// actions (`copy`, `merge`, ...) and the spec's other reads. It knows its operation, its
+/// path with the ids filled in, its body and how to decode its answer into `O`.
+pub struct Call<O> {
+    operation: &'static OperationInfo,
+    path: String,
+    query: Query,
+    params: Vec<(&'static str, String)>,
+    body: Option<Result<Body, String>>,
+    version: Option<String>,
+    decode: DecodeFn<O>,
+}
+
+impl<O> Call<O> {
+    /// Used by the generated constructors: the operation, its path arguments in order, and
+    /// the decoder of its answer.
+    #[doc(hidden)]
+    pub fn new(operation: &'static OperationInfo, args: &[PathArg], decode: DecodeFn<O>) -> Self {
+        Call {
+            operation,
+            path: fill_segments(operation.segments, args),
+            query: Query::default(),
+            params: Vec::new(),
+            body: None,
+            version: None,
+            decode,
+        }
+    }
+
+    /// Used by the generated constructors: a JSON body (a model, a list of models, ...).
+    /// Fields the caller did not set (`None`) are not sent.
+    #[doc(hidden)]
+    pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
+        self.body = Some(
+            serde_json::to_vec(body)
+                .map(|bytes| Body {
+                    content_type: "application/json".into(),
+                    bytes: bytes.into(),
+                })
+                .map_err(|e| e.to_string()),
+        );
+        self
+    }
+
+    /// Used by the generated constructors: a body of raw bytes (uploads), with its content
+    /// type (for `multipart/form-data`, with its boundary).
+    #[doc(hidden)]
+    pub fn bytes(mut self, content_type: impl Into<String>, body: impl Into<Vec<u8>>) -> Self {
+        self.body = Some(Ok(Body {
+            content_type: content_type.into().into(),
+            bytes: body.into().into(),
+        }));
+        self
+    }
+
+    filter_setters!();
+    paging_setters!();
+
+    /// `fields`: only these fields (comma separated: `id,summary,status/name`).
+    pub fn fields(mut self, fields: impl Into<String>) -> Self {
+        self.query.fields = Some(fields.into());
+        self
+    }
+
+    /// Any other query parameter the operation takes (see [`OperationInfo::query`]).
+    pub fn param(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+        self.params.push((name, value.to_string()));
+        self
+    }
+
+    /// The API version of this request (default: the client's).
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+
+    /// The operation this calls.
+    pub fn operation(&self) -> &'static OperationInfo {
+        self.operation
+    }
+
+    /// The path with its ids filled in.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+impl<O> Request for Call<O> {
+    type Output = O;
+    fn method(&self) -> Method {
+        self.operation.method
+    }
+    fn path(&self) -> String {
+        self.path.clone()
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = self.query.pairs();
+        pairs.extend(self.params.iter().cloned());
+        pairs
+    }
+    fn body(&self) -> Result<Option<Body>, Error> {
+        match &self.body {
+            None => Ok(None),
+            Some(Ok(body)) => Ok(Some(body.clone())),
+            Some(Err(e)) => Err(Error::Encode(e.clone())),
+        }
+    }
+    fn idempotent(&self) -> bool {
+        self.operation.idempotent
+    }
+    fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+    fn decode(&self, body: &[u8]) -> Result<O, (String, String)> {
+        (self.decode)(body)
+    }
+}
+
+impl<O> Clone for Call<O> {
+    fn clone(&self) -> Self {
+        Call {
+            operation: self.operation,
+            path: self.path.clone(),
+            query: self.query.clone(),
+            params: self.params.clone(),
+            body: self.body.clone(),
+            version: self.version.clone(),
+            decode: self.decode,
+        }
+    }
+}
+
+impl<O> fmt::Debug for Call<O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call")
+            .field("method", &self.operation.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("params", &self.params)
+            .field("body", &self.body)
+            .finish()
+    }
+}
+
+/// One JSON Patch operation, as ConnectWise takes them: `{"op":"replace","path":"status/id",
+/// "value":3}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PatchOperation {
+    /// `add`, `replace` or `remove`.
+    pub op: String,
+    /// The field's path: `summary`, `status/id`.
+    pub path: String,
+    /// The new value (absent for `remove`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+}
+
+/// A `PATCH` of one record: JSON Patch operations, all sent in one request (ConnectWise
+/// validates the whole record after applying them, so fields that depend on each other go
+/// together). Decodes into the patched `T`.
+pub struct PatchRequest<T> {
+    call: Call<T>,
+    operations: Vec<PatchOperation>,
+}
+
+impl<T> PatchRequest<T> {
+    /// Used by the generated constructors.
+    #[doc(hidden)]
+    pub fn new(operation: &'static OperationInfo, args: &[PathArg], decode: DecodeFn<T>) -> Self {
+        PatchRequest {
+            call: Call::new(operation, args, decode),
+            operations: Vec::new(),
+        }
+    }
+
+    /// Adds one operation.
+    pub fn operation(mut self, operation: PatchOperation) -> Self {
+        self.operations.push(operation);
+        self
+    }
+
+    /// `replace` the field at `path` (`summary`, `status/id`) with `value`.
+    pub fn replace_path(self, path: impl Into<String>, value: impl Serialize) -> Self {
+        self.push("replace", path.into(), Some(value))
+    }
+
+    /// `add` `value` at `path`.
+    pub fn add_path(self, path: impl Into<String>, value: impl Serialize) -> Self {
+        self.push("add", path.into(), Some(value))
+    }
+
+    /// `remove` the field at `path`.
+    pub fn remove_path(self, path: impl Into<String>) -> Self {
+        self.push("remove", path.into(), None::<()>)
+    }
+
+    fn push(mut self, op: &str, path: String, value: Option<impl Serialize>) -> Self {
+        // A value that does not serialize (a map with non-string keys) is sent as null and
+        // refused by the API; the typed builder of the writes API cannot build one.
+        let value = value.map(|v| serde_json::to_value(v).unwrap_or(serde_json::Value::Null));
+        self.operations.push(PatchOperation {
+            op: op.to_owned(),
+            path,
+            value,
+        });
+        self
+    }
+
+    /// The operations so far.
+    pub fn operations(&self) -> &[PatchOperation] {
+        &self.operations
+    }
+
+    /// The API version of this request (default: the client's).
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.call = self.call.version(version);
+        self
+    }
+
+    /// The path with its ids filled in.
+    pub fn path(&self) -> &str {
+        self.call.path()
+    }
+}
+
+impl<T> Request for PatchRequest<T> {
+    type Output = T;
+    fn method(&self) -> Method {
+        self.call.method()
+    }
+    fn path(&self) -> String {
+        self.call.path.clone()
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Result<Option<Body>, Error> {
+        let bytes = serde_json::to_vec(&self.operations).map_err(|e| Error::Encode(e.to_string()))?;
+        Ok(Some(Body {
+            content_type: "application/json".into(),
+            bytes: bytes.into(),
+        }))
+    }
+    fn idempotent(&self) -> bool {
+        self.call.idempotent()
+    }
+    fn version(&self) -> Option<&str> {
+        self.call.version.as_deref()
+    }
+    fn decode(&self, body: &[u8]) -> Result<T, (String, String)> {
+        self.call.decode(body)
+    }
+}
+
+impl<T> Clone for PatchRequest<T> {
+    fn clone(&self) -> Self {
+        PatchRequest {
+            call: self.call.clone(),
+            operations: self.operations.clone(),
+        }
+    }
+}
+
+impl<T> fmt::Debug for PatchRequest<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PatchRequest")
+            .field("path", &self.call.path)
+            .field("operations", &self.operations)
+            .finish()
+    }
+}
+
+/// Decodes a JSON answer into `T`, saying where it failed if it does.
+pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, String)> {
+    crate::error::decode_json(body)
+}
+
+/// Decodes `{"count": n}` (the number may be sent as a string).
+pub fn decode_count(body: &[u8]) -> Result<u64, (String, String)> {
+    #[derive(Deserialize)]
+    struct Count {
+        count: crate::envelope::Number<u64>,
+    }
+    match decode_json::<Count>(body)?.count.0 {
+        Some(n) => Ok(n),
+        None => Err(("count".into(), "the count is null".into())),
+    }
+}
+
+/// An answer whose body is not used (deletes, `204 No Content`).
+pub fn decode_unit(_body: &[u8]) -> Result<(), (String, String)> {
+    Ok(())
+}
+
+/// An answer that is not JSON (downloads): the bytes as sent.
+pub fn decode_bytes(body: &[u8]) -> Result<Vec<u8>, (String, String)> {
+    Ok(body.to_vec())
+}
 
 /// An escape hatch for resource types the spec lacks: any `resourceType` string, decoding into
 /// any `T`. Only for bundles (there is no path to call it individually).
@@ -364,7 +856,8 @@ impl<T> RawRequest<T> {
         self
     }
 
-    query_setters!();
+    filter_setters!();
+    paging_setters!();
 
     /// `fields`: only these fields.
     pub fn fields(mut self, fields: impl Into<String>) -> Self {
@@ -389,9 +882,89 @@ impl<T> fmt::Debug for RawRequest<T> {
     }
 }
 
-/// Whether a sub-request's entities decode as a list or as one entity.
+/// What a bundle sub-request reads: a list, one entity, or a count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
+    /// Entities, decoded as a list.
     List,
+    /// One entity.
     One,
+    /// The `count` only (sent to `POST /system/bundles/count`).
+    Count,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_arguments_are_one_encoded_segment() {
+        let segments = [
+            Segment::Literal("system"),
+            Segment::Literal("members"),
+            Segment::Param {
+                name: "memberIdentifier",
+                key: None,
+            },
+            Segment::Literal("image"),
+        ];
+        assert_eq!(
+            fill_segments(&segments, &["a b/c?d".into()]),
+            "/system/members/a%20b%2Fc%3Fd/image"
+        );
+        assert_eq!(
+            fill_segments(&segments, &[PathArg::Int(7)]),
+            "/system/members/7/image"
+        );
+    }
+
+    #[test]
+    fn count_bodies_decode_numbers_and_strings() {
+        assert_eq!(decode_count(br#"{"count": 42}"#), Ok(42));
+        assert_eq!(decode_count(br#"{"count": "42"}"#), Ok(42));
+        assert!(decode_count(br#"{"total": 42}"#).is_err());
+        assert!(decode_count(br#"{"count": -1}"#).is_err());
+    }
+
+    #[test]
+    fn patch_bodies_are_one_json_patch_array() {
+        static OP: OperationInfo = OperationInfo {
+            group: "ticket",
+            function: "patch",
+            method: Method::Patch,
+            kind: crate::registry::OperationKind::Patch,
+            path: "/service/tickets/{id}",
+            segments: &[
+                Segment::Literal("service"),
+                Segment::Literal("tickets"),
+                Segment::Param {
+                    name: "id",
+                    key: Some(PathKey::Id),
+                },
+            ],
+            query: &[],
+            body: crate::registry::BodyKind::Patch,
+            response: crate::registry::ResponseKind::Json,
+            idempotent: false,
+            resource: None,
+            module: "service",
+            summary: "",
+        };
+        let patch = PatchRequest::<serde_json::Value>::new(&OP, &[5.into()], decode_json)
+            .replace_path("summary", "Printer on fire")
+            .replace_path("status/id", 3)
+            .remove_path("budgetHours");
+        assert_eq!(Request::path(&patch), "/service/tickets/5");
+        assert!(!patch.idempotent());
+        let body = patch.body().unwrap().unwrap();
+        let sent: serde_json::Value = serde_json::from_slice(&body.bytes).unwrap();
+        assert_eq!(
+            sent,
+            serde_json::json!([
+                {"op": "replace", "path": "summary", "value": "Printer on fire"},
+                {"op": "replace", "path": "status/id", "value": 3},
+                {"op": "remove", "path": "budgetHours"},
+            ])
+        );
+    }
 }

@@ -1,14 +1,12 @@
 //! The Bundle wire format: what we send, and every tolerance of the response decoder. The
 //! seed page's own examples ("Bundled Requests", ConnectWise developer docs) are fixtures.
 
-use connectwise::bundle::{parse_request_body, SubRequest};
+use connectwise::bundle::SubRequest;
 use connectwise::models::{Company, Member, PurchaseOrderLineItem, ServiceNote, Ticket};
 use connectwise::{Bundle, BundleResults, Error, ItemErrorKind, RawRequest};
 use serde_json::{json, Value};
 
 const SEED_RESPONSE: &str = include_str!("fixtures/seed_response.json");
-const SEED_REQUEST: &str = include_str!("fixtures/seed_request.json");
-const SEED_PO_REQUEST: &str = include_str!("fixtures/seed_po_line_items_request.json");
 
 fn requests(bundle: &Bundle) -> Vec<SubRequest> {
     bundle.requests().to_vec()
@@ -84,38 +82,6 @@ fn seed_entities_decode_into_the_model_ignoring_unknown_fields() {
     r = BundleResults::decode(SEED_RESPONSE.as_bytes().to_vec(), &requests(&b), "seed");
     let companies: Vec<Company> = r.unwrap().take(companies).unwrap();
     assert_eq!(companies, vec![Company::default(), Company::default()]);
-}
-
-#[test]
-fn seed_request_examples_parse_with_their_mixed_casing_and_resource_name() {
-    let parsed = parse_request_body(SEED_REQUEST.as_bytes()).unwrap();
-    assert_eq!(parsed.len(), 3);
-    assert_eq!(parsed[0].resource_type.as_deref(), Some("ticket"));
-    assert_eq!(parsed[0].version.as_deref(), Some("2019.3"));
-    assert_eq!(parsed[0].request.query.page_size, Some(1000));
-    assert_eq!(
-        parsed[0].request.query.conditions.as_deref(),
-        Some("summary like '%a%' and status/name like '%new%'and board/name='Help Desk'")
-    );
-    // The documentation sends sequence number 1 twice; a server sees both.
-    assert_eq!(parsed[1].sequence_number, Some(1));
-    assert_eq!(parsed[1].request.keys.grand_parent_id, Some(3));
-    assert_eq!(parsed[1].request.query.page_id, Some(2));
-    assert_eq!(
-        parsed[1].request.query.child_conditions, None,
-        "empty strings are absent"
-    );
-    assert_eq!(
-        parsed[2].resource_type.as_deref(),
-        Some("Member"),
-        "ResourceName"
-    );
-    let po = parse_request_body(SEED_PO_REQUEST.as_bytes()).unwrap();
-    assert_eq!(
-        po[0].resource_type.as_deref(),
-        Some("purchaseorderlineitem")
-    );
-    assert_eq!(po[0].request.keys.parent_id, Some(1));
 }
 
 #[test]

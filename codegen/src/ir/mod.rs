@@ -28,8 +28,11 @@
 mod cycles;
 mod homes;
 mod names;
+mod operations;
 mod resources;
 mod schema;
+
+pub use operations::{Body, Method, Operation, OperationKind, ParamType, Response, Segment};
 
 use crate::error::{Diagnostic, Error};
 use crate::overrides::Overrides;
@@ -52,6 +55,10 @@ pub struct Ir {
     pub aliases: BTreeMap<String, Alias>,
     /// Resources, by snake_case name.
     pub resources: BTreeMap<String, Resource>,
+    /// Every operation of the spec, sorted by (group, function); see `operations.rs`.
+    pub operations: Vec<Operation>,
+    /// The spec's paths that were repaired (overrides, trailing slashes): (as spelled, as sent).
+    pub repairs: Vec<(String, String)>,
     /// The API modules (first path segment): `company`, `service`, ...
     pub modules: BTreeSet<String>,
     /// Problems that did not stop generation (skipped paths, unused overrides).
@@ -143,7 +150,8 @@ pub enum PathKey {
 }
 
 impl PathKey {
-    fn of(param: &str) -> Option<Self> {
+    /// The bundle key a path parameter is (`id`, `parentId`, `grandparentId`, any case).
+    pub fn of(param: &str) -> Option<Self> {
         match param.to_ascii_lowercase().as_str() {
             "grandparentid" => Some(PathKey::GrandParentId),
             "parentid" => Some(PathKey::ParentId),
@@ -170,6 +178,8 @@ pub struct Resource {
     pub keys: Vec<(PathKey, String)>,
     /// The get-by-id path, when the spec has `GET {path}/{id}` returning the same model.
     pub get_path: Option<String>,
+    /// The count path, when the spec has `GET {path}/count`.
+    pub count_path: Option<String>,
     /// The list operation's query parameters (`conditions`, `pageId`, ...), in spec order.
     pub query: Vec<String>,
     /// The API module: the path's first segment.
@@ -204,12 +214,14 @@ pub fn build(spec: &OpenAPI, overrides: &Overrides, path: &Path) -> Result<Ir, E
         models: BTreeMap::new(),
         enums: BTreeMap::new(),
         aliases: BTreeMap::new(),
+        repairs: Vec::new(),
     };
     b.check_version();
     b.name_schemas();
     b.convert_schemas();
     b.check_alias_cycles();
-    let resources = b.resources();
+    let mut resources = b.resources();
+    let operations = b.operations(&mut resources);
     if !b.diags.is_empty() {
         return Err(Error::Spec {
             path: path.to_owned(),
@@ -224,6 +236,8 @@ pub fn build(spec: &OpenAPI, overrides: &Overrides, path: &Path) -> Result<Ir, E
         enums: b.enums,
         aliases: b.aliases,
         resources,
+        operations,
+        repairs: b.repairs,
         modules,
         warnings: b.warnings,
         components: b.names.clone(),
@@ -245,6 +259,8 @@ struct Builder<'a> {
     models: BTreeMap<String, Model>,
     enums: BTreeMap<String, EnumDef>,
     aliases: BTreeMap<String, Alias>,
+    /// Paths repaired so far: (as spelled, as sent).
+    repairs: Vec<(String, String)>,
 }
 
 impl<'a> Builder<'a> {

@@ -118,6 +118,7 @@ impl<'a> Builder<'a> {
                     path: path.to_string(),
                     keys,
                     get_path,
+                    count_path: None,
                     query,
                     module: snake_ident(segments(path).first().copied().unwrap_or("root")),
                     doc: op.summary.clone().or_else(|| op.description.clone()),

@@ -282,6 +282,245 @@ impl crate::conditions::Fields<CompanyConfiguration> {
         crate::conditions::field(self, "_info")
     }
 }
+impl CompanyMerge {
+    /// The fields of `CompanyMerge`, for conditions built in code: `CompanyMerge::fields().some_field().eq(value)` (see `crate::conditions`).
+    pub fn fields() -> crate::conditions::Fields<CompanyMerge> {
+        crate::conditions::root()
+    }
+}
+#[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
+impl crate::conditions::Fields<CompanyMerge> {
+    pub fn to_company_id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+        crate::conditions::field(self, "toCompanyId")
+    }
+    pub fn name(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeName>> {
+        crate::conditions::field(self, "name")
+    }
+    pub fn identifier(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeIdentifier>> {
+        crate::conditions::field(self, "identifier")
+    }
+    pub fn status(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeStatus>> {
+        crate::conditions::field(self, "status")
+    }
+    pub fn r#type(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeType>> {
+        crate::conditions::field(self, "type")
+    }
+    pub fn primary_address(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergePrimaryAddress>> {
+        crate::conditions::field(self, "primaryAddress")
+    }
+    pub fn primary_contact(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergePrimaryContact>> {
+        crate::conditions::field(self, "primaryContact")
+    }
+    pub fn phone(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergePhone>> {
+        crate::conditions::field(self, "phone")
+    }
+    pub fn fax(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeFax>> {
+        crate::conditions::field(self, "fax")
+    }
+    pub fn website(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeWebsite>> {
+        crate::conditions::field(self, "website")
+    }
+    pub fn market(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeMarket>> {
+        crate::conditions::field(self, "market")
+    }
+    pub fn territory(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeTerritory>> {
+        crate::conditions::field(self, "territory")
+    }
+    pub fn revenue(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeRevenue>> {
+        crate::conditions::field(self, "revenue")
+    }
+    pub fn revenue_year(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeRevenueYear>> {
+        crate::conditions::field(self, "revenueYear")
+    }
+    pub fn number_of_employees(
+        &self,
+    ) -> crate::conditions::Field<
+        crate::conditions::Enum<CompanyMergeNumberOfEmployees>,
+    > {
+        crate::conditions::field(self, "numberOfEmployees")
+    }
+    pub fn sic_code(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeSicCode>> {
+        crate::conditions::field(self, "sicCode")
+    }
+    pub fn date_acquired(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeDateAcquired>> {
+        crate::conditions::field(self, "dateAcquired")
+    }
+    pub fn time_zone(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeTimeZone>> {
+        crate::conditions::field(self, "timeZone")
+    }
+    pub fn source_list(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeSourceList>> {
+        crate::conditions::field(self, "sourceList")
+    }
+    pub fn user_defined_field1(
+        &self,
+    ) -> crate::conditions::Field<
+        crate::conditions::Enum<CompanyMergeUserDefinedField1>,
+    > {
+        crate::conditions::field(self, "userDefinedField1")
+    }
+    pub fn user_defined_field2(
+        &self,
+    ) -> crate::conditions::Field<
+        crate::conditions::Enum<CompanyMergeUserDefinedField2>,
+    > {
+        crate::conditions::field(self, "userDefinedField2")
+    }
+    pub fn user_defined_field3(
+        &self,
+    ) -> crate::conditions::Field<
+        crate::conditions::Enum<CompanyMergeUserDefinedField3>,
+    > {
+        crate::conditions::field(self, "userDefinedField3")
+    }
+    pub fn user_defined_field4(
+        &self,
+    ) -> crate::conditions::Field<
+        crate::conditions::Enum<CompanyMergeUserDefinedField4>,
+    > {
+        crate::conditions::field(self, "userDefinedField4")
+    }
+    pub fn user_defined_field5(
+        &self,
+    ) -> crate::conditions::Field<
+        crate::conditions::Enum<CompanyMergeUserDefinedField5>,
+    > {
+        crate::conditions::field(self, "userDefinedField5")
+    }
+    pub fn user_defined_field6(
+        &self,
+    ) -> crate::conditions::Field<
+        crate::conditions::Enum<CompanyMergeUserDefinedField6>,
+    > {
+        crate::conditions::field(self, "userDefinedField6")
+    }
+    pub fn user_defined_field7(
+        &self,
+    ) -> crate::conditions::Field<
+        crate::conditions::Enum<CompanyMergeUserDefinedField7>,
+    > {
+        crate::conditions::field(self, "userDefinedField7")
+    }
+    pub fn user_defined_field8(
+        &self,
+    ) -> crate::conditions::Field<
+        crate::conditions::Enum<CompanyMergeUserDefinedField8>,
+    > {
+        crate::conditions::field(self, "userDefinedField8")
+    }
+    pub fn user_defined_field9(
+        &self,
+    ) -> crate::conditions::Field<
+        crate::conditions::Enum<CompanyMergeUserDefinedField9>,
+    > {
+        crate::conditions::field(self, "userDefinedField9")
+    }
+    pub fn user_defined_field10(
+        &self,
+    ) -> crate::conditions::Field<
+        crate::conditions::Enum<CompanyMergeUserDefinedField10>,
+    > {
+        crate::conditions::field(self, "userDefinedField10")
+    }
+    pub fn billing_address(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeBillingAddress>> {
+        crate::conditions::field(self, "billingAddress")
+    }
+    pub fn billing_contact(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeBillingContact>> {
+        crate::conditions::field(self, "billingContact")
+    }
+    pub fn tax_code(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeTaxCode>> {
+        crate::conditions::field(self, "taxCode")
+    }
+    pub fn account_number(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeAccountNumber>> {
+        crate::conditions::field(self, "accountNumber")
+    }
+    pub fn billing_terms(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeBillingTerms>> {
+        crate::conditions::field(self, "billingTerms")
+    }
+    pub fn notes(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeNotes>> {
+        crate::conditions::field(self, "notes")
+    }
+    pub fn sites(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeSites>> {
+        crate::conditions::field(self, "sites")
+    }
+    pub fn activities(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeActivities>> {
+        crate::conditions::field(self, "activities")
+    }
+    pub fn opportunities(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeOpportunities>> {
+        crate::conditions::field(self, "opportunities")
+    }
+    pub fn services(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeServices>> {
+        crate::conditions::field(self, "services")
+    }
+    pub fn projects(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeProjects>> {
+        crate::conditions::field(self, "projects")
+    }
+    pub fn contacts(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeContacts>> {
+        crate::conditions::field(self, "contacts")
+    }
+    pub fn documents(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeDocuments>> {
+        crate::conditions::field(self, "documents")
+    }
+}
 impl CompanyNote {
     /// The fields of `CompanyNote`, for conditions built in code: `CompanyNote::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<CompanyNote> {
@@ -745,5 +984,20 @@ impl crate::conditions::Fields<NoteTypeReference> {
     }
     pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
         crate::conditions::field(self, "_info")
+    }
+}
+impl SuccessResponse {
+    /// The fields of `SuccessResponse`, for conditions built in code: `SuccessResponse::fields().some_field().eq(value)` (see `crate::conditions`).
+    pub fn fields() -> crate::conditions::Fields<SuccessResponse> {
+        crate::conditions::root()
+    }
+}
+#[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
+impl crate::conditions::Fields<SuccessResponse> {
+    pub fn success(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+        crate::conditions::field(self, "success")
+    }
+    pub fn message(&self) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "message")
     }
 }

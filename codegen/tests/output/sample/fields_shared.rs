@@ -171,6 +171,69 @@ impl crate::conditions::Fields<CustomFieldValue> {
         crate::conditions::field(self, "connectWiseId")
     }
 }
+impl FilterValues {
+    /// The fields of `FilterValues`, for conditions built in code: `FilterValues::fields().some_field().eq(value)` (see `crate::conditions`).
+    pub fn fields() -> crate::conditions::Fields<FilterValues> {
+        crate::conditions::root()
+    }
+}
+#[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
+impl crate::conditions::Fields<FilterValues> {
+    pub fn conditions(&self) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "conditions")
+    }
+    pub fn order_by(&self) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "orderBy")
+    }
+    pub fn childconditions(&self) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "childconditions")
+    }
+    pub fn customfieldconditions(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "customfieldconditions")
+    }
+}
+impl ManagedInformation {
+    /// The fields of `ManagedInformation`, for conditions built in code: `ManagedInformation::fields().some_field().eq(value)` (see `crate::conditions`).
+    pub fn fields() -> crate::conditions::Fields<ManagedInformation> {
+        crate::conditions::root()
+    }
+}
+#[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
+impl crate::conditions::Fields<ManagedInformation> {
+    pub fn management_solution_name(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "managementSolutionName")
+    }
+    pub fn managed_identifier(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "managedIdentifier")
+    }
+    pub fn r#type(&self) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "type")
+    }
+    pub fn level(&self) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "level")
+    }
+    pub fn child_configurations_matching_on(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "childConfigurationsMatchingOn")
+    }
+    pub fn inactivate_configurations_matching_on(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "inactivateConfigurationsMatchingOn")
+    }
+    pub fn inactive_configuration_status_id(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Integer> {
+        crate::conditions::field(self, "inactiveConfigurationStatusId")
+    }
+}
 impl MemberReference {
     /// The fields of `MemberReference`, for conditions built in code: `MemberReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<MemberReference> {
@@ -211,6 +274,24 @@ impl crate::conditions::Fields<OpportunityReference> {
     }
     pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
         crate::conditions::field(self, "_info")
+    }
+}
+impl PatchOperation {
+    /// The fields of `PatchOperation`, for conditions built in code: `PatchOperation::fields().some_field().eq(value)` (see `crate::conditions`).
+    pub fn fields() -> crate::conditions::Fields<PatchOperation> {
+        crate::conditions::root()
+    }
+}
+#[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
+impl crate::conditions::Fields<PatchOperation> {
+    pub fn op(&self) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "op")
+    }
+    pub fn path(&self) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "path")
+    }
+    pub fn value(&self) -> crate::conditions::Field<crate::conditions::Json> {
+        crate::conditions::field(self, "value")
     }
 }
 impl ProjectReference {

@@ -115,6 +115,151 @@ impl crate::conditions::Fields<BundleResultsCollection> {
         crate::conditions::field(self, "_info")
     }
 }
+impl CallbackEntry {
+    /// The fields of `CallbackEntry`, for conditions built in code: `CallbackEntry::fields().some_field().eq(value)` (see `crate::conditions`).
+    pub fn fields() -> crate::conditions::Fields<CallbackEntry> {
+        crate::conditions::root()
+    }
+}
+#[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
+impl crate::conditions::Fields<CallbackEntry> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+        crate::conditions::field(self, "id")
+    }
+    pub fn description(&self) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "description")
+    }
+    pub fn url(&self) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "url")
+    }
+    pub fn object_id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+        crate::conditions::field(self, "objectId")
+    }
+    pub fn r#type(&self) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "type")
+    }
+    pub fn level(&self) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "level")
+    }
+    pub fn member_id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+        crate::conditions::field(self, "memberId")
+    }
+    pub fn payload_version(&self) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "payloadVersion")
+    }
+    pub fn inactive_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+        crate::conditions::field(self, "inactiveFlag")
+    }
+    pub fn is_soap_callback_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+        crate::conditions::field(self, "isSoapCallbackFlag")
+    }
+    pub fn is_self_suppressed_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+        crate::conditions::field(self, "isSelfSuppressedFlag")
+    }
+    pub fn connect_wise_id(&self) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "connectWiseID")
+    }
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+        crate::conditions::field(self, "_info")
+    }
+}
+impl DocumentFormData {
+    /// The fields of `DocumentFormData`, for conditions built in code: `DocumentFormData::fields().some_field().eq(value)` (see `crate::conditions`).
+    pub fn fields() -> crate::conditions::Fields<DocumentFormData> {
+        crate::conditions::root()
+    }
+}
+#[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
+impl crate::conditions::Fields<DocumentFormData> {
+    pub fn file(&self) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "file")
+    }
+    pub fn record_id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+        crate::conditions::field(self, "recordId")
+    }
+    pub fn record_type(&self) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "recordType")
+    }
+    pub fn title(&self) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "title")
+    }
+    pub fn url(&self) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "url")
+    }
+    pub fn private_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+        crate::conditions::field(self, "privateFlag")
+    }
+    pub fn read_only_flay(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+        crate::conditions::field(self, "readOnlyFlay")
+    }
+    pub fn is_avatar(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+        crate::conditions::field(self, "isAvatar")
+    }
+}
+impl DocumentInfo {
+    /// The fields of `DocumentInfo`, for conditions built in code: `DocumentInfo::fields().some_field().eq(value)` (see `crate::conditions`).
+    pub fn fields() -> crate::conditions::Fields<DocumentInfo> {
+        crate::conditions::root()
+    }
+}
+#[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
+impl crate::conditions::Fields<DocumentInfo> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+        crate::conditions::field(self, "id")
+    }
+    pub fn title(&self) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "title")
+    }
+    pub fn file_name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "fileName")
+    }
+    pub fn server_file_name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "serverFileName")
+    }
+    pub fn owner(&self) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "owner")
+    }
+    pub fn link_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+        crate::conditions::field(self, "linkFlag")
+    }
+    pub fn image_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+        crate::conditions::field(self, "imageFlag")
+    }
+    pub fn public_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+        crate::conditions::field(self, "publicFlag")
+    }
+    pub fn html_template_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+        crate::conditions::field(self, "htmlTemplateFlag")
+    }
+    pub fn read_only_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+        crate::conditions::field(self, "readOnlyFlag")
+    }
+    pub fn size(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+        crate::conditions::field(self, "size")
+    }
+    pub fn url_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+        crate::conditions::field(self, "urlFlag")
+    }
+    pub fn created_on_date(&self) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "createdOnDate")
+    }
+    pub fn guid(&self) -> crate::conditions::Field<crate::conditions::Text> {
+        crate::conditions::field(self, "guid")
+    }
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+        crate::conditions::field(self, "_info")
+    }
+}
 impl ErrorResponseMessage {
     /// The fields of `ErrorResponseMessage`, for conditions built in code: `ErrorResponseMessage::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ErrorResponseMessage> {
@@ -131,29 +276,6 @@ impl crate::conditions::Fields<ErrorResponseMessage> {
     }
     pub fn errors(&self) -> crate::conditions::Fields<ValidationError> {
         crate::conditions::nested(self, "errors")
-    }
-}
-impl FilterValues {
-    /// The fields of `FilterValues`, for conditions built in code: `FilterValues::fields().some_field().eq(value)` (see `crate::conditions`).
-    pub fn fields() -> crate::conditions::Fields<FilterValues> {
-        crate::conditions::root()
-    }
-}
-#[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<FilterValues> {
-    pub fn conditions(&self) -> crate::conditions::Field<crate::conditions::Text> {
-        crate::conditions::field(self, "conditions")
-    }
-    pub fn order_by(&self) -> crate::conditions::Field<crate::conditions::Text> {
-        crate::conditions::field(self, "orderBy")
-    }
-    pub fn childconditions(&self) -> crate::conditions::Field<crate::conditions::Text> {
-        crate::conditions::field(self, "childconditions")
-    }
-    pub fn customfieldconditions(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text> {
-        crate::conditions::field(self, "customfieldconditions")
     }
 }
 impl IRestIdentifiedItem {

@@ -105,7 +105,7 @@ pub mod service {
     include!("fields_service.rs");
 }
 pub use service::*;
-/// Types of the `system` API module (2 resources); cargo feature `system`.
+/// Types of the `system` API module (3 resources); cargo feature `system`.
 #[allow(
     clippy::doc_markdown,
     clippy::large_enum_variant,

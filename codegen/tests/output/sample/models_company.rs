@@ -137,6 +137,58 @@ pub struct CompanyConfiguration {
     #[serde(rename = "_info")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
+/// Body of a company merge: the target company and, per field, which side wins.
+///
+/// Schema `CompanyMerge`.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CompanyMerge {
+    /// Company that survives the merge; the company in the path is merged into it.
+    pub to_company_id: Option<i32>,
+    /// Which company's value to keep.
+    pub name: Option<CompanyMergeName>,
+    pub identifier: Option<CompanyMergeIdentifier>,
+    pub status: Option<CompanyMergeStatus>,
+    pub r#type: Option<CompanyMergeType>,
+    pub primary_address: Option<CompanyMergePrimaryAddress>,
+    pub primary_contact: Option<CompanyMergePrimaryContact>,
+    pub phone: Option<CompanyMergePhone>,
+    pub fax: Option<CompanyMergeFax>,
+    pub website: Option<CompanyMergeWebsite>,
+    pub market: Option<CompanyMergeMarket>,
+    pub territory: Option<CompanyMergeTerritory>,
+    pub revenue: Option<CompanyMergeRevenue>,
+    pub revenue_year: Option<CompanyMergeRevenueYear>,
+    pub number_of_employees: Option<CompanyMergeNumberOfEmployees>,
+    pub sic_code: Option<CompanyMergeSicCode>,
+    pub date_acquired: Option<CompanyMergeDateAcquired>,
+    pub time_zone: Option<CompanyMergeTimeZone>,
+    pub source_list: Option<CompanyMergeSourceList>,
+    pub user_defined_field1: Option<CompanyMergeUserDefinedField1>,
+    pub user_defined_field2: Option<CompanyMergeUserDefinedField2>,
+    pub user_defined_field3: Option<CompanyMergeUserDefinedField3>,
+    pub user_defined_field4: Option<CompanyMergeUserDefinedField4>,
+    pub user_defined_field5: Option<CompanyMergeUserDefinedField5>,
+    pub user_defined_field6: Option<CompanyMergeUserDefinedField6>,
+    pub user_defined_field7: Option<CompanyMergeUserDefinedField7>,
+    pub user_defined_field8: Option<CompanyMergeUserDefinedField8>,
+    pub user_defined_field9: Option<CompanyMergeUserDefinedField9>,
+    pub user_defined_field10: Option<CompanyMergeUserDefinedField10>,
+    pub billing_address: Option<CompanyMergeBillingAddress>,
+    pub billing_contact: Option<CompanyMergeBillingContact>,
+    pub tax_code: Option<CompanyMergeTaxCode>,
+    pub account_number: Option<CompanyMergeAccountNumber>,
+    pub billing_terms: Option<CompanyMergeBillingTerms>,
+    /// Merge the records into the surviving company or discard them.
+    pub notes: Option<CompanyMergeNotes>,
+    pub sites: Option<CompanyMergeSites>,
+    pub activities: Option<CompanyMergeActivities>,
+    pub opportunities: Option<CompanyMergeOpportunities>,
+    pub services: Option<CompanyMergeServices>,
+    pub projects: Option<CompanyMergeProjects>,
+    pub contacts: Option<CompanyMergeContacts>,
+    pub documents: Option<CompanyMergeDocuments>,
+}
 /// A note on a company.
 ///
 /// Schema `CompanyNote`.
@@ -381,6 +433,2030 @@ pub struct NoteTypeReference {
     pub name: Option<String>,
     #[serde(rename = "_info")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+}
+/// Outcome of an action such as a merge.
+///
+/// Schema `SuccessResponse`.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct SuccessResponse {
+    /// True when the action was carried out.
+    pub success: Option<bool>,
+    /// Explanation, mostly on failure.
+    pub message: Option<String>,
+}
+/// Schema `CompanyMerge.AccountNumber`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeAccountNumber {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeAccountNumber {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeAccountNumber {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeAccountNumber {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeAccountNumber {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeAccountNumber {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.Activities`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeActivities {
+    /// `"Discard"`
+    Discard,
+    /// `"Merge"`
+    Merge,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeActivities {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Discard => "Discard",
+            Self::Merge => "Merge",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeActivities {
+    fn from(value: &str) -> Self {
+        match value {
+            "Discard" => Self::Discard,
+            "Merge" => Self::Merge,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeActivities {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeActivities {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeActivities {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.BillingAddress`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeBillingAddress {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeBillingAddress {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeBillingAddress {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeBillingAddress {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeBillingAddress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeBillingAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.BillingContact`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeBillingContact {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeBillingContact {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeBillingContact {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeBillingContact {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeBillingContact {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeBillingContact {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.BillingTerms`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeBillingTerms {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeBillingTerms {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeBillingTerms {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeBillingTerms {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeBillingTerms {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeBillingTerms {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.Contacts`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeContacts {
+    /// `"Discard"`
+    Discard,
+    /// `"Merge"`
+    Merge,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeContacts {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Discard => "Discard",
+            Self::Merge => "Merge",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeContacts {
+    fn from(value: &str) -> Self {
+        match value {
+            "Discard" => Self::Discard,
+            "Merge" => Self::Merge,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeContacts {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeContacts {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeContacts {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.DateAcquired`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeDateAcquired {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeDateAcquired {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeDateAcquired {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeDateAcquired {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeDateAcquired {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeDateAcquired {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.Documents`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeDocuments {
+    /// `"Discard"`
+    Discard,
+    /// `"Merge"`
+    Merge,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeDocuments {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Discard => "Discard",
+            Self::Merge => "Merge",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeDocuments {
+    fn from(value: &str) -> Self {
+        match value {
+            "Discard" => Self::Discard,
+            "Merge" => Self::Merge,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeDocuments {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeDocuments {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeDocuments {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.Fax`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeFax {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeFax {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeFax {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeFax {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeFax {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeFax {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.Identifier`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeIdentifier {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeIdentifier {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeIdentifier {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeIdentifier {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeIdentifier {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeIdentifier {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.Market`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeMarket {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeMarket {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeMarket {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeMarket {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeMarket {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeMarket {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Which company's value to keep.
+///
+/// Schema `CompanyMerge.Name`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeName {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeName {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeName {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Merge the records into the surviving company or discard them.
+///
+/// Schema `CompanyMerge.Notes`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeNotes {
+    /// `"Discard"`
+    Discard,
+    /// `"Merge"`
+    Merge,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeNotes {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Discard => "Discard",
+            Self::Merge => "Merge",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeNotes {
+    fn from(value: &str) -> Self {
+        match value {
+            "Discard" => Self::Discard,
+            "Merge" => Self::Merge,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeNotes {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeNotes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeNotes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.NumberOfEmployees`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeNumberOfEmployees {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeNumberOfEmployees {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeNumberOfEmployees {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeNumberOfEmployees {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeNumberOfEmployees {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeNumberOfEmployees {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.Opportunities`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeOpportunities {
+    /// `"Discard"`
+    Discard,
+    /// `"Merge"`
+    Merge,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeOpportunities {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Discard => "Discard",
+            Self::Merge => "Merge",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeOpportunities {
+    fn from(value: &str) -> Self {
+        match value {
+            "Discard" => Self::Discard,
+            "Merge" => Self::Merge,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeOpportunities {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeOpportunities {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeOpportunities {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.Phone`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergePhone {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergePhone {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergePhone {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergePhone {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergePhone {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergePhone {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.PrimaryAddress`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergePrimaryAddress {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergePrimaryAddress {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergePrimaryAddress {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergePrimaryAddress {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergePrimaryAddress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergePrimaryAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.PrimaryContact`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergePrimaryContact {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergePrimaryContact {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergePrimaryContact {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergePrimaryContact {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergePrimaryContact {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergePrimaryContact {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.Projects`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeProjects {
+    /// `"Discard"`
+    Discard,
+    /// `"Merge"`
+    Merge,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeProjects {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Discard => "Discard",
+            Self::Merge => "Merge",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeProjects {
+    fn from(value: &str) -> Self {
+        match value {
+            "Discard" => Self::Discard,
+            "Merge" => Self::Merge,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeProjects {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeProjects {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeProjects {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.Revenue`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeRevenue {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeRevenue {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeRevenue {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeRevenue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeRevenue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeRevenue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.RevenueYear`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeRevenueYear {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeRevenueYear {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeRevenueYear {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeRevenueYear {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeRevenueYear {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeRevenueYear {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.Services`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeServices {
+    /// `"Discard"`
+    Discard,
+    /// `"Merge"`
+    Merge,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeServices {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Discard => "Discard",
+            Self::Merge => "Merge",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeServices {
+    fn from(value: &str) -> Self {
+        match value {
+            "Discard" => Self::Discard,
+            "Merge" => Self::Merge,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeServices {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeServices {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeServices {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.SicCode`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeSicCode {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeSicCode {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeSicCode {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeSicCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeSicCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeSicCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.Sites`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeSites {
+    /// `"Discard"`
+    Discard,
+    /// `"Merge"`
+    Merge,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeSites {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Discard => "Discard",
+            Self::Merge => "Merge",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeSites {
+    fn from(value: &str) -> Self {
+        match value {
+            "Discard" => Self::Discard,
+            "Merge" => Self::Merge,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeSites {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeSites {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeSites {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.SourceList`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeSourceList {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeSourceList {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeSourceList {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeSourceList {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeSourceList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeSourceList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.Status`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeStatus {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.TaxCode`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeTaxCode {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeTaxCode {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeTaxCode {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeTaxCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeTaxCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeTaxCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.Territory`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeTerritory {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeTerritory {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeTerritory {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeTerritory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeTerritory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeTerritory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.TimeZone`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeTimeZone {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeTimeZone {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeTimeZone {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeTimeZone {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeTimeZone {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeTimeZone {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.Type`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeType {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.UserDefinedField1`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeUserDefinedField1 {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeUserDefinedField1 {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeUserDefinedField1 {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeUserDefinedField1 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeUserDefinedField1 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeUserDefinedField1 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.UserDefinedField10`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeUserDefinedField10 {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeUserDefinedField10 {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeUserDefinedField10 {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeUserDefinedField10 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeUserDefinedField10 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeUserDefinedField10 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.UserDefinedField2`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeUserDefinedField2 {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeUserDefinedField2 {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeUserDefinedField2 {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeUserDefinedField2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeUserDefinedField2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeUserDefinedField2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.UserDefinedField3`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeUserDefinedField3 {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeUserDefinedField3 {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeUserDefinedField3 {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeUserDefinedField3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeUserDefinedField3 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeUserDefinedField3 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.UserDefinedField4`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeUserDefinedField4 {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeUserDefinedField4 {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeUserDefinedField4 {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeUserDefinedField4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeUserDefinedField4 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeUserDefinedField4 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.UserDefinedField5`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeUserDefinedField5 {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeUserDefinedField5 {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeUserDefinedField5 {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeUserDefinedField5 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeUserDefinedField5 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeUserDefinedField5 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.UserDefinedField6`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeUserDefinedField6 {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeUserDefinedField6 {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeUserDefinedField6 {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeUserDefinedField6 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeUserDefinedField6 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeUserDefinedField6 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.UserDefinedField7`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeUserDefinedField7 {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeUserDefinedField7 {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeUserDefinedField7 {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeUserDefinedField7 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeUserDefinedField7 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeUserDefinedField7 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.UserDefinedField8`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeUserDefinedField8 {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeUserDefinedField8 {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeUserDefinedField8 {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeUserDefinedField8 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeUserDefinedField8 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeUserDefinedField8 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.UserDefinedField9`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeUserDefinedField9 {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeUserDefinedField9 {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeUserDefinedField9 {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeUserDefinedField9 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeUserDefinedField9 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeUserDefinedField9 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
+}
+/// Schema `CompanyMerge.Website`. Open: values the spec does not list decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyMergeWebsite {
+    /// `"From"`
+    From,
+    /// `"To"`
+    To,
+    /// A value this spec does not list, kept as the API sent it.
+    Unknown(String),
+}
+impl CompanyMergeWebsite {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::From => "From",
+            Self::To => "To",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CompanyMergeWebsite {
+    fn from(value: &str) -> Self {
+        match value {
+            "From" => Self::From,
+            "To" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CompanyMergeWebsite {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CompanyMergeWebsite {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyMergeWebsite {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
+    }
 }
 /// Schema `ConfigurationQuestion.FieldType`. Open: values the spec does not list decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -118,6 +118,38 @@ pub struct CustomFieldValue {
     pub value: Option<::serde_json::Value>,
     pub connect_wise_id: Option<String>,
 }
+/// Filters of a bundle sub-request (note the lower-case childconditions and customfieldconditions).
+///
+/// Schema `FilterValues`.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct FilterValues {
+    /// Condition expression on the record's fields.
+    pub conditions: Option<String>,
+    /// Sort order, e.g. id desc.
+    pub order_by: Option<String>,
+    /// Condition expression on child collections.
+    pub childconditions: Option<String>,
+    /// Condition expression on custom fields.
+    pub customfieldconditions: Option<String>,
+}
+/// How a management solution matches configurations; the real API takes it as an object-typed query parameter on configuration writes.
+///
+/// Schema `ManagedInformation`.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ManagedInformation {
+    /// Name of the management solution.
+    pub management_solution_name: Option<String>,
+    /// Identifier of the managed device in that solution.
+    pub managed_identifier: Option<String>,
+    pub r#type: Option<String>,
+    pub level: Option<String>,
+    pub child_configurations_matching_on: Option<String>,
+    pub inactivate_configurations_matching_on: Option<String>,
+    /// Status given to configurations that are inactivated.
+    pub inactive_configuration_status_id: Option<i32>,
+}
 /// Short link to a member (staff user).
 ///
 /// Schema `MemberReference`.
@@ -147,6 +179,19 @@ pub struct OpportunityReference {
     pub name: Option<String>,
     #[serde(rename = "_info")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+}
+/// One JSON Patch operation; a PATCH request body is a list of them.
+///
+/// Schema `PatchOperation`.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PatchOperation {
+    /// The operation, e.g. replace, add or remove.
+    pub op: Option<String>,
+    /// Property to change, e.g. status/id.
+    pub path: Option<String>,
+    /// New value (any JSON value).
+    pub value: Option<::serde_json::Value>,
 }
 /// Short link to a project.
 ///

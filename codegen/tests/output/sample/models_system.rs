@@ -74,6 +74,89 @@ pub struct BundleResultsCollection {
     #[serde(rename = "_info")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
+/// A callback (webhook): ConnectWise posts to url when a record of the given type changes.
+///
+/// Schema `CallbackEntry`.
+/// Listed by resource `callback_entry` (`GET /system/callbacks`).
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CallbackEntry {
+    /// Callback id.
+    pub id: Option<i32>,
+    /// Free text, at most 100 characters.
+    pub description: Option<String>,
+    /// Address that receives the callback. Required.
+    pub url: Option<String>,
+    /// Record the callback watches (0 for all, with level owner). Required.
+    pub object_id: Option<i32>,
+    /// Record type, e.g. ticket, company, contact. Required.
+    pub r#type: Option<String>,
+    /// Scope, e.g. owner, board, status. Required.
+    pub level: Option<String>,
+    /// Member who owns the callback.
+    pub member_id: Option<i32>,
+    /// API version of the posted payload.
+    pub payload_version: Option<String>,
+    /// True to pause the callback.
+    pub inactive_flag: Option<bool>,
+    pub is_soap_callback_flag: Option<bool>,
+    /// True to skip changes made by this integration itself.
+    pub is_self_suppressed_flag: Option<bool>,
+    #[serde(rename = "connectWiseID")]
+    pub connect_wise_id: Option<String>,
+    #[serde(rename = "_info")]
+    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+}
+/// Form fields of a document upload (multipart/form-data).
+///
+/// Schema `DocumentFormData`.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct DocumentFormData {
+    /// The file's bytes.
+    pub file: Option<String>,
+    /// Record to attach the document to.
+    pub record_id: Option<i32>,
+    /// Type of that record, e.g. Ticket, Company.
+    pub record_type: Option<String>,
+    /// Document title.
+    pub title: Option<String>,
+    /// Link instead of a file.
+    pub url: Option<String>,
+    pub private_flag: Option<bool>,
+    /// Read-only flag (the real API spells it readOnlyFlay).
+    pub read_only_flay: Option<bool>,
+    pub is_avatar: Option<bool>,
+}
+/// A stored document (attachment) and its metadata.
+///
+/// Schema `DocumentInfo`.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct DocumentInfo {
+    /// Document id.
+    pub id: Option<i32>,
+    /// Document title.
+    pub title: Option<String>,
+    /// Name of the uploaded file.
+    pub file_name: Option<String>,
+    pub server_file_name: Option<String>,
+    /// Who uploaded it.
+    pub owner: Option<String>,
+    pub link_flag: Option<bool>,
+    pub image_flag: Option<bool>,
+    pub public_flag: Option<bool>,
+    pub html_template_flag: Option<bool>,
+    pub read_only_flag: Option<bool>,
+    /// Size in bytes.
+    pub size: Option<i32>,
+    /// True when the document is a link.
+    pub url_flag: Option<bool>,
+    pub created_on_date: Option<String>,
+    pub guid: Option<String>,
+    #[serde(rename = "_info")]
+    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+}
 /// Error body returned by the API.
 ///
 /// Schema `ErrorResponseMessage`.
@@ -86,21 +169,6 @@ pub struct ErrorResponseMessage {
     pub message: Option<String>,
     /// Per-field problems, if any.
     pub errors: Option<Vec<ValidationError>>,
-}
-/// Filters of a bundle sub-request (note the lower-case childconditions and customfieldconditions).
-///
-/// Schema `FilterValues`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct FilterValues {
-    /// Condition expression on the record's fields.
-    pub conditions: Option<String>,
-    /// Sort order, e.g. id desc.
-    pub order_by: Option<String>,
-    /// Condition expression on child collections.
-    pub childconditions: Option<String>,
-    /// Condition expression on custom fields.
-    pub customfieldconditions: Option<String>,
 }
 /// Any record with an id; stands in for the real model inside bundle results.
 ///

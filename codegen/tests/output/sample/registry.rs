@@ -7,7 +7,9 @@ pub const API_VERSION: &str = "2025.8";
 /// The spec's title (`info.title`).
 pub const SPEC_TITLE: &str = "ConnectWise Manage sample (connectwise-bundle)";
 /// Every resource (GET collection endpoint) of the spec, named as `bundle!` spells it.
+/// Non-exhaustive: another spec, or another set of module features, has others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Resource {
     /// `agreement`: `GET /finance/agreements`, a list of [`Agreement`](crate::models::Agreement). Get by id: `GET /finance/agreements/{id}`.
     Agreement,
@@ -15,6 +17,8 @@ pub enum Resource {
     Board,
     /// `board_status`: `GET /service/boards/{parentId}/statuses`, a list of [`BoardStatus`](crate::models::BoardStatus). Get by id: `GET /service/boards/{parentId}/statuses/{id}`.
     BoardStatus,
+    /// `callback_entry`: `GET /system/callbacks`, a list of [`CallbackEntry`](crate::models::CallbackEntry). Get by id: `GET /system/callbacks/{id}`.
+    CallbackEntry,
     /// `company`: `GET /company/companies`, a list of [`Company`](crate::models::Company). Get by id: `GET /company/companies/{id}`.
     Company,
     /// `company_note`: `GET /company/companies/{parentId}/notes`, a list of [`CompanyNote`](crate::models::CompanyNote). Get by id: `GET /company/companies/{parentId}/notes/{id}`.
@@ -58,10 +62,11 @@ pub enum Resource {
 }
 impl Resource {
     /// All resources, ordered by name.
-    pub const ALL: [Resource; 23usize] = [
+    pub const ALL: [Resource; 24usize] = [
         Resource::Agreement,
         Resource::Board,
         Resource::BoardStatus,
+        Resource::CallbackEntry,
         Resource::Company,
         Resource::CompanyNote,
         Resource::Configuration,
@@ -115,14 +120,32 @@ const QUERY_1: &[&str] = &[
     "pageId",
 ];
 /// Each resource's facts, in the order of [`Resource::ALL`].
-static INFO: [ResourceInfo; 23usize] = [
+static INFO: [ResourceInfo; 24usize] = [
     ResourceInfo {
         name: "agreement",
         resource_type: "Agreement",
         model: "Agreement",
         schema: "Agreement",
         path: "/finance/agreements",
+        segments: &[Segment::Literal("finance"), Segment::Literal("agreements")],
         get_path: Some("/finance/agreements/{id}"),
+        get_segments: Some(
+            &[
+                Segment::Literal("finance"),
+                Segment::Literal("agreements"),
+                Segment::Param {
+                    name: "id",
+                    key: Some(PathKey::Id),
+                },
+            ],
+        ),
+        count_segments: Some(
+            &[
+                Segment::Literal("finance"),
+                Segment::Literal("agreements"),
+                Segment::Literal("count"),
+            ],
+        ),
         keys: &[],
         query: QUERY_0,
         module: "finance",
@@ -133,7 +156,25 @@ static INFO: [ResourceInfo; 23usize] = [
         model: "Board",
         schema: "Board",
         path: "/service/boards",
+        segments: &[Segment::Literal("service"), Segment::Literal("boards")],
         get_path: Some("/service/boards/{id}"),
+        get_segments: Some(
+            &[
+                Segment::Literal("service"),
+                Segment::Literal("boards"),
+                Segment::Param {
+                    name: "id",
+                    key: Some(PathKey::Id),
+                },
+            ],
+        ),
+        count_segments: Some(
+            &[
+                Segment::Literal("service"),
+                Segment::Literal("boards"),
+                Segment::Literal("count"),
+            ],
+        ),
         keys: &[],
         query: QUERY_0,
         module: "service",
@@ -144,10 +185,75 @@ static INFO: [ResourceInfo; 23usize] = [
         model: "BoardStatus",
         schema: "BoardStatus",
         path: "/service/boards/{parentId}/statuses",
+        segments: &[
+            Segment::Literal("service"),
+            Segment::Literal("boards"),
+            Segment::Param {
+                name: "parentId",
+                key: Some(PathKey::ParentId),
+            },
+            Segment::Literal("statuses"),
+        ],
         get_path: Some("/service/boards/{parentId}/statuses/{id}"),
+        get_segments: Some(
+            &[
+                Segment::Literal("service"),
+                Segment::Literal("boards"),
+                Segment::Param {
+                    name: "parentId",
+                    key: Some(PathKey::ParentId),
+                },
+                Segment::Literal("statuses"),
+                Segment::Param {
+                    name: "id",
+                    key: Some(PathKey::Id),
+                },
+            ],
+        ),
+        count_segments: Some(
+            &[
+                Segment::Literal("service"),
+                Segment::Literal("boards"),
+                Segment::Param {
+                    name: "parentId",
+                    key: Some(PathKey::ParentId),
+                },
+                Segment::Literal("statuses"),
+                Segment::Literal("count"),
+            ],
+        ),
         keys: &[PathKey::ParentId],
         query: QUERY_0,
         module: "service",
+    },
+    ResourceInfo {
+        name: "callback_entry",
+        resource_type: "CallbackEntry",
+        model: "CallbackEntry",
+        schema: "CallbackEntry",
+        path: "/system/callbacks",
+        segments: &[Segment::Literal("system"), Segment::Literal("callbacks")],
+        get_path: Some("/system/callbacks/{id}"),
+        get_segments: Some(
+            &[
+                Segment::Literal("system"),
+                Segment::Literal("callbacks"),
+                Segment::Param {
+                    name: "id",
+                    key: Some(PathKey::Id),
+                },
+            ],
+        ),
+        count_segments: Some(
+            &[
+                Segment::Literal("system"),
+                Segment::Literal("callbacks"),
+                Segment::Literal("count"),
+            ],
+        ),
+        keys: &[],
+        query: QUERY_0,
+        module: "system",
     },
     ResourceInfo {
         name: "company",
@@ -155,7 +261,25 @@ static INFO: [ResourceInfo; 23usize] = [
         model: "Company",
         schema: "Company",
         path: "/company/companies",
+        segments: &[Segment::Literal("company"), Segment::Literal("companies")],
         get_path: Some("/company/companies/{id}"),
+        get_segments: Some(
+            &[
+                Segment::Literal("company"),
+                Segment::Literal("companies"),
+                Segment::Param {
+                    name: "id",
+                    key: Some(PathKey::Id),
+                },
+            ],
+        ),
+        count_segments: Some(
+            &[
+                Segment::Literal("company"),
+                Segment::Literal("companies"),
+                Segment::Literal("count"),
+            ],
+        ),
         keys: &[],
         query: QUERY_0,
         module: "company",
@@ -166,7 +290,43 @@ static INFO: [ResourceInfo; 23usize] = [
         model: "CompanyNote",
         schema: "CompanyNote",
         path: "/company/companies/{parentId}/notes",
+        segments: &[
+            Segment::Literal("company"),
+            Segment::Literal("companies"),
+            Segment::Param {
+                name: "parentId",
+                key: Some(PathKey::ParentId),
+            },
+            Segment::Literal("notes"),
+        ],
         get_path: Some("/company/companies/{parentId}/notes/{id}"),
+        get_segments: Some(
+            &[
+                Segment::Literal("company"),
+                Segment::Literal("companies"),
+                Segment::Param {
+                    name: "parentId",
+                    key: Some(PathKey::ParentId),
+                },
+                Segment::Literal("notes"),
+                Segment::Param {
+                    name: "id",
+                    key: Some(PathKey::Id),
+                },
+            ],
+        ),
+        count_segments: Some(
+            &[
+                Segment::Literal("company"),
+                Segment::Literal("companies"),
+                Segment::Param {
+                    name: "parentId",
+                    key: Some(PathKey::ParentId),
+                },
+                Segment::Literal("notes"),
+                Segment::Literal("count"),
+            ],
+        ),
         keys: &[PathKey::ParentId],
         query: QUERY_0,
         module: "company",
@@ -177,7 +337,25 @@ static INFO: [ResourceInfo; 23usize] = [
         model: "CompanyConfiguration",
         schema: "Company.Configuration",
         path: "/company/configurations",
+        segments: &[Segment::Literal("company"), Segment::Literal("configurations")],
         get_path: Some("/company/configurations/{id}"),
+        get_segments: Some(
+            &[
+                Segment::Literal("company"),
+                Segment::Literal("configurations"),
+                Segment::Param {
+                    name: "id",
+                    key: Some(PathKey::Id),
+                },
+            ],
+        ),
+        count_segments: Some(
+            &[
+                Segment::Literal("company"),
+                Segment::Literal("configurations"),
+                Segment::Literal("count"),
+            ],
+        ),
         keys: &[],
         query: QUERY_1,
         module: "company",
@@ -188,7 +366,31 @@ static INFO: [ResourceInfo; 23usize] = [
         model: "ConfigurationType",
         schema: "ConfigurationType",
         path: "/company/configurations/types",
+        segments: &[
+            Segment::Literal("company"),
+            Segment::Literal("configurations"),
+            Segment::Literal("types"),
+        ],
         get_path: Some("/company/configurations/types/{id}"),
+        get_segments: Some(
+            &[
+                Segment::Literal("company"),
+                Segment::Literal("configurations"),
+                Segment::Literal("types"),
+                Segment::Param {
+                    name: "id",
+                    key: Some(PathKey::Id),
+                },
+            ],
+        ),
+        count_segments: Some(
+            &[
+                Segment::Literal("company"),
+                Segment::Literal("configurations"),
+                Segment::Literal("types"),
+                Segment::Literal("count"),
+            ],
+        ),
         keys: &[],
         query: QUERY_0,
         module: "company",
@@ -199,7 +401,46 @@ static INFO: [ResourceInfo; 23usize] = [
         model: "ConfigurationTypeQuestion",
         schema: "ConfigurationTypeQuestion",
         path: "/company/configurations/types/{parentId}/questions",
+        segments: &[
+            Segment::Literal("company"),
+            Segment::Literal("configurations"),
+            Segment::Literal("types"),
+            Segment::Param {
+                name: "parentId",
+                key: Some(PathKey::ParentId),
+            },
+            Segment::Literal("questions"),
+        ],
         get_path: Some("/company/configurations/types/{parentId}/questions/{id}"),
+        get_segments: Some(
+            &[
+                Segment::Literal("company"),
+                Segment::Literal("configurations"),
+                Segment::Literal("types"),
+                Segment::Param {
+                    name: "parentId",
+                    key: Some(PathKey::ParentId),
+                },
+                Segment::Literal("questions"),
+                Segment::Param {
+                    name: "id",
+                    key: Some(PathKey::Id),
+                },
+            ],
+        ),
+        count_segments: Some(
+            &[
+                Segment::Literal("company"),
+                Segment::Literal("configurations"),
+                Segment::Literal("types"),
+                Segment::Param {
+                    name: "parentId",
+                    key: Some(PathKey::ParentId),
+                },
+                Segment::Literal("questions"),
+                Segment::Literal("count"),
+            ],
+        ),
         keys: &[PathKey::ParentId],
         query: QUERY_0,
         module: "company",
@@ -210,8 +451,62 @@ static INFO: [ResourceInfo; 23usize] = [
         model: "ConfigurationTypeQuestionValue",
         schema: "ConfigurationTypeQuestionValue",
         path: "/company/configurations/types/{grandparentId}/questions/{parentId}/values",
+        segments: &[
+            Segment::Literal("company"),
+            Segment::Literal("configurations"),
+            Segment::Literal("types"),
+            Segment::Param {
+                name: "grandparentId",
+                key: Some(PathKey::GrandParentId),
+            },
+            Segment::Literal("questions"),
+            Segment::Param {
+                name: "parentId",
+                key: Some(PathKey::ParentId),
+            },
+            Segment::Literal("values"),
+        ],
         get_path: Some(
             "/company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}",
+        ),
+        get_segments: Some(
+            &[
+                Segment::Literal("company"),
+                Segment::Literal("configurations"),
+                Segment::Literal("types"),
+                Segment::Param {
+                    name: "grandparentId",
+                    key: Some(PathKey::GrandParentId),
+                },
+                Segment::Literal("questions"),
+                Segment::Param {
+                    name: "parentId",
+                    key: Some(PathKey::ParentId),
+                },
+                Segment::Literal("values"),
+                Segment::Param {
+                    name: "id",
+                    key: Some(PathKey::Id),
+                },
+            ],
+        ),
+        count_segments: Some(
+            &[
+                Segment::Literal("company"),
+                Segment::Literal("configurations"),
+                Segment::Literal("types"),
+                Segment::Param {
+                    name: "grandparentId",
+                    key: Some(PathKey::GrandParentId),
+                },
+                Segment::Literal("questions"),
+                Segment::Param {
+                    name: "parentId",
+                    key: Some(PathKey::ParentId),
+                },
+                Segment::Literal("values"),
+                Segment::Literal("count"),
+            ],
         ),
         keys: &[PathKey::GrandParentId, PathKey::ParentId],
         query: QUERY_0,
@@ -223,7 +518,25 @@ static INFO: [ResourceInfo; 23usize] = [
         model: "Contact",
         schema: "Contact",
         path: "/company/contacts",
+        segments: &[Segment::Literal("company"), Segment::Literal("contacts")],
         get_path: Some("/company/contacts/{id}"),
+        get_segments: Some(
+            &[
+                Segment::Literal("company"),
+                Segment::Literal("contacts"),
+                Segment::Param {
+                    name: "id",
+                    key: Some(PathKey::Id),
+                },
+            ],
+        ),
+        count_segments: Some(
+            &[
+                Segment::Literal("company"),
+                Segment::Literal("contacts"),
+                Segment::Literal("count"),
+            ],
+        ),
         keys: &[],
         query: QUERY_0,
         module: "company",
@@ -234,7 +547,25 @@ static INFO: [ResourceInfo; 23usize] = [
         model: "Invoice",
         schema: "Invoice",
         path: "/finance/invoices",
+        segments: &[Segment::Literal("finance"), Segment::Literal("invoices")],
         get_path: Some("/finance/invoices/{id}"),
+        get_segments: Some(
+            &[
+                Segment::Literal("finance"),
+                Segment::Literal("invoices"),
+                Segment::Param {
+                    name: "id",
+                    key: Some(PathKey::Id),
+                },
+            ],
+        ),
+        count_segments: Some(
+            &[
+                Segment::Literal("finance"),
+                Segment::Literal("invoices"),
+                Segment::Literal("count"),
+            ],
+        ),
         keys: &[],
         query: QUERY_0,
         module: "finance",
@@ -245,7 +576,25 @@ static INFO: [ResourceInfo; 23usize] = [
         model: "Member",
         schema: "Member",
         path: "/system/members",
+        segments: &[Segment::Literal("system"), Segment::Literal("members")],
         get_path: Some("/system/members/{id}"),
+        get_segments: Some(
+            &[
+                Segment::Literal("system"),
+                Segment::Literal("members"),
+                Segment::Param {
+                    name: "id",
+                    key: Some(PathKey::Id),
+                },
+            ],
+        ),
+        count_segments: Some(
+            &[
+                Segment::Literal("system"),
+                Segment::Literal("members"),
+                Segment::Literal("count"),
+            ],
+        ),
         keys: &[],
         query: QUERY_0,
         module: "system",
@@ -256,7 +605,14 @@ static INFO: [ResourceInfo; 23usize] = [
         model: "Member",
         schema: "Member",
         path: "/system/members/withSso",
+        segments: &[
+            Segment::Literal("system"),
+            Segment::Literal("members"),
+            Segment::Literal("withSso"),
+        ],
         get_path: None,
+        get_segments: None,
+        count_segments: None,
         keys: &[],
         query: QUERY_0,
         module: "system",
@@ -267,7 +623,25 @@ static INFO: [ResourceInfo; 23usize] = [
         model: "Opportunity",
         schema: "Opportunity",
         path: "/sales/opportunities",
+        segments: &[Segment::Literal("sales"), Segment::Literal("opportunities")],
         get_path: Some("/sales/opportunities/{id}"),
+        get_segments: Some(
+            &[
+                Segment::Literal("sales"),
+                Segment::Literal("opportunities"),
+                Segment::Param {
+                    name: "id",
+                    key: Some(PathKey::Id),
+                },
+            ],
+        ),
+        count_segments: Some(
+            &[
+                Segment::Literal("sales"),
+                Segment::Literal("opportunities"),
+                Segment::Literal("count"),
+            ],
+        ),
         keys: &[],
         query: QUERY_0,
         module: "sales",
@@ -278,7 +652,25 @@ static INFO: [ResourceInfo; 23usize] = [
         model: "Project",
         schema: "Project",
         path: "/project/projects",
+        segments: &[Segment::Literal("project"), Segment::Literal("projects")],
         get_path: Some("/project/projects/{id}"),
+        get_segments: Some(
+            &[
+                Segment::Literal("project"),
+                Segment::Literal("projects"),
+                Segment::Param {
+                    name: "id",
+                    key: Some(PathKey::Id),
+                },
+            ],
+        ),
+        count_segments: Some(
+            &[
+                Segment::Literal("project"),
+                Segment::Literal("projects"),
+                Segment::Literal("count"),
+            ],
+        ),
         keys: &[],
         query: QUERY_0,
         module: "project",
@@ -289,7 +681,25 @@ static INFO: [ResourceInfo; 23usize] = [
         model: "PurchaseOrder",
         schema: "PurchaseOrder",
         path: "/procurement/purchaseorders",
+        segments: &[Segment::Literal("procurement"), Segment::Literal("purchaseorders")],
         get_path: Some("/procurement/purchaseorders/{id}"),
+        get_segments: Some(
+            &[
+                Segment::Literal("procurement"),
+                Segment::Literal("purchaseorders"),
+                Segment::Param {
+                    name: "id",
+                    key: Some(PathKey::Id),
+                },
+            ],
+        ),
+        count_segments: Some(
+            &[
+                Segment::Literal("procurement"),
+                Segment::Literal("purchaseorders"),
+                Segment::Literal("count"),
+            ],
+        ),
         keys: &[],
         query: QUERY_0,
         module: "procurement",
@@ -300,7 +710,43 @@ static INFO: [ResourceInfo; 23usize] = [
         model: "PurchaseOrderLineItem",
         schema: "PurchaseOrderLineItem",
         path: "/procurement/purchaseorders/{parentId}/lineitems",
+        segments: &[
+            Segment::Literal("procurement"),
+            Segment::Literal("purchaseorders"),
+            Segment::Param {
+                name: "parentId",
+                key: Some(PathKey::ParentId),
+            },
+            Segment::Literal("lineitems"),
+        ],
         get_path: Some("/procurement/purchaseorders/{parentId}/lineitems/{id}"),
+        get_segments: Some(
+            &[
+                Segment::Literal("procurement"),
+                Segment::Literal("purchaseorders"),
+                Segment::Param {
+                    name: "parentId",
+                    key: Some(PathKey::ParentId),
+                },
+                Segment::Literal("lineitems"),
+                Segment::Param {
+                    name: "id",
+                    key: Some(PathKey::Id),
+                },
+            ],
+        ),
+        count_segments: Some(
+            &[
+                Segment::Literal("procurement"),
+                Segment::Literal("purchaseorders"),
+                Segment::Param {
+                    name: "parentId",
+                    key: Some(PathKey::ParentId),
+                },
+                Segment::Literal("lineitems"),
+                Segment::Literal("count"),
+            ],
+        ),
         keys: &[PathKey::ParentId],
         query: QUERY_0,
         module: "procurement",
@@ -311,7 +757,25 @@ static INFO: [ResourceInfo; 23usize] = [
         model: "ScheduleEntry",
         schema: "ScheduleEntry",
         path: "/schedule/entries",
+        segments: &[Segment::Literal("schedule"), Segment::Literal("entries")],
         get_path: Some("/schedule/entries/{id}"),
+        get_segments: Some(
+            &[
+                Segment::Literal("schedule"),
+                Segment::Literal("entries"),
+                Segment::Param {
+                    name: "id",
+                    key: Some(PathKey::Id),
+                },
+            ],
+        ),
+        count_segments: Some(
+            &[
+                Segment::Literal("schedule"),
+                Segment::Literal("entries"),
+                Segment::Literal("count"),
+            ],
+        ),
         keys: &[],
         query: QUERY_0,
         module: "schedule",
@@ -322,7 +786,43 @@ static INFO: [ResourceInfo; 23usize] = [
         model: "ServiceNote",
         schema: "ServiceNote",
         path: "/service/tickets/{parentId}/notes",
+        segments: &[
+            Segment::Literal("service"),
+            Segment::Literal("tickets"),
+            Segment::Param {
+                name: "parentId",
+                key: Some(PathKey::ParentId),
+            },
+            Segment::Literal("notes"),
+        ],
         get_path: Some("/service/tickets/{parentId}/notes/{id}"),
+        get_segments: Some(
+            &[
+                Segment::Literal("service"),
+                Segment::Literal("tickets"),
+                Segment::Param {
+                    name: "parentId",
+                    key: Some(PathKey::ParentId),
+                },
+                Segment::Literal("notes"),
+                Segment::Param {
+                    name: "id",
+                    key: Some(PathKey::Id),
+                },
+            ],
+        ),
+        count_segments: Some(
+            &[
+                Segment::Literal("service"),
+                Segment::Literal("tickets"),
+                Segment::Param {
+                    name: "parentId",
+                    key: Some(PathKey::ParentId),
+                },
+                Segment::Literal("notes"),
+                Segment::Literal("count"),
+            ],
+        ),
         keys: &[PathKey::ParentId],
         query: QUERY_0,
         module: "service",
@@ -333,7 +833,18 @@ static INFO: [ResourceInfo; 23usize] = [
         model: "ServiceTicketNote",
         schema: "ServiceTicketNote",
         path: "/service/tickets/{parentId}/allNotes",
+        segments: &[
+            Segment::Literal("service"),
+            Segment::Literal("tickets"),
+            Segment::Param {
+                name: "parentId",
+                key: Some(PathKey::ParentId),
+            },
+            Segment::Literal("allNotes"),
+        ],
         get_path: None,
+        get_segments: None,
+        count_segments: None,
         keys: &[PathKey::ParentId],
         query: QUERY_0,
         module: "service",
@@ -344,7 +855,25 @@ static INFO: [ResourceInfo; 23usize] = [
         model: "Ticket",
         schema: "Ticket",
         path: "/service/tickets",
+        segments: &[Segment::Literal("service"), Segment::Literal("tickets")],
         get_path: Some("/service/tickets/{id}"),
+        get_segments: Some(
+            &[
+                Segment::Literal("service"),
+                Segment::Literal("tickets"),
+                Segment::Param {
+                    name: "id",
+                    key: Some(PathKey::Id),
+                },
+            ],
+        ),
+        count_segments: Some(
+            &[
+                Segment::Literal("service"),
+                Segment::Literal("tickets"),
+                Segment::Literal("count"),
+            ],
+        ),
         keys: &[],
         query: QUERY_0,
         module: "service",
@@ -355,7 +884,25 @@ static INFO: [ResourceInfo; 23usize] = [
         model: "TimeEntry",
         schema: "TimeEntry",
         path: "/time/entries",
+        segments: &[Segment::Literal("time"), Segment::Literal("entries")],
         get_path: Some("/time/entries/{id}"),
+        get_segments: Some(
+            &[
+                Segment::Literal("time"),
+                Segment::Literal("entries"),
+                Segment::Param {
+                    name: "id",
+                    key: Some(PathKey::Id),
+                },
+            ],
+        ),
+        count_segments: Some(
+            &[
+                Segment::Literal("time"),
+                Segment::Literal("entries"),
+                Segment::Literal("count"),
+            ],
+        ),
         keys: &[],
         query: QUERY_0,
         module: "time",
@@ -366,7 +913,29 @@ static INFO: [ResourceInfo; 23usize] = [
         model: "TimeEntryReference",
         schema: "TimeEntryReference",
         path: "/service/tickets/{parentId}/timeentries",
+        segments: &[
+            Segment::Literal("service"),
+            Segment::Literal("tickets"),
+            Segment::Param {
+                name: "parentId",
+                key: Some(PathKey::ParentId),
+            },
+            Segment::Literal("timeentries"),
+        ],
         get_path: None,
+        get_segments: None,
+        count_segments: Some(
+            &[
+                Segment::Literal("service"),
+                Segment::Literal("tickets"),
+                Segment::Param {
+                    name: "parentId",
+                    key: Some(PathKey::ParentId),
+                },
+                Segment::Literal("timeentries"),
+                Segment::Literal("count"),
+            ],
+        ),
         keys: &[PathKey::ParentId],
         query: QUERY_0,
         module: "service",

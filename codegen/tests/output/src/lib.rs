@@ -10,8 +10,19 @@ pub mod models {
 
 /// The registry, with the runtime's hand-written types.
 pub mod registry {
-    pub use connectwise::registry::{PathKey, ResourceInfo};
+    pub use connectwise::registry::{PathKey, ResourceInfo, Segment};
     include!("../sample/registry.rs");
+    pub use operations::OPERATIONS;
+
+    /// The operation table. Its rows name `Resource`, which the constructors pass to the
+    /// runtime's request types, so here it is the runtime's (built from the same sample spec).
+    mod operations {
+        use connectwise::registry::{
+            BodyKind, Method, OperationInfo, OperationKind, PathKey, Resource, ResponseKind,
+            Segment,
+        };
+        include!("../sample/operations.rs");
+    }
 }
 
 /// The request constructors; they name `crate::request` and `crate::Resource`, which are the

@@ -1,0 +1,404 @@
+//! Emits the operations: one typed constructor per operation of the spec, in the module of
+//! `connectwise::resources` its group names (and, for a model's main resource, on the model
+//! too: `Ticket::create(&ticket)`), and the runtime's operation table (`OPERATIONS`), which
+//! the constructors point into and the fake server routes from.
+//!
+//! What a constructor returns follows the operation's kind: `ListRequest<Model>`,
+//! `GetRequest<Model>` and `CountRequest<Model>` for a resource's own list, get-by-id and
+//! count (the reads a bundle takes), `PatchRequest<Output>` for a PATCH, and `Call<Output>`
+//! for everything else, `Output` following the response (a model, a list, `u64`, `()` for no
+//! content, `Vec<u8>` for bytes).
+
+use crate::emit::{ident, ModuleFilter};
+use crate::ir::{Body, Ir, Method, Operation, OperationKind, ParamType, PathKey, Response, Segment, Type};
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+use std::collections::BTreeMap;
+
+/// The operations `filter` keeps, in table order, with their index in `OPERATIONS`.
+pub(crate) fn kept_operations<'i>(ir: &'i Ir, filter: &ModuleFilter) -> Vec<&'i Operation> {
+    ir.operations
+        .iter()
+        .filter(|op| filter.keeps(&op.module))
+        .collect()
+}
+
+/// The body of `operations.rs`: `pub static OPERATIONS: &[OperationInfo]`.
+pub(crate) fn table_tokens(
+    ir: &Ir,
+    filter: &ModuleFilter,
+    variants: &BTreeMap<&str, Ident>,
+) -> TokenStream {
+    let ops = kept_operations(ir, filter);
+    let count = ops.len();
+    let rows = ops.iter().map(|op| {
+        let group = &op.group;
+        let function = crate::names::unraw(&op.function);
+        let method = method_tokens(op.method);
+        let kind = kind_tokens(op.kind);
+        let path = &op.path;
+        let segments = segments_tokens(&op.segments);
+        let query = &op.query;
+        let body = match &op.body {
+            Body::None => quote!(BodyKind::None),
+            Body::Model(m) => quote!(BodyKind::Model(#m)),
+            Body::ModelList(m) => quote!(BodyKind::ModelList(#m)),
+            Body::Patch => quote!(BodyKind::Patch),
+            Body::Json(_) => quote!(BodyKind::Json),
+            Body::Bytes(_) => quote!(BodyKind::Bytes),
+        };
+        let response = match &op.response {
+            Response::None => quote!(ResponseKind::None),
+            Response::Model(m) => quote!(ResponseKind::Model(#m)),
+            Response::List(m) => quote!(ResponseKind::List(#m)),
+            Response::Count => quote!(ResponseKind::Count),
+            Response::Json(_) => quote!(ResponseKind::Json),
+            Response::Bytes => quote!(ResponseKind::Bytes),
+        };
+        let idempotent = op.idempotent;
+        let resource = match op.resource.as_ref().and_then(|r| variants.get(r.as_str())) {
+            Some(v) => quote!(Some(Resource::#v)),
+            None => quote!(None),
+        };
+        let module = &op.module;
+        let summary = op.summary.as_deref().unwrap_or("");
+        quote! {
+            OperationInfo {
+                group: #group,
+                function: #function,
+                method: #method,
+                kind: #kind,
+                path: #path,
+                segments: #segments,
+                query: &[#(#query),*],
+                body: #body,
+                response: #response,
+                idempotent: #idempotent,
+                resource: #resource,
+                module: #module,
+                summary: #summary,
+            }
+        }
+    });
+    quote! {
+        /// Every operation of the spec (of the enabled API modules), sorted by group and
+        /// function: what the constructors in [`crate::resources`] build, and what the fake
+        /// server routes.
+        pub static OPERATIONS: [OperationInfo; #count] = [#(#rows),*];
+    }
+}
+
+/// `&[Segment::Literal("service"), Segment::Param { name: "id", key: Some(PathKey::Id) }]`,
+/// for use inside the registry module.
+pub(crate) fn segments_tokens(segments: &[Segment]) -> TokenStream {
+    let items = segments.iter().map(|s| match s {
+        Segment::Literal(l) => quote!(Segment::Literal(#l)),
+        Segment::Param { name, key, .. } => {
+            let key = match key {
+                Some(k) => {
+                    let k = key_variant(*k);
+                    quote!(Some(PathKey::#k))
+                }
+                None => quote!(None),
+            };
+            quote!(Segment::Param { name: #name, key: #key })
+        }
+    });
+    quote!(&[#(#items),*])
+}
+
+/// The constructors of every group of API module `module`.
+pub(crate) fn constructors_tokens(
+    ir: &Ir,
+    filter: &ModuleFilter,
+    module: &str,
+    variants: &BTreeMap<&str, Ident>,
+) -> TokenStream {
+    let ops = kept_operations(ir, filter);
+    let mut groups: BTreeMap<&str, Vec<(usize, &Operation)>> = BTreeMap::new();
+    for (i, op) in ops.iter().enumerate() {
+        if op.module == module {
+            groups.entry(op.group.as_str()).or_default().push((i, op));
+        }
+    }
+    let items = groups.into_iter().map(|(group, ops)| {
+        let resource = ir.resources.get(group);
+        let module_ident = ident(group);
+        let doc = match resource {
+            Some(r) => format!(
+                " `{}`: `{}` and its operations; entities are [`{}`](crate::models::{}).",
+                r.name, r.path, r.model, r.model
+            ),
+            None => format!(" Operations on `{}`.", group_path(&ops)),
+        };
+        let fns = ops.iter().map(|(i, op)| constructor(ir, op, *i, variants, None));
+        let on_model = resource.filter(|r| r.primary).map(|r| {
+            let model = ident(&r.model);
+            let fns = ops
+                .iter()
+                .filter(|(_, op)| crate::names::unraw(&op.function) != "fields")
+                .map(|(i, op)| constructor(ir, op, *i, variants, Some(&module_ident)));
+            quote! {
+                impl crate::models::#model {
+                    #(#fns)*
+                }
+            }
+        });
+        quote! {
+            #[doc = #doc]
+            pub mod #module_ident {
+                #(#fns)*
+            }
+            #on_model
+        }
+    });
+    quote!(#(#items)*)
+}
+
+/// The shortest path of a group, for its doc.
+fn group_path(ops: &[(usize, &Operation)]) -> String {
+    ops.iter()
+        .map(|(_, op)| op.path.as_str())
+        .min_by_key(|p| (p.len(), *p))
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// One constructor. With `delegate_to`, the same on the model, calling the module's.
+fn constructor(
+    ir: &Ir,
+    op: &Operation,
+    index: usize,
+    variants: &BTreeMap<&str, Ident>,
+    delegate_to: Option<&Ident>,
+) -> TokenStream {
+    let name = ident(&op.function);
+    let mut doc = format!(
+        " {}: `{} {}`.",
+        op.summary.as_deref().unwrap_or("").trim_end_matches('.'),
+        op.method.lower().to_ascii_uppercase(),
+        op.path
+    );
+    if doc.starts_with(" :") {
+        doc = doc[2..].to_owned();
+    }
+    // Arguments: the path's parameters, in order, then the body.
+    let mut args: Vec<TokenStream> = Vec::new();
+    let mut arg_names: Vec<Ident> = Vec::new();
+    let mut path_args: Vec<TokenStream> = Vec::new();
+    let mut keys: Vec<PathKey> = Vec::new();
+    for (param, key, ty) in op.params() {
+        let arg = ident(&arg_name(param, key));
+        let ty_tokens = match ty {
+            ParamType::I32 => quote!(i32),
+            ParamType::I64 => quote!(i64),
+            ParamType::Text => quote!(&str),
+        };
+        args.push(quote!(#arg: #ty_tokens));
+        path_args.push(quote!(#arg.into()));
+        arg_names.push(arg);
+        if let Some(k) = key {
+            keys.push(k);
+        }
+    }
+    let body_arg = match &op.body {
+        Body::Model(m) => {
+            let m = ident(m);
+            Some(quote!(body: &crate::models::#m))
+        }
+        Body::ModelList(m) => {
+            let m = ident(m);
+            Some(quote!(body: &[crate::models::#m]))
+        }
+        Body::Json(t) => {
+            let t = model_type(t);
+            Some(quote!(body: &#t))
+        }
+        Body::Bytes(_) => Some(quote!(content_type: impl Into<String>, body: impl Into<Vec<u8>>)),
+        Body::None | Body::Patch => None,
+    };
+    if let Some(b) = body_arg {
+        args.push(b);
+        match op.body {
+            Body::Bytes(_) => {
+                arg_names.push(ident("content_type"));
+                arg_names.push(ident("body"));
+            }
+            _ => arg_names.push(ident("body")),
+        }
+    }
+    let resource = op.resource.as_ref().and_then(|r| ir.resources.get(r));
+    let variant = op.resource.as_ref().and_then(|r| variants.get(r.as_str()));
+    let model = resource.map(|r| ident(&r.model));
+    // Which request type.
+    enum Shape {
+        List,
+        Get,
+        Count,
+        Patch,
+        Call,
+    }
+    let shape = match (op.kind, resource, &variant) {
+        (OperationKind::List, Some(r), Some(_)) if r.path == op.spec_path => Shape::List,
+        (OperationKind::Get, Some(r), Some(_)) if r.get_path.as_deref() == Some(&op.spec_path) => {
+            Shape::Get
+        }
+        (OperationKind::Count, Some(r), Some(_)) if r.count_path.as_deref() == Some(&op.path) => {
+            Shape::Count
+        }
+        (OperationKind::Patch, _, _) => Shape::Patch,
+        _ => Shape::Call,
+    };
+    let (output, decode) = output_of(&op.response);
+    let (ret, body) = match shape {
+        Shape::List | Shape::Get | Shape::Count => {
+            let ty = match shape {
+                Shape::List => quote!(ListRequest),
+                Shape::Get => quote!(GetRequest),
+                _ => quote!(CountRequest),
+            };
+            let keys = keys_tokens(&keys);
+            let own = if delegate_to.is_some() { quote!(Self) } else { quote!(crate::models::#model) };
+            (
+                quote!(crate::request::#ty<#own>),
+                quote!(crate::request::#ty::new(crate::Resource::#variant, #keys)),
+            )
+        }
+        Shape::Patch => (
+            quote!(crate::request::PatchRequest<#output>),
+            quote!(crate::request::PatchRequest::new(
+                &crate::registry::OPERATIONS[#index], &[#(#path_args),*], #decode)),
+        ),
+        Shape::Call => {
+            let with_body = match &op.body {
+                Body::Model(_) | Body::ModelList(_) | Body::Json(_) => quote!(.json(body)),
+                Body::Bytes(_) => quote!(.bytes(content_type, body)),
+                Body::None | Body::Patch => quote!(),
+            };
+            (
+                quote!(crate::request::Call<#output>),
+                quote!(crate::request::Call::new(
+                    &crate::registry::OPERATIONS[#index], &[#(#path_args),*], #decode)#with_body),
+            )
+        }
+    };
+    let body = match delegate_to {
+        Some(module) => quote!(#module::#name(#(#arg_names),*)),
+        None => body,
+    };
+    quote! {
+        #[doc = #doc]
+        pub fn #name(#(#args),*) -> #ret {
+            #body
+        }
+    }
+}
+
+/// The output type and decoder of a response.
+fn output_of(response: &Response) -> (TokenStream, TokenStream) {
+    match response {
+        Response::None => (quote!(()), quote!(crate::request::decode_unit)),
+        Response::Model(m) => {
+            let m = ident(m);
+            (quote!(crate::models::#m), quote!(crate::request::decode_json))
+        }
+        Response::List(m) => {
+            let m = ident(m);
+            (quote!(Vec<crate::models::#m>), quote!(crate::request::decode_json))
+        }
+        Response::Count => (quote!(u64), quote!(crate::request::decode_count)),
+        Response::Json(t) => (model_type(t), quote!(crate::request::decode_json)),
+        Response::Bytes => (quote!(Vec<u8>), quote!(crate::request::decode_bytes)),
+    }
+}
+
+/// A type, with generated types under `crate::models`.
+fn model_type(ty: &Type) -> TokenStream {
+    match ty {
+        Type::Named(n) => {
+            let n = ident(n);
+            quote!(crate::models::#n)
+        }
+        Type::List(t) => {
+            let t = model_type(t);
+            quote!(Vec<#t>)
+        }
+        Type::Map(t) => {
+            let t = model_type(t);
+            quote!(::std::collections::BTreeMap<String, #t>)
+        }
+        Type::String => quote!(String),
+        Type::Bool => quote!(bool),
+        Type::I32 => quote!(i32),
+        Type::I64 => quote!(i64),
+        Type::F64 => quote!(f64),
+        Type::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
+        Type::Date => quote!(::chrono::NaiveDate),
+        Type::Json => quote!(::serde_json::Value),
+    }
+}
+
+/// The argument name of a path parameter: `id`, `parent_id`, `grand_parent_id`, or the
+/// parameter's name in snake_case.
+fn arg_name(param: &str, key: Option<PathKey>) -> String {
+    match key {
+        Some(k) => key_arg(k).to_owned(),
+        None => crate::names::snake_ident(param),
+    }
+}
+
+pub(crate) fn key_arg(k: PathKey) -> &'static str {
+    match k {
+        PathKey::GrandParentId => "grand_parent_id",
+        PathKey::ParentId => "parent_id",
+        PathKey::Id => "id",
+    }
+}
+
+fn key_variant(k: PathKey) -> Ident {
+    ident(match k {
+        PathKey::GrandParentId => "GrandParentId",
+        PathKey::ParentId => "ParentId",
+        PathKey::Id => "Id",
+    })
+}
+
+/// `crate::request::Keys::new(None, Some(parent_id), None)`.
+fn keys_tokens(keys: &[PathKey]) -> TokenStream {
+    if keys.is_empty() {
+        return quote!(crate::request::Keys::NONE);
+    }
+    let all = [PathKey::GrandParentId, PathKey::ParentId, PathKey::Id];
+    let args = all.iter().map(|k| {
+        let name = ident(key_arg(*k));
+        if keys.contains(k) {
+            quote!(Some(#name))
+        } else {
+            quote!(None)
+        }
+    });
+    quote!(crate::request::Keys::new(#(#args),*))
+}
+
+fn method_tokens(m: Method) -> TokenStream {
+    match m {
+        Method::Get => quote!(Method::Get),
+        Method::Post => quote!(Method::Post),
+        Method::Put => quote!(Method::Put),
+        Method::Patch => quote!(Method::Patch),
+        Method::Delete => quote!(Method::Delete),
+    }
+}
+
+fn kind_tokens(k: OperationKind) -> TokenStream {
+    match k {
+        OperationKind::List => quote!(OperationKind::List),
+        OperationKind::Get => quote!(OperationKind::Get),
+        OperationKind::Count => quote!(OperationKind::Count),
+        OperationKind::Create => quote!(OperationKind::Create),
+        OperationKind::Replace => quote!(OperationKind::Replace),
+        OperationKind::Patch => quote!(OperationKind::Patch),
+        OperationKind::Delete => quote!(OperationKind::Delete),
+        OperationKind::Action => quote!(OperationKind::Action),
+    }
+}
