@@ -41,6 +41,12 @@ fn run() -> Result<(), String> {
              pub const SPEC_FINGERPRINT: u64 = {fingerprint:#018x};\n"
         ),
     );
+    // Every model's fields and types, for the fake server (data it generates, bodies and
+    // conditions it checks): the same table the macro checks literal conditions against.
+    files.insert(
+        "condition_schema.json".to_owned(),
+        connectwise_codegen::schema::condition_schema(&ir),
+    );
     let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("no OUT_DIR")?).join("connectwise");
     write_dir(&files, &out).map_err(|e| e.to_string())?;
     Ok(())
