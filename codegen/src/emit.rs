@@ -298,10 +298,13 @@ fn model_tokens(m: &Model, resources: Option<&Vec<&Resource>>) -> TokenStream {
             ty = quote!(Box<#ty>);
         }
         let doc = f.doc.as_deref().map(doc_attr);
-        let rename = (camel_case(unraw(&f.name)) != f.json).then(|| {
+        // A field the caller did not set is not sent: no `null` for `None` in a body.
+        let rename = if camel_case(unraw(&f.name)) != f.json {
             let json = &f.json;
-            quote!(#[serde(rename = #json)])
-        });
+            quote!(#[serde(rename = #json, skip_serializing_if = "Option::is_none")])
+        } else {
+            quote!(#[serde(skip_serializing_if = "Option::is_none")])
+        };
         quote! {
             #doc
             #rename
@@ -314,7 +317,7 @@ fn model_tokens(m: &Model, resources: Option<&Vec<&Resource>>) -> TokenStream {
         let name = ident(if taken { "additional_" } else { "additional" });
         quote! {
             /// Properties the spec does not list, as the API sent them.
-            #[serde(flatten)]
+            #[serde(flatten, skip_serializing_if = "::std::collections::BTreeMap::is_empty")]
             pub #name: ::std::collections::BTreeMap<String, #t>,
         }
     });

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use connectwise::models::{Company, Ticket};
-use connectwise::{Bundle, Client, Credentials, Error, RetryPolicy};
+use connectwise::{Bundle, Client, Credentials, Error, Request, RetryPolicy};
 use futures_util::TryStreamExt;
 use serde_json::json;
 use std::collections::HashMap;
@@ -78,7 +78,16 @@ async fn serve(router: Router) -> String {
 
 async fn scripted_server(script: &Script) -> String {
     let router = Router::new()
-        .route("/v4_6_release/apis/3.0/service/tickets", get(scripted))
+        .route(
+            "/v4_6_release/apis/3.0/service/tickets",
+            get(scripted).post(scripted),
+        )
+        .route(
+            "/v4_6_release/apis/3.0/service/tickets/{id}",
+            axum::routing::put(scripted).patch(scripted).delete(scripted),
+        )
+        .route("/v4_6_release/apis/3.0/service/tickets/count", get(scripted))
+        .route("/v4_6_release/apis/3.0/system/bundles/count", post(scripted))
         .route(
             "/v4_6_release/apis/3.0/company/companies/{id}",
             get(scripted),
@@ -389,4 +398,136 @@ async fn stream_follows_forward_only_link_headers() {
     assert!(log
         .iter()
         .all(|(mode, q)| mode.as_deref() == Some("forward-only") && q["conditions"] == "id > 0"));
+}
+
+/// A write that may have reached the server is never sent again: a 503 or a timeout ends a
+/// create or a patch at once, while the same answers are retried for an idempotent PUT.
+#[tokio::test]
+async fn retries_follow_the_idempotent_flag_not_the_method() {
+    let ticket = Ticket {
+        summary: Some("Printer on fire".into()),
+        ..Ticket::default()
+    };
+    // A create that gets a 503 is sent once.
+    let script = Script::new(vec![(503, vec![], String::new()), ok(json!({"id": 9}))]);
+    let base = scripted_server(&script).await;
+    let err = client(&base, fast_retries(3))
+        .send(Ticket::create(&ticket))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(script.hits.load(Ordering::SeqCst), 1);
+    // A create that times out is sent once.
+    let script = Script::new(vec![(999, vec![], String::new())]);
+    let base = scripted_server(&script).await;
+    let err = client(&base, fast_retries(3))
+        .send(Ticket::patch(9).replace_path("summary", "x"))
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert_eq!(script.hits.load(Ordering::SeqCst), 1);
+    // A 429 is retried for a create too: the server said it did not act on it.
+    let script = Script::new(vec![
+        (429, vec![("retry-after", "0".into())], String::new()),
+        ok(json!({"id": 9, "summary": "Printer on fire"})),
+    ]);
+    let base = scripted_server(&script).await;
+    let created = client(&base, fast_retries(3))
+        .send(Ticket::create(&ticket))
+        .await
+        .unwrap();
+    assert_eq!(created.id, Some(9));
+    assert_eq!(script.hits.load(Ordering::SeqCst), 2);
+    // A PUT is idempotent: its 503 is retried.
+    let script = Script::new(vec![(503, vec![], String::new()), ok(json!({"id": 9}))]);
+    let base = scripted_server(&script).await;
+    let put = client(&base, fast_retries(3))
+        .send(Ticket::put(9, &ticket))
+        .await
+        .unwrap();
+    assert_eq!(put.id, Some(9));
+    assert_eq!(script.hits.load(Ordering::SeqCst), 2);
+}
+
+/// Each kind is sent with its method, its path and its body; the body of a create holds only
+/// the fields that were set.
+#[tokio::test]
+async fn writes_are_sent_with_their_method_path_and_body() {
+    let ticket = Ticket {
+        summary: Some("Printer on fire".into()),
+        ..Ticket::default()
+    };
+    let create = Ticket::create(&ticket);
+    assert_eq!(create.method(), connectwise::Method::Post);
+    assert!(!create.idempotent());
+    let body = create.body().unwrap().unwrap();
+    assert_eq!(&body.bytes[..], br#"{"summary":"Printer on fire"}"#);
+    let delete = Ticket::delete(9);
+    assert_eq!(
+        (delete.method(), Request::path(&delete)),
+        (connectwise::Method::Delete, "/service/tickets/9".to_owned())
+    );
+    assert!(delete.idempotent());
+    let script = Script::new(vec![(204, vec![], String::new())]);
+    let base = scripted_server(&script).await;
+    let c = client(&base, RetryPolicy::none());
+    c.send(Ticket::delete(9)).await.unwrap();
+    let script = Script::new(vec![ok(json!({"count": 42}))]);
+    let base = scripted_server(&script).await;
+    let c = client(&base, RetryPolicy::none());
+    let n = c
+        .send(Ticket::count().conditions("status/name = 'New'"))
+        .await
+        .unwrap();
+    assert_eq!(n, 42);
+    let seen = script.seen.lock().unwrap();
+    assert_eq!(seen[0].1["conditions"], "status/name = 'New'");
+}
+
+/// A bundle of reads and counts: the reads go to `/system/bundles` and the counts to
+/// `/system/bundles/count`, each with its own sequence numbers, and `take` works for both.
+#[tokio::test]
+async fn a_bundle_of_reads_and_counts_makes_two_calls() {
+    let script = Script::new(vec![ok(json!({"results": [
+        {"sequenceNumber": 1, "success": true, "statusCode": 200, "entities": [{"id": 1}]},
+        {"sequenceNumber": 2, "success": true, "statusCode": 200, "count": 17},
+    ]}))]);
+    let base = scripted_server(&script).await;
+    let mut b = Bundle::new();
+    let tickets = b.push(Ticket::list());
+    let open = b.push(Ticket::count().conditions("closedFlag = false"));
+    let count_body: serde_json::Value = serde_json::from_slice(&b.count_json("2025.8")).unwrap();
+    assert_eq!(
+        count_body,
+        json!({"requests": [{"version": "2025.8", "sequenceNumber": 2, "resourceType": "Ticket",
+            "apiRequest": {"filters": {"conditions": "closedFlag = false"}}}]})
+    );
+    let reads_body: serde_json::Value = serde_json::from_slice(&b.to_json("2025.8")).unwrap();
+    assert_eq!(reads_body["requests"].as_array().unwrap().len(), 1);
+    // The scripted server answers both calls with the same body; each call takes only its
+    // own sequence numbers, so the answer to the other one is a protocol error...
+    let err = b.clone().send(&client(&base, RetryPolicy::none())).await;
+    assert!(matches!(err, Err(Error::Protocol(_))), "{err:?}");
+    // ...and with answers that keep to their own, both come back.
+    let script = Script::new(vec![ok(json!({"results": [
+        {"sequenceNumber": 1, "success": true, "statusCode": 200, "entities": [{"id": 1}]},
+    ]}))]);
+    let count_script = Script::new(vec![ok(json!({"results": [
+        {"sequenceNumber": 2, "success": true, "statusCode": 200, "count": "17"},
+    ]}))]);
+    let router = Router::new()
+        .route(
+            "/v4_6_release/apis/3.0/system/bundles",
+            post(scripted).with_state(script.clone()),
+        )
+        .route(
+            "/v4_6_release/apis/3.0/system/bundles/count",
+            post(scripted).with_state(count_script.clone()),
+        );
+    let base = serve(router).await;
+    let mut results = b.send(&client(&base, RetryPolicy::none())).await.unwrap();
+    assert_eq!(results.take(tickets).unwrap().len(), 1);
+    assert_eq!(results.take(open).unwrap(), 17);
+    assert_eq!(script.hits.load(Ordering::SeqCst), 1);
+    assert_eq!(count_script.hits.load(Ordering::SeqCst), 1);
 }
