@@ -246,7 +246,7 @@ fn constructor(
         (OperationKind::Count, Some(r), Some(_)) if r.count_path.as_deref() == Some(&op.path) => {
             Shape::Count
         }
-        (OperationKind::Patch, _, _) => Shape::Patch,
+        _ if op.body == Body::Patch => Shape::Patch,
         _ => Shape::Call,
     };
     let (output, decode) = output_of(&op.response);

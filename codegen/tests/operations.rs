@@ -3,7 +3,7 @@
 //! is read from `../shared/specs/`; its tests fail, not skip, when `CI` is set and it is
 //! missing.
 
-use connectwise_codegen::ir::OperationKind;
+use connectwise_codegen::ir::{Body, Method, OperationKind, Response};
 use connectwise_codegen::{generate, Config, EmitOptions, Generated};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -56,6 +56,48 @@ fn every_operation_of_the_full_scale_spec_has_one_constructor() {
     for op in ops {
         *kinds.entry(op.kind).or_default() += 1;
     }
+    // 1,712 GET: 680 lists, 490 counts, 417 gets and 124 actions (`get_info`, downloads...).
+    assert_eq!(kinds[&OperationKind::List], 680);
+    assert_eq!(kinds[&OperationKind::Count], 490);
+    assert_eq!(ops.iter().filter(|op| op.method == Method::Get).count(), 1712);
+    assert_eq!(ops.iter().filter(|op| op.method == Method::Post).count(), 386);
+    assert_eq!(ops.iter().filter(|op| op.method == Method::Patch).count(), 325);
+    assert_eq!(ops.iter().filter(|op| op.method == Method::Put).count(), 323);
+    assert_eq!(ops.iter().filter(|op| op.method == Method::Delete).count(), 307);
+    let named = |group: &str, function: &str| {
+        ops.iter()
+            .find(|op| op.group == group && op.function == function)
+            .unwrap_or_else(|| panic!("no {group}::{function}"))
+    };
+    let copy = named("ticket", "copy");
+    assert_eq!((copy.method, copy.path.as_str()), (Method::Post, "/service/tickets/{id}/copy"));
+    assert_eq!(copy.response, Response::Model("Ticket".into()));
+    let merge = named("company", "merge");
+    assert_eq!(merge.body, Body::Model("CompanyMerge".into()));
+    assert!(!merge.idempotent);
+    assert_eq!(named("member", "get_by_member_identifier").path, "/system/members/{memberIdentifier}");
+    assert_eq!(named("forecast", "put_all").path, "/sales/opportunities/{parentId}/forecast");
+    assert_eq!(named("forecast", "put").path, "/sales/opportunities/{parentId}/forecast/{id}");
+    assert_eq!(named("document_info", "get_download").response, Response::Bytes);
+    // The two repairs of the overrides file, and 27 trailing slashes: 29 odd paths.
+    let patch_vendors = named("catalog_item", "patch_vendors");
+    assert_eq!(patch_vendors.path, "/procurement/catalog/{parentId}/vendors/{id}");
+    assert_eq!(patch_vendors.spec_path, "/procurement/catalog/{parentId}/vendors/{id}{id}");
+    assert_eq!(patch_vendors.body, Body::Patch);
+    assert_eq!(named("agreement_type", "copy").path, "/finance/agreements/types/{id}/copy");
+    assert_eq!(g.ir.repairs.len(), 29);
+    assert_eq!(g.ir.repairs.iter().filter(|(from, _)| from.ends_with('/')).count(), 27);
+    // Spelled two ways, in one group, each sending its own spelling.
+    assert_eq!(named("allowed_file_type", "list").path, "/system/allowedfiletypes");
+    assert_eq!(named("allowed_file_type", "create").path, "/system/AllowedFileTypes");
+    // Only the read-only bundle POSTs are idempotent POSTs.
+    let mut idempotent_posts: Vec<&str> = ops
+        .iter()
+        .filter(|op| op.method == Method::Post && op.idempotent)
+        .map(|op| op.path.as_str())
+        .collect();
+    idempotent_posts.sort();
+    assert_eq!(idempotent_posts, ["/system/bundles", "/system/bundles/count"]);
     if std::env::var_os("CW_PRINT_OPERATIONS").is_some() {
         for op in ops {
             println!(
@@ -66,4 +108,33 @@ fn every_operation_of_the_full_scale_spec_has_one_constructor() {
         println!("{kinds:?}");
         println!("repairs: {:?}", g.ir.repairs);
     }
+}
+
+#[test]
+fn the_sample_spec_has_every_kind_of_operation() {
+    let g = generate_spec(root().join("specs/connectwise-sample.json"));
+    let ops = &g.ir.operations;
+    let kinds: std::collections::BTreeSet<OperationKind> = ops.iter().map(|op| op.kind).collect();
+    assert_eq!(kinds.len(), 8, "{kinds:?}");
+    let ticket: Vec<&str> = ops
+        .iter()
+        .filter(|op| op.group == "ticket")
+        .map(|op| op.function.as_str())
+        .collect();
+    assert_eq!(
+        ticket,
+        ["copy", "count", "create", "delete", "get", "list", "patch", "put", "search"]
+    );
+    // Sorted by (group, function), names unique.
+    assert!(ops
+        .windows(2)
+        .all(|w| (&w[0].group, &w[0].function) < (&w[1].group, &w[1].function)));
+    // Counts are found for the resources that have them.
+    assert_eq!(
+        g.ir.resources["ticket"].count_path.as_deref(),
+        Some("/service/tickets/count")
+    );
+    assert_eq!(g.ir.resources["member_with_sso"].count_path, None);
+    // No repairs needed in our own spec.
+    assert!(g.ir.repairs.is_empty());
 }

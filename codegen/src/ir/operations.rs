@@ -210,9 +210,9 @@ impl<'a> Builder<'a> {
             let (k, group_key, resource) = match found {
                 Some((k, name)) => (k, name.clone(), Some(name)),
                 None => {
-                    let mut k = segs.len();
-                    while k > 1 && (is_param(segs[k - 1]) || segs[k - 1].eq_ignore_ascii_case("count"))
-                    {
+                    // The literal segments before the first parameter, without a `count`.
+                    let mut k = segs.iter().position(|s| is_param(s)).unwrap_or(segs.len());
+                    while k > 1 && segs[k - 1].eq_ignore_ascii_case("count") {
                         k -= 1;
                     }
                     let words: Vec<String> = segs[..k]
@@ -297,8 +297,9 @@ impl<'a> Builder<'a> {
                 })
                 .collect();
             let body = self.body_of(&p.raw);
-            let body = match (kind, body) {
-                (OperationKind::Patch, Body::ModelList(_)) => Body::Patch,
+            // A PATCH takes a list of JSON Patch operations, whatever its kind.
+            let body = match (m, body) {
+                (Method::Patch, Body::ModelList(_)) => Body::Patch,
                 (_, b) => b,
             };
             let response = match (kind, response) {

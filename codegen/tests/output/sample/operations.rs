@@ -3515,10 +3515,10 @@ pub static OPERATIONS: [OperationInfo; 156usize] = [
         summary: "Post DocumentInfo",
     },
     OperationInfo {
-        group: "system_documents_download",
-        function: "get",
+        group: "system_documents",
+        function: "get_download",
         method: Method::Get,
-        kind: OperationKind::Get,
+        kind: OperationKind::Action,
         path: "/system/documents/{id}/download",
         segments: &[
             Segment::Literal("system"),

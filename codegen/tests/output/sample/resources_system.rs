@@ -234,11 +234,8 @@ pub mod system_documents {
             )
             .bytes(content_type, body)
     }
-}
-/// Operations on `/system/documents/{id}/download`.
-pub mod system_documents_download {
     /// Get DocumentInfo: `GET /system/documents/{id}/download`.
-    pub fn get(id: i32) -> crate::request::Call<Vec<u8>> {
+    pub fn get_download(id: i32) -> crate::request::Call<Vec<u8>> {
         crate::request::Call::new(
             &crate::registry::OPERATIONS[137usize],
             &[id.into()],
