@@ -103,6 +103,7 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<BTreeMap<String, String>, 
         jobs.push((format!("models_{m}.rs"), Job::Module(m)));
         jobs.push((format!("fields_{m}.rs"), Job::Fields(m)));
     }
+    let shared = crate::emit_operations::Shared::new(ir, &options.modules);
     let (kept, variant_idents) = kept_resources(ir, &options.modules);
     let variant_names: Vec<(&str, String)> = kept
         .iter()
@@ -119,9 +120,9 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<BTreeMap<String, String>, 
             Job::Root => root_tokens(ir, &modules),
             Job::Module(m) => module_tokens(ir, m),
             Job::Fields(m) => crate::emit_fields::fields_tokens(ir, m),
-            Job::Registry => registry_tokens(ir, &options.modules),
+            Job::Registry => registry_tokens(ir, &options.modules, &shared),
             Job::Operations => {
-                crate::emit_operations::table_tokens(ir, &options.modules, &variants)
+                crate::emit_operations::table_tokens(ir, &options.modules, &variants, &shared)
             }
             Job::ResourcesRoot => {
                 let files = resource_modules.iter().map(|m| format!("resources_{m}.rs"));
@@ -455,7 +456,11 @@ fn kept_resources<'i>(ir: &'i Ir, filter: &ModuleFilter) -> (Vec<&'i Resource>, 
     (resources, variants)
 }
 
-fn registry_tokens(ir: &Ir, filter: &ModuleFilter) -> TokenStream {
+fn registry_tokens(
+    ir: &Ir,
+    filter: &ModuleFilter,
+    shared: &crate::emit_operations::Shared,
+) -> TokenStream {
     let (resources, variants) = kept_resources(ir, filter);
     let docs = resources.iter().map(|r| {
         let mut d = format!(
@@ -466,21 +471,6 @@ fn registry_tokens(ir: &Ir, filter: &ModuleFilter) -> TokenStream {
             d.push_str(&format!(" Get by id: `GET {g}`."));
         }
         d
-    });
-    // Query parameter lists are shared: most resources take the same eight.
-    let mut query_lists: Vec<&[String]> = Vec::new();
-    for r in &resources {
-        if !query_lists.contains(&r.query.as_slice()) {
-            query_lists.push(&r.query);
-        }
-    }
-    let query_name = |q: &[String]| {
-        let i = query_lists.iter().position(|l| *l == q).unwrap_or(0);
-        Ident::new(&format!("QUERY_{i}"), Span::call_site())
-    };
-    let query_consts = query_lists.iter().map(|q| {
-        let name = query_name(q);
-        quote!(const #name: &[&str] = &[#(#q),*];)
     });
     let infos = resources.iter().map(|r| {
         let name = &r.name;
@@ -494,7 +484,7 @@ fn registry_tokens(ir: &Ir, filter: &ModuleFilter) -> TokenStream {
             None => quote!(None),
         };
         let parsed = |p: &str| {
-            let segments = crate::emit_operations::segments_tokens(&parse_path(p));
+            let segments = shared.path_of(p);
             quote!(#segments)
         };
         let segments = parsed(&r.path);
@@ -517,7 +507,7 @@ fn registry_tokens(ir: &Ir, filter: &ModuleFilter) -> TokenStream {
             PathKey::ParentId => quote!(PathKey::ParentId),
             PathKey::Id => quote!(PathKey::Id),
         });
-        let query = query_name(&r.query);
+        let query = shared.query(&r.query);
         quote! {
             ResourceInfo {
                 name: #name,
@@ -538,6 +528,7 @@ fn registry_tokens(ir: &Ir, filter: &ModuleFilter) -> TokenStream {
     let version = &ir.version;
     let title = &ir.title;
     let count = resources.len();
+    let shared_consts = shared.tokens();
     quote! {
         /// The API version of the spec (`info.version`): the default `Accept` header version
         /// and the default `version` of each bundle sub-request.
@@ -570,24 +561,9 @@ fn registry_tokens(ir: &Ir, filter: &ModuleFilter) -> TokenStream {
             }
         }
 
-        #(#query_consts)*
+        #shared_consts
 
         /// Each resource's facts, in the order of [`Resource::ALL`].
         static INFO: [ResourceInfo; #count] = [#(#infos),*];
     }
-}
-
-/// A path template's segments, as the runtime's `Segment`s (trailing slashes dropped).
-fn parse_path(path: &str) -> Vec<crate::ir::Segment> {
-    path.split('/')
-        .filter(|s| !s.is_empty())
-        .map(|s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(name) => crate::ir::Segment::Param {
-                name: name.to_owned(),
-                key: crate::ir::PathKey::of(name),
-                ty: crate::ir::ParamType::I32,
-            },
-            None => crate::ir::Segment::Literal(s.to_owned()),
-        })
-        .collect()
 }

@@ -15,6 +15,113 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use std::collections::BTreeMap;
 
+/// The path segments and query lists the registry's tables share: one `const` per distinct
+/// parsed path (`PATH_12`) and per distinct query list (`QUERY_3`), emitted once in
+/// `registry.rs` and named by the rows of both tables.
+pub(crate) struct Shared {
+    paths: BTreeMap<String, usize>,
+    parsed: Vec<Vec<Segment>>,
+    queries: Vec<Vec<String>>,
+}
+
+impl Shared {
+    pub(crate) fn new(ir: &Ir, filter: &ModuleFilter) -> Shared {
+        let mut shared = Shared {
+            paths: BTreeMap::new(),
+            parsed: Vec::new(),
+            queries: Vec::new(),
+        };
+        let resources = ir.resources.values().filter(|r| filter.keeps(&r.module));
+        for r in resources {
+            shared.add_query(&r.query);
+            for p in [Some(&r.path), r.get_path.as_ref(), r.count_path.as_ref()]
+                .into_iter()
+                .flatten()
+            {
+                shared.add_path(p, parse_path(p));
+            }
+        }
+        for op in kept_operations(ir, filter) {
+            shared.add_query(&op.query);
+            shared.add_path(&op.path, op.segments.clone());
+        }
+        shared
+    }
+
+    fn add_path(&mut self, path: &str, segments: Vec<Segment>) {
+        let key = segments_key(&segments);
+        if !self.paths.contains_key(&key) {
+            self.paths.insert(key, self.parsed.len());
+            self.parsed.push(segments);
+        }
+        let _ = path;
+    }
+
+    fn add_query(&mut self, query: &[String]) {
+        if !self.queries.iter().any(|q| q == query) {
+            self.queries.push(query.to_vec());
+        }
+    }
+
+    /// The const holding `segments`.
+    fn path(&self, segments: &[Segment]) -> Ident {
+        let i = self.paths.get(&segments_key(segments)).copied().unwrap_or(0);
+        ident(&format!("PATH_{i}"))
+    }
+
+    /// The const holding the parsed `path` (a template of the spec).
+    pub(crate) fn path_of(&self, path: &str) -> Ident {
+        self.path(&parse_path(path))
+    }
+
+    pub(crate) fn query(&self, query: &[String]) -> Ident {
+        let i = self.queries.iter().position(|q| q == query).unwrap_or(0);
+        ident(&format!("QUERY_{i}"))
+    }
+
+    /// The consts.
+    pub(crate) fn tokens(&self) -> TokenStream {
+        let paths = self.parsed.iter().enumerate().map(|(i, segments)| {
+            let name = ident(&format!("PATH_{i}"));
+            let segments = segments_tokens(segments);
+            quote!(const #name: &[Segment] = #segments;)
+        });
+        let queries = self.queries.iter().enumerate().map(|(i, q)| {
+            let name = ident(&format!("QUERY_{i}"));
+            quote!(const #name: &[&str] = &[#(#q),*];)
+        });
+        quote!(#(#paths)* #(#queries)*)
+    }
+}
+
+/// A path template's segments (trailing slashes dropped; parameters typed `i32`, which the
+/// registry does not record).
+pub(crate) fn parse_path(path: &str) -> Vec<Segment> {
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(name) => Segment::Param {
+                name: name.to_owned(),
+                key: PathKey::of(name),
+                ty: ParamType::I32,
+            },
+            None => Segment::Literal(s.to_owned()),
+        })
+        .collect()
+}
+
+/// What the registry records of segments: literals and parameter names.
+fn segments_key(segments: &[Segment]) -> String {
+    segments
+        .iter()
+        .map(|s| match s {
+            Segment::Literal(l) => l.clone(),
+            Segment::Param { name, .. } => format!("{{{name}}}"),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// The operations `filter` keeps, in table order, with their index in `OPERATIONS`.
 pub(crate) fn kept_operations<'i>(ir: &'i Ir, filter: &ModuleFilter) -> Vec<&'i Operation> {
     ir.operations
@@ -28,6 +135,7 @@ pub(crate) fn table_tokens(
     ir: &Ir,
     filter: &ModuleFilter,
     variants: &BTreeMap<&str, Ident>,
+    shared: &Shared,
 ) -> TokenStream {
     let ops = kept_operations(ir, filter);
     let count = ops.len();
@@ -37,8 +145,8 @@ pub(crate) fn table_tokens(
         let method = method_tokens(op.method);
         let kind = kind_tokens(op.kind);
         let path = &op.path;
-        let segments = segments_tokens(&op.segments);
-        let query = &op.query;
+        let segments = shared.path(&op.segments);
+        let query = shared.query(&op.query);
         let body = match &op.body {
             Body::None => quote!(BodyKind::None),
             Body::Model(m) => quote!(BodyKind::Model(#m)),
@@ -61,7 +169,6 @@ pub(crate) fn table_tokens(
             None => quote!(None),
         };
         let module = &op.module;
-        let summary = op.summary.as_deref().unwrap_or("");
         quote! {
             OperationInfo {
                 group: #group,
@@ -70,13 +177,12 @@ pub(crate) fn table_tokens(
                 kind: #kind,
                 path: #path,
                 segments: #segments,
-                query: &[#(#query),*],
+                query: #query,
                 body: #body,
                 response: #response,
                 idempotent: #idempotent,
                 resource: #resource,
                 module: #module,
-                summary: #summary,
             }
         }
     });
@@ -90,7 +196,7 @@ pub(crate) fn table_tokens(
 
 /// `&[Segment::Literal("service"), Segment::Param { name: "id", key: Some(PathKey::Id) }]`,
 /// for use inside the registry module.
-pub(crate) fn segments_tokens(segments: &[Segment]) -> TokenStream {
+fn segments_tokens(segments: &[Segment]) -> TokenStream {
     let items = segments.iter().map(|s| match s {
         Segment::Literal(l) => quote!(Segment::Literal(#l)),
         Segment::Param { name, key, .. } => {

@@ -11,6 +11,7 @@
 
 pub mod emit;
 pub mod emit_fields;
+pub mod emit_macro;
 mod emit_operations;
 pub mod error;
 pub mod inputs;

@@ -1,17 +1,17 @@
-//! The condition schema: every model's fields and their types, as the JSON text that
-//! `connectwise_conditions::schema::Schema::from_json` reads (the format is documented there).
-//! The `bundle!` macro checks literal conditions against it at compile time and the fake
-//! server at run time. This crate may not depend on `connectwise-conditions`, so the JSON
-//! text is the contract; `conditions/tests/check_table.rs` reads this function's output back.
+//! The condition schema: every model's fields and their types, as a
+//! [`connectwise_conditions::Schema`] and as the JSON text its `Schema::from_json` reads (the
+//! format is defined and documented there, by serde derives). The `bundle!` macro checks
+//! literal conditions against it at compile time and the fake server at run time;
+//! `conditions/tests/check_table.rs` reads this module's output back.
 //!
-//! IR types map as: `String` -> `"string"`, `I32`/`I64` -> `"integer"`, `F64` -> `"number"`,
-//! `Bool` -> `"boolean"`, `DateTime` -> `"datetime"`, `Date` -> `"date"`, `Json` -> `"any"`,
-//! `List(t)` -> `{"list": t}`, `Map(_)` -> `"map"`, `Named(x)` -> `{"object": x}` for a model,
-//! `{"enum": [wire values]}` for an enum, the aliased type for an alias. A model's
-//! `additional` map becomes its `additional` type.
+//! IR types map as: `String` -> `String`, `I32`/`I64` -> `Integer`, `F64` -> `Number`, `Bool`
+//! -> `Boolean`, `DateTime` -> `DateTime`, `Date` -> `Date`, `Json` -> `Any`, `List(t)` ->
+//! `List(t)`, `Map(_)` -> `Map`, `Named(x)` -> `Object(x)` for a model, `Enum(wire values)`
+//! for an enum, the aliased type for an alias. A model's `additional` map becomes its
+//! `additional` type.
 
 use crate::ir::{Ir, Type};
-use serde_json::{Map, Value as Json};
+use connectwise_conditions::schema::{FieldSchema, FieldType, ModelSchema, Schema};
 
 /// Alias chains longer than this are cut (the IR has none; a cycle would be a bug there).
 const MAX_ALIAS_DEPTH: usize = 32;
@@ -19,76 +19,54 @@ const MAX_ALIAS_DEPTH: usize = 32;
 /// The condition schema of every model of `ir`, as compact JSON with models and fields
 /// sorted by name (the same IR always gives the same bytes).
 pub fn condition_schema(ir: &Ir) -> String {
-    let mut models = Map::new();
-    // BTreeMap order: sorted by Rust name.
+    build(ir).to_json()
+}
+
+/// The condition schema of every model of `ir`. Of two fields with the same JSON name the
+/// later is kept.
+pub fn build(ir: &Ir) -> Schema {
+    let mut schema = Schema::new();
     for (name, model) in &ir.models {
-        let mut fields: Vec<(&str, Json)> = model
-            .fields
-            .iter()
-            .map(|field| (field.json.as_str(), field_type(ir, &field.ty, 0)))
-            .collect();
-        fields.sort_by(|a, b| a.0.cmp(b.0));
-        let mut field_map = Map::new();
-        for (json, ty) in fields {
-            // A later duplicate JSON name would replace the first, as in the reader.
-            field_map.insert(json.to_owned(), ty);
-        }
-        let mut object = Map::new();
-        if let Some(additional) = &model.additional {
-            object.insert("additional".to_owned(), field_type(ir, additional, 0));
-        }
-        object.insert("fields".to_owned(), Json::Object(field_map));
-        models.insert(name.clone(), Json::Object(object));
+        let fields = model.fields.iter().map(|field| FieldSchema {
+            name: field.json.clone(),
+            ty: field_type(ir, &field.ty, 0),
+        });
+        let mut model_schema = ModelSchema::new(name.clone(), fields);
+        model_schema.additional = model
+            .additional
+            .as_ref()
+            .map(|additional| field_type(ir, additional, 0));
+        schema.insert(model_schema);
     }
-    let mut root = Map::new();
-    root.insert(
-        "format".to_owned(),
-        Json::String("connectwise-condition-schema".to_owned()),
-    );
-    root.insert("models".to_owned(), Json::Object(models));
-    root.insert("version".to_owned(), Json::from(1u64));
-    Json::Object(root).to_string()
+    schema
 }
 
-fn word(w: &str) -> Json {
-    Json::String(w.to_owned())
-}
-
-fn tagged(tag: &str, value: Json) -> Json {
-    let mut object = Map::new();
-    object.insert(tag.to_owned(), value);
-    Json::Object(object)
-}
-
-fn field_type(ir: &Ir, ty: &Type, depth: usize) -> Json {
+fn field_type(ir: &Ir, ty: &Type, depth: usize) -> FieldType {
     match ty {
-        Type::String => word("string"),
-        Type::Bool => word("boolean"),
-        Type::I32 | Type::I64 => word("integer"),
-        Type::F64 => word("number"),
-        Type::DateTime => word("datetime"),
-        Type::Date => word("date"),
-        Type::Json => word("any"),
-        Type::List(inner) => tagged("list", field_type(ir, inner, depth)),
-        Type::Map(_) => word("map"),
+        Type::String => FieldType::String,
+        Type::Bool => FieldType::Boolean,
+        Type::I32 | Type::I64 => FieldType::Integer,
+        Type::F64 => FieldType::Number,
+        Type::DateTime => FieldType::DateTime,
+        Type::Date => FieldType::Date,
+        Type::Json => FieldType::Any,
+        Type::List(inner) => FieldType::List(Box::new(field_type(ir, inner, depth))),
+        Type::Map(_) => FieldType::Map,
         Type::Named(name) => {
             if ir.models.contains_key(name) {
-                tagged("object", word(name))
+                FieldType::Object(name.clone())
             } else if let Some(def) = ir.enums.get(name) {
-                tagged(
-                    "enum",
-                    Json::Array(def.variants.iter().map(|(_, wire)| word(wire)).collect()),
-                )
+                FieldType::Enum(def.variants.iter().map(|(_, wire)| wire.clone()).collect())
             } else if let Some(alias) = ir.aliases.get(name) {
                 if depth >= MAX_ALIAS_DEPTH {
-                    word("any")
+                    FieldType::Any
                 } else {
                     field_type(ir, &alias.ty, depth + 1)
                 }
             } else {
                 // Not in the IR (cannot happen for a built IR): accept anything rather than
                 // reject conditions on a type we know nothing about.
-                word("any")
+                FieldType::Any
             }
         }
     }

@@ -53,7 +53,7 @@ impl From<Span> for Range<usize> {
 /// smaller one does not re-parse to the same tree. Parentheses leave no node of their own:
 /// `(a = 1 and b = 2) and c = 3` is `And([And([a, b]), c])` while `a = 1 and b = 2 and c = 3`
 /// is `And([a, b, c])`, and the printer puts back exactly the parentheses the shape needs.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Condition {
     /// `field op value`.
     Compare(Comparison),
@@ -139,6 +139,8 @@ impl PartialEq for Comparison {
     }
 }
 
+impl Eq for Comparison {}
+
 /// A field path: names separated by `/`, walking into nested objects (`status/name` is
 /// `entity["status"]["name"]`). Each name is an identifier (`[A-Za-z_][A-Za-z0-9_]*`) and the
 /// first is not `and`, `or` or `not`, so every path prints as text that parses back.
@@ -175,6 +177,27 @@ impl FieldPath {
     /// are offsets in `text`.
     pub fn parse(text: &str) -> Result<FieldPath, crate::ParseError> {
         crate::parser::parse_field_path(text)
+    }
+
+    /// A path built in code from its names, outermost first:
+    /// `FieldPath::from_names(["status", "name"])`. `None` when there is no name, a name is not
+    /// an identifier (`[A-Za-z_][A-Za-z0-9_]*`) or the first is `and`, `or` or `not`: exactly
+    /// the paths the parser reads, so the path prints as text that parses back. The segments'
+    /// spans are empty.
+    pub fn from_names<S: Into<String>>(names: impl IntoIterator<Item = S>) -> Option<FieldPath> {
+        let mut segments = Vec::new();
+        for name in names {
+            let name = name.into();
+            let mut chars = name.chars();
+            let identifier = chars.next().is_some_and(crate::lexer::is_ident_start)
+                && chars.all(crate::lexer::is_ident_continue);
+            let reserved = segments.is_empty() && crate::parser::is_reserved_word(&name);
+            if !identifier || reserved {
+                return None;
+            }
+            segments.push(Segment::new(name, Span::default()));
+        }
+        (!segments.is_empty()).then_some(FieldPath { segments })
     }
 
     /// Built by the parser, which guarantees at least one valid segment.
@@ -305,7 +328,7 @@ impl fmt::Display for Op {
 }
 
 /// A literal on the right of an operator.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
     /// `'text'` or `"text"`, unescaped.
     String(String),
@@ -442,4 +465,33 @@ pub(crate) fn is_number_syntax(text: &str) -> bool {
     };
     let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     all_digits(whole) && fraction.map_or(true, all_digits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_from_names_are_the_paths_the_parser_reads() {
+        let path = FieldPath::from_names(["status", "name"]).expect("valid");
+        assert_eq!(path.to_string(), "status/name");
+        assert_eq!(FieldPath::parse("status/name").ok(), Some(path));
+        assert!(FieldPath::from_names(["_info", "lastUpdated"]).is_some());
+        // A keyword is a name anywhere but first, as in the parser.
+        assert!(FieldPath::from_names(["a", "Or"]).is_some());
+        assert!(FieldPath::parse("a/Or").is_ok());
+        for bad in [
+            &[][..],
+            &["Not"],
+            &["and", "x"],
+            &["a-b"],
+            &["1a"],
+            &[""],
+            &["a", "b c"],
+            &["é"],
+        ] {
+            assert_eq!(FieldPath::from_names(bad.iter().copied()), None, "{bad:?}");
+            assert!(FieldPath::parse(&bad.join("/")).is_err(), "{bad:?}");
+        }
+    }
 }

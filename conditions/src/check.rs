@@ -12,8 +12,7 @@
 //!   `board`: the `*Reference` models) leads into its model; a list field (`customFields`,
 //!   `communicationItems`) into its element, as `childConditions` need. A name that is not
 //!   there is [`CheckErrorKind::UnknownField`], with "did you mean `x`?" when one field is
-//!   close (`strsim::jaro_winkler` above 0.8 on the lowercased names), else the list of fields
-//!   when the model has few. So is a name after a field that has no fields (`summary/name`).
+//!   close ([`did_you_mean`]), else the list of fields when the model has few. So is a name after a field that has no fields (`summary/name`).
 //! - **`_info`.** The audit fields ConnectWise keeps in `_info` (`lastUpdated`,
 //!   `dateEntered`: date-times; `updatedBy`, `enteredBy`: strings) are accepted both as
 //!   `_info/lastUpdated` and on their own (`lastUpdated > [...]`, as ConnectWise's own
@@ -51,6 +50,7 @@ use std::fmt;
 
 use crate::ast::{Comparison, Condition, Op, Segment, Span, Value};
 use crate::schema::{FieldType, ModelSchema, Schema};
+use crate::suggest::did_you_mean;
 
 /// One problem with a condition.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -276,11 +276,9 @@ impl<'s> Checker<'s> {
             return Ok(additional.element());
         }
         let fields: Vec<&str> = model.fields().iter().map(|f| f.name.as_str()).collect();
-        let mut candidates = fields.clone();
-        if has_info {
-            candidates.extend(INFO_FIELDS.iter().map(|(known, _)| *known));
-        }
-        let suggestion = closest(name, &candidates);
+        let info = INFO_FIELDS.iter().map(|(known, _)| *known);
+        let candidates = fields.iter().copied().chain(info.filter(|_| has_info));
+        let suggestion = did_you_mean(name, candidates);
         let mut message = format!("unknown field `{name}` on `{}`", model.name());
         if !before.is_empty() {
             message.push_str(&format!(" (in `{}`)", comparison.field));
@@ -471,7 +469,7 @@ fn fits(
                 return None;
             }
             let candidates: Vec<&str> = members.iter().map(String::as_str).collect();
-            let suggestion = closest(wanted, &candidates);
+            let suggestion = did_you_mean(wanted, candidates.iter().copied());
             let mut message = format!("`{value}` is not a value of {field}");
             match suggestion {
                 Some(close) => message.push_str(&format!("; did you mean `'{close}'`?")),
@@ -576,19 +574,6 @@ fn backticked(names: &[&str]) -> String {
         .map(|n| format!("`{n}`"))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// The candidate closest to `name` (ignoring case), if close enough to suggest.
-fn closest<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
-    let wanted = name.to_lowercase();
-    let mut best: Option<(f64, &'c str)> = None;
-    for candidate in candidates {
-        let score = strsim::jaro_winkler(&wanted, &candidate.to_lowercase());
-        if score > 0.8 && best.map_or(true, |(top, _)| score > top) {
-            best = Some((score, candidate));
-        }
-    }
-    best.map(|(_, candidate)| candidate)
 }
 
 #[cfg(test)]

@@ -1,9 +1,11 @@
 //! The ConnectWise Manage condition language (`conditions`, `childConditions`,
 //! `customFieldConditions`): a parser whose errors carry positions, the syntax tree, a printer
 //! whose output parses back to the same tree, and an evaluator over JSON entities. The
-//! `bundle!` macro uses it to check literal conditions at compile time and the fake server to
-//! filter entities at run time, so it stays light: its only dependency is `serde_json`, the
-//! evaluator's input type (dates are parsed here, not with a date crate). The grammar comes
+//! `bundle!` macro uses it to check literal conditions at compile time, the runtime's typed
+//! conditions to print, the code generator for the condition schema and the fake server to
+//! filter entities at run time, so it stays light: serde and `serde_json` (the evaluator's
+//! input type and the schema's format) and `strsim` (dates are parsed here, not with a date
+//! crate). The grammar comes
 //! from ConnectWise's developer documentation, the seed's bundle example and the examples of
 //! public clients; `tests/real_conditions.rs` holds those strings with their sources.
 //!
@@ -61,7 +63,8 @@
 //! [`check()`] walks a condition's field paths through a [`Schema`] (each model's fields and
 //! their types, written by the code generator as JSON) and reports every unknown field, type
 //! mismatch and unknown enum value with its span and a "did you mean"; the rules are in the
-//! [`check`](mod@check) module. Its only other dependency is `strsim`, for the suggestions.
+//! [`check`](mod@check) module. The "did you mean" rule is [`did_you_mean()`], shared with the
+//! `bundle!` macro and the fake server; `strsim` scores it.
 
 mod ast;
 pub mod check;
@@ -72,6 +75,7 @@ mod lexer;
 mod parser;
 mod print;
 pub mod schema;
+pub mod suggest;
 
 pub use ast::{Comparison, Comparisons, Condition, FieldPath, Number, Op, Segment, Span, Value};
 pub use check::{check, check_custom_field_conditions, check_str, CheckError, CheckErrorKind};
@@ -79,6 +83,7 @@ pub use date::DateTime;
 pub use error::{EvalError, ParseError};
 pub use eval::matches;
 pub use schema::{FieldType, Schema, SchemaError};
+pub use suggest::did_you_mean;
 
 /// Parses a condition. An empty condition is an error (callers treat `""` as "no condition");
 /// no input panics.

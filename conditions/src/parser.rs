@@ -88,6 +88,14 @@ pub(crate) fn parse_field_path(source: &str) -> Result<FieldPath, ParseError> {
     Ok(path)
 }
 
+/// Whether `word` is one of the keywords that cannot start a field path (`and`, `or`, `not`,
+/// in any case): a path starting with one would not print back.
+pub(crate) fn is_reserved_word(word: &str) -> bool {
+    ["and", "or", "not"]
+        .iter()
+        .any(|keyword| word.eq_ignore_ascii_case(keyword))
+}
+
 struct Parser<'a> {
     source: &'a str,
     lexer: Lexer<'a>,
@@ -130,9 +138,7 @@ impl<'a> Parser<'a> {
 
     /// Words that cannot start a field path: a path starting with them would not print back.
     fn is_reserved(&self, token: &Token) -> bool {
-        ["and", "or", "not"]
-            .iter()
-            .any(|keyword| self.is_keyword(token, keyword))
+        token.tok == Tok::Ident && is_reserved_word(self.text(token))
     }
 
     /// Consumes the next token if it is `keyword`.

@@ -2,10 +2,10 @@
 //!
 //! A [`Schema`] maps a model's Rust name (`Ticket`, `ServiceStatusReference`) to its fields;
 //! each field has its JSON name (`status`, `closedFlag`) and a [`FieldType`]. The code
-//! generator writes it from the spec (`connectwise_codegen::schema::condition_schema`), the
-//! `bundle!` macro and the fake server read it with [`Schema::from_json`]. The generator may
-//! not depend on this crate, so the JSON text below is the contract between the two; a test
-//! on each side proves the round trip.
+//! generator builds it from the spec (`connectwise_codegen::schema::condition_schema`) and
+//! writes it as JSON with [`Schema::to_json`]; the `bundle!` macro and the fake server read it
+//! back with [`Schema::from_json`]. Both directions are serde derives on the types below, so
+//! the format is defined once, here.
 //!
 //! # The JSON format
 //!
@@ -39,23 +39,27 @@
 //!   one of the objects `{"enum": ["A", "B"]}` (the wire values, in spec order),
 //!   `{"object": "ModelName"}` (a nested model: `*Reference` fields) and `{"list": TYPE}`.
 //! - Unknown keys are ignored (room for later additions); anything else malformed is a
-//!   [`SchemaError`] naming where it is.
+//!   [`SchemaError`] naming where it is (a JSON pointer) and what is wrong.
+//! - Within a model a later field of the same name replaces an earlier one.
 //!
 //! [`Schema::to_json`] writes models and fields sorted by name (byte order), compactly, so
 //! the same schema always gives the same bytes.
 
 use std::collections::BTreeMap;
-use std::fmt;
+use std::fmt::{self, Write as _};
 
-use serde_json::{Map, Value as Json};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The `format` value of the JSON text.
 pub const FORMAT: &str = "connectwise-condition-schema";
 /// The `version` of the JSON format this crate reads and writes.
 pub const FORMAT_VERSION: u64 = 1;
 
-/// A field's type, as far as conditions care.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A field's type, as far as conditions care. In JSON, a word for the types without a
+/// parameter (`"datetime"`) and a one-key object for the others (`{"list": "integer"}`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum FieldType {
     /// Text.
     String,
@@ -124,100 +128,54 @@ impl FieldType {
             FieldType::Any => "JSON values".to_owned(),
         }
     }
-
-    fn to_json(&self) -> Json {
-        let word = |w: &str| Json::String(w.to_owned());
-        let tagged = |tag: &str, value: Json| {
-            let mut object = Map::new();
-            object.insert(tag.to_owned(), value);
-            Json::Object(object)
-        };
-        match self {
-            FieldType::String => word("string"),
-            FieldType::Integer => word("integer"),
-            FieldType::Number => word("number"),
-            FieldType::Boolean => word("boolean"),
-            FieldType::DateTime => word("datetime"),
-            FieldType::Date => word("date"),
-            FieldType::Map => word("map"),
-            FieldType::Any => word("any"),
-            FieldType::Enum(values) => tagged(
-                "enum",
-                Json::Array(values.iter().map(|v| word(v)).collect()),
-            ),
-            FieldType::Object(model) => tagged("object", word(model)),
-            FieldType::List(inner) => tagged("list", inner.to_json()),
-        }
-    }
-
-    /// Reads a type; the error's pointer is relative to `json`.
-    fn from_json(json: Json) -> Result<FieldType, SchemaError> {
-        match json {
-            Json::String(word) => match word.as_str() {
-                "string" => Ok(FieldType::String),
-                "integer" => Ok(FieldType::Integer),
-                "number" => Ok(FieldType::Number),
-                "boolean" => Ok(FieldType::Boolean),
-                "datetime" => Ok(FieldType::DateTime),
-                "date" => Ok(FieldType::Date),
-                "map" => Ok(FieldType::Map),
-                "any" => Ok(FieldType::Any),
-                other => Err(SchemaError::new("", format!("unknown type `{other}`"))),
-            },
-            Json::Object(object) if object.len() == 1 => {
-                let Some((tag, value)) = object.into_iter().next() else {
-                    return Err(SchemaError::new("", "empty type object"));
-                };
-                let under = |e: SchemaError| e.under(&format!("/{}", escape_pointer(&tag)));
-                match (tag.as_str(), value) {
-                    ("enum", Json::Array(items)) => items
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, item)| match item {
-                            Json::String(s) => Ok(s),
-                            _ => Err(SchemaError::new(
-                                &format!("/{i}"),
-                                "an enum value must be a string",
-                            )),
-                        })
-                        .collect::<Result<_, _>>()
-                        .map(FieldType::Enum)
-                        .map_err(under),
-                    ("object", Json::String(model)) => Ok(FieldType::Object(model)),
-                    ("list", inner) => FieldType::from_json(inner)
-                        .map(|inner| FieldType::List(Box::new(inner)))
-                        .map_err(under),
-                    ("enum", _) => Err(under(SchemaError::new("", "expected an array of strings"))),
-                    ("object", _) => Err(under(SchemaError::new("", "expected a model name"))),
-                    (other, _) => Err(SchemaError::new(
-                        "",
-                        format!("unknown type `{other}` (expected `enum`, `object` or `list`)"),
-                    )),
-                }
-            }
-            _ => Err(SchemaError::new(
-                "",
-                "expected a type name or an object with one of `enum`, `object`, `list`",
-            )),
-        }
-    }
 }
 
-/// One field of a model.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One field of a model. On its own it is `{"name": ..., "type": ...}`; inside a
+/// [`ModelSchema`] the fields are one object from name to type.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldSchema {
     /// The JSON name, as the API spells it (`closedFlag`).
     pub name: String,
+    #[serde(rename = "type")]
     pub ty: FieldType,
 }
 
-/// One model: its fields, sorted by JSON name.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One model: its fields, sorted by JSON name. In JSON, `{"additional": TYPE, "fields":
+/// {NAME: TYPE, ...}}`; the model's name is its key in the [`Schema`] (a model read on its own
+/// has an empty name).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModelSchema {
+    #[serde(skip)]
     name: String,
-    fields: Vec<FieldSchema>,
     /// The type of properties not listed, when the model has `additionalProperties`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional: Option<FieldType>,
+    #[serde(with = "field_map")]
+    fields: Vec<FieldSchema>,
+}
+
+/// A model's fields as one JSON object from name to type, sorted by name.
+mod field_map {
+    use super::*;
+
+    pub(super) fn serialize<S: Serializer>(
+        fields: &[FieldSchema],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(fields.iter().map(|field| (&field.name, &field.ty)))
+    }
+
+    /// Sorted by name; of two fields with the same name the later is kept, as in
+    /// [`ModelSchema::new`].
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<FieldSchema>, D::Error> {
+        let fields = BTreeMap::<String, FieldType>::deserialize(deserializer)?;
+        Ok(fields
+            .into_iter()
+            .map(|(name, ty)| FieldSchema { name, ty })
+            .collect())
+    }
 }
 
 impl ModelSchema {
@@ -266,10 +224,71 @@ impl ModelSchema {
     }
 }
 
-/// Every model's fields, by the model's Rust name.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Every model's fields, by the model's Rust name. Its serde form is the JSON format of the
+/// module documentation.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Schema {
+    format: Format,
+    #[serde(deserialize_with = "named_models")]
     models: BTreeMap<String, ModelSchema>,
+    version: Version,
+}
+
+/// The models, each given the name it is stored under.
+fn named_models<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<String, ModelSchema>, D::Error> {
+    let mut models = BTreeMap::<String, ModelSchema>::deserialize(deserializer)?;
+    for (name, model) in &mut models {
+        model.name.clone_from(name);
+    }
+    Ok(models)
+}
+
+/// The `format` key: always [`FORMAT`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Format;
+
+impl Serialize for Format {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(FORMAT)
+    }
+}
+
+impl<'de> Deserialize<'de> for Format {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let format = String::deserialize(deserializer)?;
+        if format == FORMAT {
+            Ok(Format)
+        } else {
+            Err(D::Error::custom(format!(
+                "expected \"{FORMAT}\", found \"{format}\""
+            )))
+        }
+    }
+}
+
+/// The `version` key: always [`FORMAT_VERSION`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Version;
+
+impl Serialize for Version {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u64(FORMAT_VERSION)
+    }
+}
+
+impl<'de> Deserialize<'de> for Version {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let version = u64::deserialize(deserializer)?;
+        if version == FORMAT_VERSION {
+            Ok(Version)
+        } else {
+            Err(D::Error::custom(format!(
+                "expected version {FORMAT_VERSION}, found {version}"
+            )))
+        }
+    }
 }
 
 impl Schema {
@@ -295,96 +314,17 @@ impl Schema {
 
     /// Reads the JSON format described in the module documentation.
     pub fn from_json(text: &str) -> Result<Schema, SchemaError> {
-        let json: Json = serde_json::from_str(text)
-            .map_err(|e| SchemaError::new("", format!("not valid JSON: {e}")))?;
-        let Json::Object(mut root) = json else {
-            return Err(SchemaError::new("", "expected an object"));
-        };
-        match root.get("format") {
-            Some(Json::String(format)) if format == FORMAT => {}
-            _ => {
-                return Err(SchemaError::new(
-                    "/format",
-                    format!("expected \"{FORMAT}\""),
-                ))
-            }
-        }
-        match root.get("version").and_then(Json::as_u64) {
-            Some(FORMAT_VERSION) => {}
-            other => {
-                return Err(SchemaError::new(
-                    "/version",
-                    format!(
-                        "expected version {FORMAT_VERSION}, found {}",
-                        other.map_or_else(|| "none".to_owned(), |v| v.to_string())
-                    ),
-                ))
-            }
-        }
-        let Some(Json::Object(models)) = root.remove("models") else {
-            return Err(SchemaError::new("/models", "expected an object of models"));
-        };
-        let mut schema = Schema::new();
-        for (name, model) in models {
-            let at = || format!("/models/{}", escape_pointer(&name));
-            let Json::Object(mut object) = model else {
-                return Err(SchemaError::new(&at(), "expected an object with `fields`"));
-            };
-            let Some(Json::Object(fields)) = object.remove("fields") else {
-                return Err(SchemaError::new(
-                    &format!("{}/fields", at()),
-                    "expected an object",
-                ));
-            };
-            let mut list = Vec::with_capacity(fields.len());
-            for (field, ty) in fields {
-                let ty = FieldType::from_json(ty)
-                    .map_err(|e| e.under(&format!("{}/fields/{}", at(), escape_pointer(&field))))?;
-                list.push(FieldSchema { name: field, ty });
-            }
-            let additional = match object.remove("additional") {
-                Some(json) => Some(
-                    FieldType::from_json(json)
-                        .map_err(|e| e.under(&format!("{}/additional", at())))?,
-                ),
-                None => None,
-            };
-            let mut model = ModelSchema::new(name, list);
-            model.additional = additional;
-            schema.insert(model);
-        }
+        let mut json = serde_json::Deserializer::from_str(text);
+        let schema = serde_path_to_error::deserialize(&mut json).map_err(SchemaError::from)?;
+        json.end().map_err(|e| SchemaError::new("", e))?;
         Ok(schema)
     }
 
     /// Writes the JSON format described in the module documentation: compact, models and
     /// fields sorted by name.
     pub fn to_json(&self) -> String {
-        // Keys are inserted in sorted order, so the text is the same whether serde_json keeps
-        // insertion order (`preserve_order`) or sorts.
-        let mut models = Map::new();
-        for model in self.models.values() {
-            let mut fields = Map::new();
-            for field in &model.fields {
-                fields.insert(field.name.clone(), field.ty.to_json());
-            }
-            let mut object = Map::new();
-            if let Some(additional) = &model.additional {
-                object.insert("additional".to_owned(), additional.to_json());
-            }
-            object.insert("fields".to_owned(), Json::Object(fields));
-            models.insert(model.name.clone(), Json::Object(object));
-        }
-        let mut root = Map::new();
-        root.insert("format".to_owned(), Json::String(FORMAT.to_owned()));
-        root.insert("models".to_owned(), Json::Object(models));
-        root.insert("version".to_owned(), Json::from(FORMAT_VERSION));
-        Json::Object(root).to_string()
+        serde_json::to_string(self).expect("a schema serializes: its map keys are strings")
     }
-}
-
-/// `~` and `/` escaped as in a JSON pointer.
-fn escape_pointer(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// A schema text that does not follow the format, with the JSON pointer of the problem.
@@ -395,17 +335,16 @@ pub struct SchemaError {
 }
 
 impl SchemaError {
-    fn new(pointer: &str, message: impl Into<String>) -> Self {
+    fn new(pointer: &str, error: serde_json::Error) -> Self {
+        use serde_json::error::Category;
+        let message = match error.classify() {
+            Category::Data => error.to_string(),
+            Category::Io | Category::Syntax | Category::Eof => format!("not valid JSON: {error}"),
+        };
         SchemaError {
             pointer: pointer.to_owned(),
-            message: message.into(),
+            message,
         }
-    }
-
-    /// The same error, `prefix` put before its pointer.
-    fn under(mut self, prefix: &str) -> Self {
-        self.pointer.insert_str(0, prefix);
-        self
     }
 
     /// The JSON pointer of the offending value (`""` for the whole text).
@@ -417,6 +356,28 @@ impl SchemaError {
     pub fn message(&self) -> &str {
         &self.message
     }
+}
+
+impl From<serde_path_to_error::Error<serde_json::Error>> for SchemaError {
+    fn from(error: serde_path_to_error::Error<serde_json::Error>) -> Self {
+        use serde_path_to_error::Segment;
+        let mut pointer = String::new();
+        for segment in error.path().iter() {
+            let _ = match segment {
+                Segment::Seq { index } => write!(pointer, "/{index}"),
+                Segment::Map { key } => write!(pointer, "/{}", escape_pointer(key)),
+                Segment::Enum { variant } => write!(pointer, "/{}", escape_pointer(variant)),
+                // A key that is not a string, which JSON cannot have.
+                Segment::Unknown => Ok(()),
+            };
+        }
+        SchemaError::new(&pointer, error.into_inner())
+    }
+}
+
+/// `~` and `/` escaped as in a JSON pointer.
+fn escape_pointer(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
 }
 
 impl fmt::Display for SchemaError {
@@ -485,9 +446,31 @@ mod tests {
         let back = Schema::from_json(&text).expect("own output reads back");
         assert_eq!(back, schema);
         assert_eq!(back.to_json(), text);
-        assert!(text.starts_with(r#"{"format":"connectwise-condition-schema","models":{"Ticket""#));
-        assert!(text.contains(r#""severity":{"enum":["Low","High"]}"#));
-        assert!(text.contains(r#""additional":"string","fields""#));
+        assert_eq!(
+            text,
+            concat!(
+                r#"{"format":"connectwise-condition-schema","models":{"Ticket":{"fields":{"#,
+                r#""a/b~c":"any","id":"integer","severity":{"enum":["Low","High"]},"#,
+                r#""status":{"object":"ServiceStatusReference"},"tags":{"list":{"list":"string"}}}},"#,
+                r#""TicketInfo":{"additional":"string","fields":{"lastUpdated":"datetime"}}},"#,
+                r#""version":1}"#
+            )
+        );
+    }
+
+    #[test]
+    fn unknown_keys_are_ignored_and_a_later_duplicate_field_wins() {
+        let text = r#"{"later":true,"version":1,"format":"connectwise-condition-schema",
+            "models":{"M":{"fields":{"b":"string","a":"date","b":"integer"},"note":"x"}}}"#;
+        let schema = Schema::from_json(text).expect("reads");
+        let model = schema.model("M").expect("M");
+        assert_eq!(model.name(), "M");
+        assert_eq!(model.additional, None);
+        let fields: Vec<_> = model.fields().iter().map(|f| (&*f.name, &f.ty)).collect();
+        assert_eq!(
+            fields,
+            [("a", &FieldType::Date), ("b", &FieldType::Integer)]
+        );
     }
 
     #[test]
@@ -527,11 +510,11 @@ mod tests {
     #[test]
     fn malformed_schemas_name_the_place() {
         let cases = [
-            ("[]", "", "expected an object"),
+            ("[]", "", "expected struct Schema"),
             (
                 r#"{"format":"x","version":1,"models":{}}"#,
                 "/format",
-                "expected",
+                r#"expected "connectwise-condition-schema", found "x""#,
             ),
             (
                 r#"{"format":"connectwise-condition-schema","version":2,"models":{}}"#,
@@ -541,19 +524,24 @@ mod tests {
             (
                 r#"{"format":"connectwise-condition-schema","version":1,"models":{"T":{"fields":{"a/b":"strng"}}}}"#,
                 "/models/T/fields/a~1b",
-                "unknown type `strng`",
+                "unknown variant `strng`, expected one of `string`,",
             ),
             (
                 r#"{"format":"connectwise-condition-schema","version":1,"models":{"T":{"fields":{"a":{"enum":[1]}}}}}"#,
                 "/models/T/fields/a/enum/0",
-                "must be a string",
+                "invalid type: integer `1`, expected a string",
             ),
             (
                 r#"{"format":"connectwise-condition-schema","version":1,"models":{"T":{}}}"#,
-                "/models/T/fields",
-                "expected an object",
+                "/models/T",
+                "missing field `fields`",
             ),
             ("{", "", "not valid JSON"),
+            (
+                r#"{"format":"connectwise-condition-schema","version":1,"models":{}} x"#,
+                "",
+                "not valid JSON: trailing characters",
+            ),
         ];
         for (text, pointer, message) in cases {
             let error = Schema::from_json(text).expect_err(text);

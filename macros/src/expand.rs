@@ -16,6 +16,9 @@
 //!     })
 //! }
 //! ```
+//! A count, `ticket(count, conditions = c)`, is `::connectwise::resources::ticket::count()
+//! .conditions(c)` in the same place; its slot is `Result<u64, ItemError>` (the bundle sends
+//! counts to `/system/bundles/count`, at the same time as the reads).
 //! The locals are hygienic (mixed-site spans: the user's expressions cannot see them), every
 //! path is absolute, and every user token keeps its span, so rustc's own errors (a value of the
 //! wrong type) point at the user's expression. Parent ids and `id` are the constructors'
@@ -25,7 +28,9 @@
 //! Every problem is reported at once, each spanned on the user's token: unknown resource (with
 //! "did you mean"), resource whose API module's cargo feature is off, unknown or repeated
 //! argument (with "did you mean"), missing or superfluous `parent_id` / `grand_parent_id`,
-//! `id` on a resource without get-by-id, list-only arguments on a get-by-id, empty input, and
+//! `id` on a resource without get-by-id, list-only arguments on a get-by-id, `count` on a
+//! resource without a count endpoint, arguments that do not apply to a count (`id`, paging,
+//! `order_by`, `fields`), `count` not first or given twice, unknown flags, empty input, and
 //! every problem of a literal `conditions` / `child_conditions` (checked against the model) or
 //! `custom_field_conditions` (syntax only), see [`crate::check`].
 
@@ -88,6 +93,19 @@ impl ArgKind {
         )
     }
 
+    /// What a count takes: its filters, the version and the path's parent ids.
+    fn applies_to_count(self) -> bool {
+        matches!(
+            self,
+            ArgKind::Conditions
+                | ArgKind::ChildConditions
+                | ArgKind::CustomFieldConditions
+                | ArgKind::Version
+                | ArgKind::ParentId
+                | ArgKind::GrandParentId
+        )
+    }
+
     fn key(self) -> Option<Key> {
         match self {
             ArgKind::ParentId => Some(Key::ParentId),
@@ -110,6 +128,9 @@ fn key_template(key: Key) -> &'static str {
         Key::ParentId => "{parentId}",
     }
 }
+
+/// The one flag: `ticket(count, ..)`.
+const COUNT: &str = "count";
 
 /// All errors of one expansion, combined into one.
 #[derive(Default)]
@@ -220,12 +241,63 @@ fn sub_request(request: &SubRequest, errors: &mut Errors) -> Option<TokenStream>
         Some(_) => {}
     }
 
+    // Flags: `count`, first, once.
+    let mut count: Option<&Ident> = None;
+    for flag in &request.flags {
+        let flag_name = flag.name.to_string();
+        if flag_name == COUNT {
+            if count.is_some() {
+                ok = false;
+                errors.error(
+                    flag.name.span(),
+                    format!("`count` is given twice for `{name}`: keep one"),
+                );
+                continue;
+            }
+            if flag.position != 0 {
+                ok = false;
+                errors.error(
+                    flag.name.span(),
+                    format!("`count` goes first: `{name}(count, conditions = ..)`"),
+                );
+            }
+            count = Some(&flag.name);
+        } else if ArgKind::of(&flag_name).is_some() {
+            ok = false;
+            errors.error(
+                flag.name.span(),
+                format!("`{flag_name}` needs a value: `{flag_name} = ..`"),
+            );
+        } else {
+            ok = false;
+            let names = std::iter::once(COUNT).chain(ARGS.iter().map(|(n, _)| *n));
+            let hint = match registry::closest(&flag_name, names) {
+                Some(COUNT) => "did you mean `count`?".to_owned(),
+                Some(s) => format!("did you mean `{s} = ..`?"),
+                None => "expected the flag `count` or an argument `name = ..`".to_owned(),
+            };
+            errors.error(
+                flag.name.span(),
+                format!("unknown argument `{flag_name}`: {hint}"),
+            );
+        }
+    }
+
     // Arguments: each known at most once.
     let mut given: Vec<(ArgKind, &Arg)> = Vec::new();
     for arg in &request.args {
         let arg_name = arg.name.to_string();
         let Some(kind) = ArgKind::of(&arg_name) else {
             ok = false;
+            if arg_name == COUNT {
+                errors.error(
+                    arg.name.span(),
+                    format!(
+                        "`count` is a flag and takes no value: `{name}(count, conditions = ..)`"
+                    ),
+                );
+                continue;
+            }
             let hint = match registry::closest(&arg_name, ARGS.iter().map(|(n, _)| *n)) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!(
@@ -297,9 +369,34 @@ fn sub_request(request: &SubRequest, errors: &mut Errors) -> Option<TokenStream>
         }
     }
 
-    // Get-by-id, or a list.
+    // A count, a get-by-id, or a list.
     let id = value(ArgKind::Id);
-    if let Some(arg) = id {
+    if let Some(flag) = count {
+        if entry.count_path.is_none() {
+            ok = false;
+            errors.error(
+                flag.span(),
+                format!(
+                    "`{name}` has no count endpoint (the spec has no `GET {}/count`)",
+                    entry.path
+                ),
+            );
+        }
+        for (kind, arg) in &given {
+            if !kind.applies_to_count() {
+                ok = false;
+                errors.error(
+                    arg.name.span(),
+                    format!(
+                        "`{}` does not apply to a count: `count` takes `conditions`, \
+                         `child_conditions`, `custom_field_conditions`, `version` and the \
+                         path's parent ids",
+                        arg.name
+                    ),
+                );
+            }
+        }
+    } else if let Some(arg) = id {
         if entry.get_path.is_none() {
             ok = false;
             errors.error(
@@ -346,13 +443,14 @@ fn sub_request(request: &SubRequest, errors: &mut Errors) -> Option<TokenStream>
         return None;
     }
     let resource = &request.resource;
-    let constructor = match id {
-        Some(arg) => {
+    let constructor = match (count, id) {
+        (Some(count), _) => quote!(::connectwise::resources::#resource::#count(#(#keys),*)),
+        (None, Some(arg)) => {
             let id = &arg.value;
             let get = Ident::new("get", arg.name.span());
             quote!(::connectwise::resources::#resource::#get(#(#keys,)* #id))
         }
-        None => quote!(::connectwise::resources::#resource::list(#(#keys),*)),
+        (None, None) => quote!(::connectwise::resources::#resource::list(#(#keys),*)),
     };
     let methods = given
         .iter()
@@ -514,11 +612,126 @@ mod tests {
     }
 
     #[test]
+    fn count_expands_to_the_count_constructor_with_its_filters() {
+        let out = expands(quote! {
+            ticket(conditions = "status/name = 'New'"),
+            ticket(count, conditions = "status/name = 'New'", child_conditions = b,
+                   custom_field_conditions = c, version = "2025.8"),
+            service_note(count, parent_id = ticket_id),
+            company(id = 1),
+        });
+        assert!(out.contains(
+            "bundle . push (:: connectwise :: resources :: ticket :: count () . conditions (\"status/name = 'New'\") \
+             . child_conditions (b) . custom_field_conditions (c) . version (\"2025.8\")) ;"
+        ), "{out}");
+        assert!(
+            out.contains(":: connectwise :: resources :: service_note :: count (ticket_id))"),
+            "{out}"
+        );
+        assert!(
+            out.contains(":: connectwise :: resources :: ticket :: list () . conditions"),
+            "{out}"
+        );
+        assert!(
+            out.contains("results . take (h1) , results . take (h2) , results . take (h3) ,"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn count_needs_a_count_endpoint_and_no_paging_id_order_or_fields() {
+        assert_eq!(
+            errors(quote!(member_with_sso(count))),
+            ["`member_with_sso` has no count endpoint (the spec has no `GET /system/members/withSso/count`)"]
+        );
+        let all = errors(quote!(ticket(
+            count,
+            id = 1,
+            page = 1,
+            page_size = 2,
+            page_id = 3,
+            order_by = "id",
+            fields = "id",
+            conditions = "id = 1",
+            version = "2025.8"
+        )));
+        let names: Vec<&str> = all
+            .iter()
+            .map(|m| {
+                assert!(
+                    m.ends_with(
+                        "` does not apply to a count: `count` takes `conditions`, \
+                         `child_conditions`, `custom_field_conditions`, `version` and the \
+                         path's parent ids"
+                    ),
+                    "{m}"
+                );
+                m.split('`').nth(1).unwrap_or_default()
+            })
+            .collect();
+        assert_eq!(
+            names,
+            ["id", "page", "page_size", "page_id", "order_by", "fields"]
+        );
+    }
+
+    #[test]
+    fn count_has_the_parent_and_condition_checks_of_a_list() {
+        assert_eq!(
+            errors(quote!(service_note(count))),
+            ["`service_note` needs `parent_id = ..`: its path is `/service/tickets/{parentId}/notes`"]
+        );
+        assert_eq!(
+            errors(quote!(ticket(count, parent_id = 1))),
+            ["`ticket` takes no `parent_id`: its path `/service/tickets` has no `{parentId}`"]
+        );
+        let got = errors(quote!(ticket(count, conditions = "status/nmae = 'New'")));
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(
+            got[0].starts_with("in `conditions`: unknown field `nmae`"),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn count_is_a_flag_given_first_and_once() {
+        assert_eq!(
+            errors(quote!(ticket(conditions = "id = 1", count))),
+            ["`count` goes first: `ticket(count, conditions = ..)`"]
+        );
+        assert_eq!(
+            errors(quote!(ticket(count, count))),
+            ["`count` is given twice for `ticket`: keep one"]
+        );
+        assert_eq!(
+            errors(quote!(ticket(count = true))),
+            ["`count` is a flag and takes no value: `ticket(count, conditions = ..)`"]
+        );
+        assert_eq!(
+            errors(quote!(ticket(cuont))),
+            ["unknown argument `cuont`: did you mean `count`?"]
+        );
+        assert_eq!(
+            errors(quote!(ticket(pagesize))),
+            ["unknown argument `pagesize`: did you mean `page_size = ..`?"]
+        );
+        assert_eq!(
+            errors(quote!(ticket(page_size))),
+            ["`page_size` needs a value: `page_size = ..`"]
+        );
+        assert_eq!(
+            errors(quote!(ticket(zzqqxx))),
+            ["unknown argument `zzqqxx`: expected the flag `count` or an argument `name = ..`"]
+        );
+    }
+
+    #[test]
     fn all_errors_of_all_sub_requests_at_once() {
         let all = errors(quote! {
-            tiket, company(idd = 1), purchase_order_line_item(), member_with_sso(id = 2), ticket(page = 1, page = 1)
+            tiket, company(idd = 1), purchase_order_line_item(), member_with_sso(id = 2), ticket(page = 1, page = 1),
+            member_with_sso(count), ticket(count, page_size = 5), service_note(count, conditions = "nope = 1"),
         });
-        assert_eq!(all.len(), 5, "{all:#?}");
+        assert_eq!(all.len(), 9, "{all:#?}");
     }
 
     #[test]
@@ -563,6 +776,7 @@ mod tests {
             ticket(conditions = "status/name = 'New'", page_size = 1000),
             company(id = 250),
             purchase_order_line_item(parent_id = po_id),
+            ticket(count, conditions = "status/name = 'New'"),
         }) {
             Ok(ts) => ts,
             Err(e) => panic!("{e}"),
@@ -574,6 +788,10 @@ mod tests {
         let pretty = prettyplease::unparse(&file);
         println!("{pretty}");
         assert!(pretty.contains("let h2 = bundle"), "{pretty}");
-        assert!(pretty.contains("results.take(h2),"), "{pretty}");
+        assert!(pretty.contains("results.take(h3),"), "{pretty}");
+        assert!(
+            pretty.contains("::connectwise::resources::ticket::count()"),
+            "{pretty}"
+        );
     }
 }

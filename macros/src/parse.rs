@@ -1,8 +1,10 @@
 //! The syntax of `bundle!`: sub-requests separated by commas (a trailing one is fine), each a
-//! resource name with an optional parenthesised list of `name = expression` arguments:
+//! resource name with an optional parenthesised list of `name = expression` arguments and bare
+//! flags (`count`):
 //!
 //! ```text
-//! bundle!(ticket(conditions = "status/name = 'New'", page_size = 1000), company(id = 250), member)
+//! bundle!(ticket(conditions = "status/name = 'New'", page_size = 1000), company(id = 250), member,
+//!         ticket(count, conditions = "status/name = 'New'"))
 //! ```
 //!
 //! Only the shape is checked here; what the names mean is [`crate::expand`]'s job. Every
@@ -19,10 +21,13 @@ pub struct Input {
     pub requests: Vec<SubRequest>,
 }
 
-/// `ticket(conditions = c, page_size = 1000)`.
+/// `ticket(conditions = c, page_size = 1000)`, `ticket(count, conditions = c)`.
 pub struct SubRequest {
     /// The resource name, with the user's span.
     pub resource: Ident,
+    /// The bare identifiers among the arguments (`count`), in order.
+    pub flags: Vec<Flag>,
+    /// The `name = value` arguments, in order.
     pub args: Vec<Arg>,
 }
 
@@ -32,12 +37,28 @@ pub struct Arg {
     pub value: Expr,
 }
 
-impl Parse for Arg {
+/// A bare identifier in the argument list: `count`.
+pub struct Flag {
+    pub name: Ident,
+    /// Its position among all the arguments, from 0.
+    pub position: usize,
+}
+
+/// One item of an argument list: `name = value` or a bare `name`.
+enum Item {
+    Arg(Arg),
+    Flag(Ident),
+}
+
+impl Parse for Item {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let name: Ident = input.parse()?;
+        if input.is_empty() || input.peek(Token![,]) {
+            return Ok(Item::Flag(name));
+        }
         input.parse::<Token![=]>()?;
         let value: Expr = input.parse()?;
-        Ok(Arg { name, value })
+        Ok(Item::Arg(Arg { name, value }))
     }
 }
 
@@ -109,11 +130,18 @@ fn sub_request(chunk: Chunk) -> Result<SubRequest, syn::Error> {
             ))
         }
     };
-    let args = match tokens.next() {
-        None => Vec::new(),
+    let mut flags = Vec::new();
+    let mut args = Vec::new();
+    match tokens.next() {
+        None => {}
         Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis => {
-            let parsed = Punctuated::<Arg, Token![,]>::parse_terminated.parse2(g.stream())?;
-            parsed.into_iter().collect()
+            let parsed = Punctuated::<Item, Token![,]>::parse_terminated.parse2(g.stream())?;
+            for (position, item) in parsed.into_iter().enumerate() {
+                match item {
+                    Item::Arg(arg) => args.push(arg),
+                    Item::Flag(name) => flags.push(Flag { name, position }),
+                }
+            }
         }
         Some(other) => {
             return Err(syn::Error::new(
@@ -124,14 +152,18 @@ fn sub_request(chunk: Chunk) -> Result<SubRequest, syn::Error> {
                 ),
             ))
         }
-    };
+    }
     if let Some(extra) = tokens.next() {
         return Err(syn::Error::new(
             extra.span(),
             "expected a comma between sub-requests",
         ));
     }
-    Ok(SubRequest { resource, args })
+    Ok(SubRequest {
+        resource,
+        flags,
+        args,
+    })
 }
 
 #[cfg(test)]
@@ -161,6 +193,35 @@ mod tests {
         let args: Vec<usize> = input.requests.iter().map(|r| r.args.len()).collect();
         assert_eq!(args, [3, 1, 0, 2]);
         assert_eq!(input.requests[3].args[0].name, "parent_id");
+    }
+
+    #[test]
+    fn bare_identifiers_are_flags_with_their_position() {
+        let input = parse(quote! {
+            ticket(count, conditions = "id = 1"), company(id = 1, count), member(count)
+        })
+        .map_err(|e| e.to_string())
+        .expect("parses");
+        let flags: Vec<Vec<(String, usize)>> = input
+            .requests
+            .iter()
+            .map(|r| {
+                r.flags
+                    .iter()
+                    .map(|f| (f.name.to_string(), f.position))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            flags,
+            [
+                vec![("count".to_owned(), 0)],
+                vec![("count".to_owned(), 1)],
+                vec![("count".to_owned(), 0)]
+            ]
+        );
+        let args: Vec<usize> = input.requests.iter().map(|r| r.args.len()).collect();
+        assert_eq!(args, [1, 1, 0]);
     }
 
     #[test]

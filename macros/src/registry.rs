@@ -1,5 +1,6 @@
-//! The resources `bundle!` knows: a static table written by `build.rs` from the same spec as
-//! the `connectwise` crate, sorted by name. Loading it costs nothing; a look-up is a binary
+//! The resources `bundle!` knows: a static table emitted by `connectwise-codegen`
+//! (`emit_macro::macro_tables`, called by `build.rs`) from the same spec as the `connectwise`
+//! crate, sorted by name. Loading it costs nothing; a look-up is a binary
 //! search.
 
 /// A parent key of a resource's path, in the order the generated constructors take them.
@@ -11,7 +12,7 @@ pub enum Key {
     ParentId,
 }
 
-/// One resource: a list endpoint and its get-by-id sibling.
+/// One resource: a list endpoint and its get-by-id and count siblings.
 #[derive(Debug)]
 pub struct Entry {
     /// snake_case: what `bundle!` calls it, and its module in `connectwise::resources`.
@@ -27,6 +28,8 @@ pub struct Entry {
     pub keys: &'static [Key],
     /// The get-by-id path template, if the spec has one.
     pub get_path: Option<&'static str>,
+    /// The count path template (`GET {path}/count`), if the spec has one.
+    pub count_path: Option<&'static str>,
     /// The API module (a cargo feature of `connectwise`).
     pub module: &'static str,
     /// Whether the module's feature is on.
@@ -43,17 +46,10 @@ pub fn find(name: &str) -> Option<&'static Entry> {
         .map(|i| &RESOURCES[i])
 }
 
-/// The closest of `candidates` to `wrong` when it is close enough to be a likely typo
-/// (Jaro-Winkler above 0.8, as serde and darling do).
-pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let wrong = wrong.to_ascii_lowercase();
-    candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(&wrong, c), c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
-}
+/// The closest of some candidates to a wrong name when it is close enough to be a likely typo:
+/// the workspace's one "did you mean" rule, shared with the condition checker and the fake
+/// server.
+pub use connectwise_conditions::did_you_mean as closest;
 
 /// A resource name for `wrong`: its snake_case spelling if that is a resource (`Ticket`,
 /// `PurchaseOrderLineItem`), else the closest name.
@@ -103,6 +99,8 @@ mod tests {
         assert_eq!(ticket.model, "Ticket");
         assert!(ticket.keys.is_empty());
         assert!(ticket.get_path.is_some());
+        assert_eq!(ticket.count_path, Some("/service/tickets/count"));
+        assert_eq!(find("member_with_sso").map(|e| e.count_path), Some(None));
         let lines = find("purchase_order_line_item").expect("purchase_order_line_item");
         assert_eq!(lines.keys, &[Key::ParentId]);
         let values = find("configuration_type_question_value").expect("grandparent resource");

@@ -99,7 +99,13 @@ impl SubRequest {
     }
 }
 
-/// Something that can be pushed into a [`Bundle`]: the typed requests and [`RawRequest`].
+/// Something that can be pushed into a [`Bundle`]: the typed reads (lists, gets, counts)
+/// and [`RawRequest`]. The API's bundles only read, so writes do not implement it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot go into a bundle: the API's bundles only read",
+    label = "not a list, get-by-id or count request",
+    note = "send writes and actions one by one with `client.send(..)`"
+)]
 pub trait BundleItem {
     /// What the sub-result decodes into: `Vec<Model>` for lists, `Model` for get-by-id.
     type Output: DeserializeOwned + Send + 'static;

@@ -27,9 +27,9 @@
 //! - Each comparison is a [`Condition`]; `&` is `and`, `|` is `or`, `!` is `not`. As in the
 //!   language, `and` binds tighter than `or`: `a & b | c` is `(a and b) or c`, and Rust's
 //!   operator precedence agrees.
-//! - [`Condition`]'s `Display` writes the canonical text of `connectwise-conditions`'
-//!   printer exactly (lowercase keywords, one space, dates in UTC, only needed parentheses),
-//!   and `String::from(condition)` feeds the request builders' `.conditions(..)`.
+//! - [`Condition`]'s `Display` is `connectwise-conditions`' printer (lowercase keywords, one
+//!   space, dates in UTC, only needed parentheses), and `String::from(condition)` feeds the
+//!   request builders' `.conditions(..)`.
 //! - Strings are single-quoted; a string holding `'` but no `"` is double-quoted instead; one
 //!   holding both doubles its `'`. A backslash before a quote, before a backslash or at the end
 //!   is doubled. So any text round-trips; nothing in a value can end the string early.
@@ -39,27 +39,22 @@
 //!   out of lists) and infinities are clamped to `f64::MAX`; dates are clamped to the years
 //!   0000 to 9999 that the language can write.
 //!
-//! This module depends on nothing but `chrono` (for date values); the generated accessors are
-//! one-line methods, and everything else is here, generic over the kind.
+//! A [`Condition`] is a `connectwise-conditions` syntax tree (the crate `bundle!` checks
+//! literal conditions with), printed by its printer: the language's syntax, quoting and
+//! parentheses live there once, and this module only builds trees, from `chrono` values for
+//! dates. The generated accessors are one-line methods, and everything else is here, generic
+//! over the kind.
 
-use std::fmt::{self, Display, Write};
+use std::fmt::{self, Display};
 use std::marker::PhantomData;
 use std::ops::{BitAnd, BitOr, Not};
 
+use connectwise_conditions as language;
+use language::{Comparison, FieldPath, Op, Value};
+
 /// A condition built in code; see the module documentation.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Condition(Node);
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Node {
-    /// `path op literal`, already printed.
-    Compare(String),
-    /// At least two operands.
-    And(Vec<Node>),
-    /// At least two operands.
-    Or(Vec<Node>),
-    Not(Box<Node>),
-}
+pub struct Condition(language::Condition);
 
 impl Condition {
     /// `self and other`.
@@ -85,20 +80,21 @@ impl Condition {
 }
 
 /// `a & b` flattened: `(a & b) & c` is one `and` of three, which prints without parentheses
-/// and parses back to the same shape.
-fn join(left: Node, right: Node, and: bool) -> Node {
+/// and parses back to the same tree.
+fn join(left: language::Condition, right: language::Condition, and: bool) -> language::Condition {
+    use language::Condition::{And, Or};
     let mut operands = Vec::new();
     for node in [left, right] {
         match node {
-            Node::And(inner) if and => operands.extend(inner),
-            Node::Or(inner) if !and => operands.extend(inner),
+            And(inner) if and => operands.extend(inner),
+            Or(inner) if !and => operands.extend(inner),
             other => operands.push(other),
         }
     }
     if and {
-        Node::And(operands)
+        And(operands)
     } else {
-        Node::Or(operands)
+        Or(operands)
     }
 }
 
@@ -122,7 +118,7 @@ impl Not for Condition {
     type Output = Condition;
 
     fn not(self) -> Condition {
-        Condition(Node::Not(Box::new(self.0)))
+        Condition(language::Condition::Not(Box::new(self.0)))
     }
 }
 
@@ -144,71 +140,11 @@ impl From<&Condition> for String {
     }
 }
 
-impl Display for Node {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The same parentheses as the language's printer: `and` binds tighter than `or`, so
-        // an `and` or `or` inside an `and` needs them, and an `or` inside an `or`.
-        match self {
-            Node::Compare(text) => f.write_str(text),
-            Node::And(operands) => write_joined(f, operands, " and ", |n| {
-                matches!(n, Node::And(_) | Node::Or(_))
-            }),
-            Node::Or(operands) => write_joined(f, operands, " or ", |n| matches!(n, Node::Or(_))),
-            Node::Not(operand) => match **operand {
-                Node::And(_) | Node::Or(_) => write!(f, "not ({operand})"),
-                Node::Compare(_) | Node::Not(_) => write!(f, "not {operand}"),
-            },
-        }
-    }
-}
-
-fn write_joined(
-    f: &mut fmt::Formatter<'_>,
-    operands: &[Node],
-    separator: &str,
-    needs_parentheses: impl Fn(&Node) -> bool,
-) -> fmt::Result {
-    for (i, operand) in operands.iter().enumerate() {
-        if i > 0 {
-            f.write_str(separator)?;
-        }
-        if needs_parentheses(operand) {
-            write!(f, "({operand})")?;
-        } else {
-            write!(f, "{operand}")?;
-        }
-    }
-    Ok(())
-}
-
-/// A field path from a model: the JSON names, outermost first (`["status", "name"]`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct Path(Vec<&'static str>);
-
-impl Path {
-    fn child(&self, name: &'static str) -> Path {
-        let mut names = self.0.clone();
-        names.push(name);
-        Path(names)
-    }
-}
-
-impl Display for Path {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, name) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_char('/')?;
-            }
-            f.write_str(name)?;
-        }
-        Ok(())
-    }
-}
-
 /// The fields of model `M`, reached from the model a condition is about by some path
 /// (empty for `M::fields()`). Its methods are generated, one per field of the spec.
 pub struct Fields<M> {
-    path: Path,
+    /// The JSON names, outermost first (`["status"]`).
+    path: Vec<&'static str>,
     model: PhantomData<fn() -> M>,
 }
 
@@ -224,7 +160,8 @@ impl<M> Clone for Fields<M> {
 
 impl<M> fmt::Debug for Fields<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Fields<{}>({})", std::any::type_name::<M>(), self.path)
+        let path = self.path.join("/");
+        write!(f, "Fields<{}>({path})", std::any::type_name::<M>())
     }
 }
 
@@ -232,30 +169,29 @@ impl<M> fmt::Debug for Fields<M> {
 /// inherent methods of its own, so no field name of the spec can clash with one.
 pub(crate) fn root<M>() -> Fields<M> {
     Fields {
-        path: Path::default(),
+        path: Vec::new(),
         model: PhantomData,
     }
 }
 
 /// The fields of the model of field `name` of `parent` (`status` -> `ServiceStatusReference`).
 pub(crate) fn nested<M, N>(parent: &Fields<M>, name: &'static str) -> Fields<N> {
+    let mut path = parent.path.clone();
+    path.push(name);
     Fields {
-        path: parent.path.child(name),
+        path,
         model: PhantomData,
     }
 }
 
 /// Field `name` of `parent`, of kind `K`.
 pub(crate) fn field<M, K>(parent: &Fields<M>, name: &'static str) -> Field<K> {
-    Field {
-        path: parent.path.child(name),
-        kind: PhantomData,
-    }
+    Field::at(parent.path.iter().copied().chain([name]))
 }
 
 /// One field, of kind `K` ([`Text`], [`Integer`], ...): what comparisons are made from.
 pub struct Field<K> {
-    path: Path,
+    path: FieldPath,
     kind: PhantomData<fn() -> K>,
 }
 
@@ -275,6 +211,24 @@ impl<K> fmt::Debug for Field<K> {
 }
 
 impl<K> Field<K> {
+    /// The field at `names`, outermost first. The generator writes accessors only for names
+    /// the language can write (`emit_fields::is_condition_name`), and the hand-written ones
+    /// below are such names, so the path is always one.
+    fn at<'a>(names: impl IntoIterator<Item = &'a str>) -> Field<K> {
+        let names: Vec<&str> = names.into_iter().collect();
+        match FieldPath::from_names(names.iter().copied()) {
+            Some(path) => Field {
+                path,
+                kind: PhantomData,
+            },
+            None => panic!(
+                "connectwise: `{}` is not a field path the condition language can write \
+                 (a bug of the code generator)",
+                names.join("/")
+            ),
+        }
+    }
+
     /// The path as conditions write it: `status/name`.
     pub fn path(&self) -> String {
         self.path.to_string()
@@ -282,16 +236,17 @@ impl<K> Field<K> {
 
     /// `field = null`: the field is missing or null.
     pub fn is_null(&self) -> Condition {
-        self.compare("=", "null")
+        self.compare(Op::Eq, Value::Null)
     }
 
     /// `field != null`.
     pub fn is_not_null(&self) -> Condition {
-        self.compare("!=", "null")
+        self.compare(Op::NotEq, Value::Null)
     }
 
-    fn compare(&self, op: &str, literal: impl Display) -> Condition {
-        Condition(Node::Compare(format!("{} {op} {literal}", self.path)))
+    fn compare(&self, op: Op, value: Value) -> Condition {
+        let comparison = Comparison::new(self.path.clone(), op, value);
+        Condition(language::Condition::Compare(comparison))
     }
 
     /// Holds for no entity: `f = null and f != null`.
@@ -304,37 +259,34 @@ impl<K> Field<K> {
         self.is_null() | self.is_not_null()
     }
 
-    fn scalar(&self, op: &str, literal: Literal) -> Condition {
+    fn scalar(&self, op: Op, literal: Literal) -> Condition {
         match literal {
-            Literal::Text(text) => self.compare(op, text),
+            Literal::Value(value) => self.compare(op, value),
             // NaN equals nothing and orders with nothing; `!=` holds for any present value.
-            Literal::NaN if op == "!=" => self.is_not_null(),
+            Literal::NaN if op == Op::NotEq => self.is_not_null(),
             Literal::NaN => self.never(),
         }
     }
 
-    fn list(&self, not: bool, literals: impl IntoIterator<Item = Literal>) -> Condition {
-        let mut text = String::new();
-        for literal in literals {
-            if let Literal::Text(item) = literal {
-                if !text.is_empty() {
-                    text.push_str(", ");
-                }
-                text.push_str(&item);
-            }
-        }
-        match (text.is_empty(), not) {
-            (true, false) => self.never(),
-            (true, true) => self.always(),
-            (false, false) => self.compare("in", format_args!("({text})")),
-            (false, true) => self.compare("not in", format_args!("({text})")),
+    fn list(&self, op: Op, literals: impl IntoIterator<Item = Literal>) -> Condition {
+        let items: Vec<Value> = literals
+            .into_iter()
+            .filter_map(|literal| match literal {
+                Literal::Value(value) => Some(value),
+                Literal::NaN => None,
+            })
+            .collect();
+        match (items.is_empty(), op) {
+            (true, Op::NotIn) => self.always(),
+            (true, _) => self.never(),
+            (false, _) => self.compare(op, Value::List(items)),
         }
     }
 }
 
-/// A value printed as a literal; NaN has none.
+/// A value as a literal of the language; NaN has none.
 enum Literal {
-    Text(String),
+    Value(Value),
     NaN,
 }
 
@@ -344,29 +296,29 @@ pub trait IntoLiteral<K> {
     fn literal(self) -> LiteralText;
 }
 
-/// A literal's text (opaque): what [`IntoLiteral`] produces.
+/// A literal (opaque): what [`IntoLiteral`] produces.
 #[doc(hidden)]
 pub struct LiteralText(Literal);
 
 impl<K> Field<K> {
     /// `field = value`.
     pub fn eq(&self, value: impl IntoLiteral<K>) -> Condition {
-        self.scalar("=", value.literal().0)
+        self.scalar(Op::Eq, value.literal().0)
     }
 
     /// `field != value`.
     pub fn ne(&self, value: impl IntoLiteral<K>) -> Condition {
-        self.scalar("!=", value.literal().0)
+        self.scalar(Op::NotEq, value.literal().0)
     }
 
     /// `field in (v1, v2, ...)`. An empty list holds for no entity.
     pub fn is_in<V: IntoLiteral<K>>(&self, values: impl IntoIterator<Item = V>) -> Condition {
-        self.list(false, values.into_iter().map(|v| v.literal().0))
+        self.list(Op::In, values.into_iter().map(|v| v.literal().0))
     }
 
     /// `field not in (v1, v2, ...)`. An empty list holds for every entity.
     pub fn not_in<V: IntoLiteral<K>>(&self, values: impl IntoIterator<Item = V>) -> Condition {
-        self.list(true, values.into_iter().map(|v| v.literal().0))
+        self.list(Op::NotIn, values.into_iter().map(|v| v.literal().0))
     }
 }
 
@@ -376,22 +328,22 @@ pub trait Ordered {}
 impl<K: Ordered> Field<K> {
     /// `field < value`.
     pub fn lt(&self, value: impl IntoLiteral<K>) -> Condition {
-        self.scalar("<", value.literal().0)
+        self.scalar(Op::Lt, value.literal().0)
     }
 
     /// `field <= value`.
     pub fn le(&self, value: impl IntoLiteral<K>) -> Condition {
-        self.scalar("<=", value.literal().0)
+        self.scalar(Op::LtEq, value.literal().0)
     }
 
     /// `field > value`.
     pub fn gt(&self, value: impl IntoLiteral<K>) -> Condition {
-        self.scalar(">", value.literal().0)
+        self.scalar(Op::Gt, value.literal().0)
     }
 
     /// `field >= value`.
     pub fn ge(&self, value: impl IntoLiteral<K>) -> Condition {
-        self.scalar(">=", value.literal().0)
+        self.scalar(Op::GtEq, value.literal().0)
     }
 }
 
@@ -401,22 +353,22 @@ pub trait Textual {}
 impl<K: Textual> Field<K> {
     /// `field like 'pattern'`: `%` any run of characters, `_` one character (case-insensitive).
     pub fn like(&self, pattern: impl AsRef<str>) -> Condition {
-        self.compare("like", Quoted(pattern.as_ref()))
+        self.compare(Op::Like, pattern.as_ref().into())
     }
 
     /// `field not like 'pattern'`.
     pub fn not_like(&self, pattern: impl AsRef<str>) -> Condition {
-        self.compare("not like", Quoted(pattern.as_ref()))
+        self.compare(Op::NotLike, pattern.as_ref().into())
     }
 
     /// `field contains 'text'` (case-insensitive substring).
     pub fn contains(&self, text: impl AsRef<str>) -> Condition {
-        self.compare("contains", Quoted(text.as_ref()))
+        self.compare(Op::Contains, text.as_ref().into())
     }
 
     /// `field not contains 'text'`.
     pub fn not_contains(&self, text: impl AsRef<str>) -> Condition {
-        self.compare("not contains", Quoted(text.as_ref()))
+        self.compare(Op::NotContains, text.as_ref().into())
     }
 }
 
@@ -459,10 +411,7 @@ impl Textual for Json {}
 
 impl Field<Map> {
     fn key<K>(&self, name: &'static str) -> Field<K> {
-        Field {
-            path: self.path.child(name),
-            kind: PhantomData,
-        }
+        Field::at(self.path.names().chain([name]))
     }
 
     /// `_info/lastUpdated`.
@@ -486,85 +435,35 @@ impl Field<Map> {
     }
 }
 
-/// Text in quotes, escaped as the module documentation says.
-struct Quoted<'a>(&'a str);
+fn value(value: impl Into<Value>) -> LiteralText {
+    LiteralText(Literal::Value(value.into()))
+}
 
-impl Display for Quoted<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let text = self.0;
-        let quote = if text.contains('\'') && !text.contains('"') {
-            '"'
-        } else {
-            '\''
-        };
-        f.write_char(quote)?;
-        let mut chars = text.chars().peekable();
-        while let Some(c) = chars.next() {
-            match c {
-                '\\' if matches!(chars.peek(), None | Some('\\' | '\'' | '"')) => {
-                    f.write_str("\\\\")?
-                }
-                _ if c == quote => {
-                    f.write_char(quote)?;
-                    f.write_char(quote)?;
-                }
-                _ => f.write_char(c)?,
-            }
-        }
-        f.write_char(quote)
+/// NaN has no literal; infinities are clamped to the largest finite numbers.
+fn float(number: f64) -> LiteralText {
+    match language::Number::from_f64(number.clamp(f64::MIN, f64::MAX)) {
+        Some(number) => value(number),
+        None => LiteralText(Literal::NaN),
     }
 }
 
-fn text(value: impl Display) -> LiteralText {
-    LiteralText(Literal::Text(value.to_string()))
-}
-
-fn quoted(value: &str) -> LiteralText {
-    text(Quoted(value))
-}
-
-fn float(value: f64) -> LiteralText {
-    if value.is_nan() {
-        return LiteralText(Literal::NaN);
-    }
-    // Rust prints finite floats in plain digits, never with an exponent, which is the
-    // language's number syntax.
-    text(value.clamp(f64::MIN, f64::MAX))
-}
-
-fn date_time(value: chrono::DateTime<chrono::Utc>) -> LiteralText {
-    use chrono::{Datelike, TimeZone, Timelike};
-    let min = chrono::Utc.with_ymd_and_hms(0, 1, 1, 0, 0, 0).single();
-    let max = chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
-        .and_then(|d| d.and_hms_nano_opt(23, 59, 59, 999_999_999))
-        .map(|d| d.and_utc());
-    let value = match (min, max) {
-        (Some(min), _) if value < min => min,
-        (_, Some(max)) if value > max => max,
-        _ => value,
+/// Clamped to the years 0000 to 9999 the language can write.
+fn date_time(date: chrono::DateTime<chrono::Utc>) -> LiteralText {
+    let seconds = date.timestamp();
+    // A leap second (nanoseconds of a second or more) is not writable: keep the second, drop
+    // the fraction.
+    let nanos = date.timestamp_subsec_nanos();
+    let nanos = if nanos < 1_000_000_000 { nanos } else { 0 };
+    let out_of_range = if seconds < 0 {
+        language::DateTime::MIN
+    } else {
+        language::DateTime::MAX
     };
-    let mut out = format!(
-        "[{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-        value.year(),
-        value.month(),
-        value.day(),
-        value.hour(),
-        value.minute(),
-        value.second()
-    );
-    // A leap second (nanosecond >= 1e9) is not writable: keep the second, drop the fraction.
-    let nanos = value.nanosecond();
-    if nanos > 0 && nanos < 1_000_000_000 {
-        let fraction = format!("{nanos:09}");
-        out.push('.');
-        out.push_str(fraction.trim_end_matches('0'));
-    }
-    out.push_str("Z]");
-    text(out)
+    value(language::DateTime::from_unix(seconds, nanos).unwrap_or(out_of_range))
 }
 
-fn naive_date(value: chrono::NaiveDate) -> LiteralText {
-    date_time(value.and_time(chrono::NaiveTime::MIN).and_utc())
+fn naive_date(date: chrono::NaiveDate) -> LiteralText {
+    date_time(date.and_time(chrono::NaiveTime::MIN).and_utc())
 }
 
 macro_rules! literals {
@@ -579,21 +478,20 @@ macro_rules! literals {
 }
 
 literals!(Text:
-    &str => |v: &str| quoted(v),
-    String => |v: String| quoted(&v),
-    &String => |v: &String| quoted(v),
-    char => |v: char| quoted(v.encode_utf8(&mut [0; 4])),
+    &str => value, String => value,
+    &String => |v: &String| value(v.as_str()),
+    char => |v: char| value(v.to_string()),
 );
 literals!(Integer:
-    i8 => text, i16 => text, i32 => text, i64 => text, i128 => text, isize => text,
-    u8 => text, u16 => text, u32 => text, u64 => text, u128 => text, usize => text,
+    i8 => value, i16 => value, i32 => value, i64 => value, i128 => value, isize => value,
+    u8 => value, u16 => value, u32 => value, u64 => value, u128 => value, usize => value,
 );
 literals!(Number:
-    i8 => text, i16 => text, i32 => text, i64 => text, i128 => text, isize => text,
-    u8 => text, u16 => text, u32 => text, u64 => text, u128 => text, usize => text,
+    i8 => value, i16 => value, i32 => value, i64 => value, i128 => value, isize => value,
+    u8 => value, u16 => value, u32 => value, u64 => value, u128 => value, usize => value,
     f32 => |v: f32| float(f64::from(v)), f64 => float,
 );
-literals!(Boolean: bool => text);
+literals!(Boolean: bool => value);
 literals!(DateTime:
     chrono::NaiveDate => naive_date,
     chrono::NaiveDateTime => |v: chrono::NaiveDateTime| date_time(v.and_utc()),
@@ -603,10 +501,9 @@ literals!(Date:
     chrono::NaiveDateTime => |v: chrono::NaiveDateTime| date_time(v.and_utc()),
 );
 literals!(Json:
-    &str => |v: &str| quoted(v),
-    String => |v: String| quoted(&v),
-    bool => text,
-    i32 => text, i64 => text, u32 => text, u64 => text,
+    &str => value, String => value,
+    bool => value,
+    i32 => value, i64 => value, u32 => value, u64 => value,
     f64 => float,
     chrono::NaiveDate => naive_date,
 );
@@ -629,16 +526,16 @@ impl<Tz: chrono::TimeZone> IntoLiteral<Json> for chrono::DateTime<Tz> {
     }
 }
 
-/// A generated enum value (`TicketSeverity::High`), printed as its wire value.
+/// A generated enum value (`TicketSeverity::High`), compared as its wire value.
 impl<E: Display> IntoLiteral<Enum<E>> for E {
     fn literal(self) -> LiteralText {
-        quoted(&self.to_string())
+        value(self.to_string())
     }
 }
 
 impl<E: Display> IntoLiteral<Enum<E>> for &E {
     fn literal(self) -> LiteralText {
-        quoted(&self.to_string())
+        value(self.to_string())
     }
 }
 
@@ -809,8 +706,8 @@ mod tests {
         assert_eq!(Condition::any(Vec::new()), None);
     }
 
-    /// Every condition the tests print parses with `connectwise-conditions` and prints back
-    /// identically: the builder writes the canonical syntax.
+    /// Every condition the tests print parses with `connectwise-conditions` to the very tree
+    /// the builder made, and prints back identically.
     #[test]
     fn printed_text_is_canonical_for_the_parser() {
         use chrono::TimeZone;
@@ -834,6 +731,7 @@ mod tests {
             let text = condition.to_string();
             let parsed = connectwise_conditions::parse(&text)
                 .unwrap_or_else(|e| panic!("{text:?} does not parse: {e}"));
+            assert_eq!(parsed, condition.0, "{text}");
             assert_eq!(parsed.to_string(), text);
         }
     }

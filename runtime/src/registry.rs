@@ -147,8 +147,6 @@ pub struct OperationInfo {
     pub resource: Option<Resource>,
     /// The API module (cargo feature): `service`.
     pub module: &'static str,
-    /// The spec's summary.
-    pub summary: &'static str,
 }
 
 impl OperationInfo {

@@ -948,7 +948,6 @@ mod tests {
             idempotent: false,
             resource: None,
             module: "service",
-            summary: "",
         };
         let patch = PatchRequest::<serde_json::Value>::new(&OP, &[5.into()], decode_json)
             .replace_path("summary", "Printer on fire")

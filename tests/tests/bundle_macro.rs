@@ -3,6 +3,7 @@
 //! the line items of purchase order 1 by parent id) go through the macro; the server checks
 //! the request body field by field and answers with the seed's response shape (results out of
 //! order, `resouceType`, string counts, a 404 sub-result); each result decodes into its model.
+//! Counts in the same macro call go to `/system/bundles/count`, at the same time.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -242,4 +243,102 @@ async fn a_result_missing_from_the_response_is_an_item_error() {
     let err = lines.expect_err("no result for sequence number 2");
     assert_eq!(err.sequence_number, 2);
     assert_eq!(err.kind, ItemErrorKind::Missing);
+}
+
+/// Serves `POST .../system/bundles` with `reads` and `POST .../system/bundles/count` with
+/// `counts`, recording the request bodies of each.
+async fn server_with_counts(reads: Value, counts: Value) -> (String, Received, Received) {
+    async fn answer(
+        State((received, response)): State<(Received, String)>,
+        body: Bytes,
+    ) -> ([(&'static str, &'static str); 1], String) {
+        received.lock().expect("lock").push(body);
+        ([("content-type", "application/json")], response)
+    }
+    let (read_bodies, count_bodies): (Received, Received) = Default::default();
+    let router = Router::new()
+        .route(
+            "/v4_6_release/apis/3.0/system/bundles",
+            post(answer).with_state((read_bodies.clone(), reads.to_string())),
+        )
+        .route(
+            "/v4_6_release/apis/3.0/system/bundles/count",
+            post(answer).with_state((count_bodies.clone(), counts.to_string())),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("local addr");
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    (
+        format!("http://{addr}/v4_6_release/apis/3.0"),
+        read_bodies,
+        count_bodies,
+    )
+}
+
+/// The one body `received` holds, as JSON.
+fn only_body(received: &Received) -> Value {
+    let bodies = received.lock().expect("lock").clone();
+    assert_eq!(bodies.len(), 1, "one call");
+    serde_json::from_slice(&bodies[0]).expect("JSON body")
+}
+
+/// Counts next to reads in one `bundle!`: the reads go to `/system/bundles`, the counts to
+/// `/system/bundles/count` (each sub-request keeping its sequence number, its position in the
+/// macro call), and each slot comes back in its type: `Vec<Ticket>`, `u64`, `Company`, `u64`.
+#[tokio::test]
+async fn counts_and_reads_in_one_bundle() {
+    let reads = json!({"results": [
+        {"sequenceNumber": 3, "resourceType": "Company", "entities": [{"id": 250, "name": "Contoso"}],
+         "count": "1", "success": true, "statusCode": 200},
+        {"sequenceNumber": 1, "resourceType": "Ticket", "entities": [{"id": 501, "summary": "new"}],
+         "count": 1, "success": true, "statusCode": 200},
+    ]});
+    let counts = json!({"results": [
+        {"sequenceNumber": 4, "resourceType": "ServiceNote", "count": "3", "success": true, "statusCode": 200},
+        {"sequenceNumber": 2, "resourceType": "Ticket", "count": 42, "success": true, "statusCode": 200},
+    ]});
+    let (base, read_bodies, count_bodies) = server_with_counts(reads, counts).await;
+    let client = client(&base);
+    let ticket_id = 501;
+
+    let (tickets, new_tickets, company, notes) = bundle!(
+        ticket(conditions = "status/name = 'New'", page_size = 10),
+        ticket(count, conditions = "status/name = 'New'"),
+        company(id = 250),
+        service_note(count, parent_id = ticket_id),
+    )
+    .send(&client)
+    .await
+    .expect("both calls succeed");
+
+    let version = client.api_version();
+    assert_eq!(
+        only_body(&read_bodies),
+        json!({"requests": [
+            {"version": version, "sequenceNumber": 1, "resourceType": "Ticket",
+             "apiRequest": {"filters": {"conditions": "status/name = 'New'"}, "page": {"pageSize": 10}}},
+            {"version": version, "sequenceNumber": 3, "resourceType": "Company",
+             "apiRequest": {"id": 250}},
+        ]})
+    );
+    assert_eq!(
+        only_body(&count_bodies),
+        json!({"requests": [
+            {"version": version, "sequenceNumber": 2, "resourceType": "Ticket",
+             "apiRequest": {"filters": {"conditions": "status/name = 'New'"}}},
+            {"version": version, "sequenceNumber": 4, "resourceType": "ServiceNote",
+             "apiRequest": {"parentId": 501}},
+        ]})
+    );
+
+    let tickets: Vec<Ticket> = tickets.expect("tickets");
+    assert_eq!(tickets[0].id, Some(501));
+    let new_tickets: u64 = new_tickets.expect("count of new tickets");
+    assert_eq!(new_tickets, 42);
+    let company: Company = company.expect("company 250");
+    assert_eq!(company.name.as_deref(), Some("Contoso"));
+    let notes: u64 = notes.expect("count of the ticket's notes");
+    assert_eq!(notes, 3);
 }

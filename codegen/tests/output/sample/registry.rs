@@ -98,6 +98,522 @@ impl Resource {
         Some(Resource::ALL[i])
     }
 }
+const PATH_0: &[Segment] = &[
+    Segment::Literal("finance"),
+    Segment::Literal("agreements"),
+];
+const PATH_1: &[Segment] = &[
+    Segment::Literal("finance"),
+    Segment::Literal("agreements"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_2: &[Segment] = &[
+    Segment::Literal("finance"),
+    Segment::Literal("agreements"),
+    Segment::Literal("count"),
+];
+const PATH_3: &[Segment] = &[Segment::Literal("service"), Segment::Literal("boards")];
+const PATH_4: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("boards"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_5: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("boards"),
+    Segment::Literal("count"),
+];
+const PATH_6: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("boards"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("statuses"),
+];
+const PATH_7: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("boards"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("statuses"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_8: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("boards"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("statuses"),
+    Segment::Literal("count"),
+];
+const PATH_9: &[Segment] = &[Segment::Literal("system"), Segment::Literal("callbacks")];
+const PATH_10: &[Segment] = &[
+    Segment::Literal("system"),
+    Segment::Literal("callbacks"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_11: &[Segment] = &[
+    Segment::Literal("system"),
+    Segment::Literal("callbacks"),
+    Segment::Literal("count"),
+];
+const PATH_12: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("companies"),
+];
+const PATH_13: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("companies"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_14: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("companies"),
+    Segment::Literal("count"),
+];
+const PATH_15: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("companies"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("notes"),
+];
+const PATH_16: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("companies"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("notes"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_17: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("companies"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("notes"),
+    Segment::Literal("count"),
+];
+const PATH_18: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("configurations"),
+];
+const PATH_19: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("configurations"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_20: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("configurations"),
+    Segment::Literal("count"),
+];
+const PATH_21: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("configurations"),
+    Segment::Literal("types"),
+];
+const PATH_22: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("configurations"),
+    Segment::Literal("types"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_23: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("configurations"),
+    Segment::Literal("types"),
+    Segment::Literal("count"),
+];
+const PATH_24: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("configurations"),
+    Segment::Literal("types"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("questions"),
+];
+const PATH_25: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("configurations"),
+    Segment::Literal("types"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("questions"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_26: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("configurations"),
+    Segment::Literal("types"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("questions"),
+    Segment::Literal("count"),
+];
+const PATH_27: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("configurations"),
+    Segment::Literal("types"),
+    Segment::Param {
+        name: "grandparentId",
+        key: Some(PathKey::GrandParentId),
+    },
+    Segment::Literal("questions"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("values"),
+];
+const PATH_28: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("configurations"),
+    Segment::Literal("types"),
+    Segment::Param {
+        name: "grandparentId",
+        key: Some(PathKey::GrandParentId),
+    },
+    Segment::Literal("questions"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("values"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_29: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("configurations"),
+    Segment::Literal("types"),
+    Segment::Param {
+        name: "grandparentId",
+        key: Some(PathKey::GrandParentId),
+    },
+    Segment::Literal("questions"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("values"),
+    Segment::Literal("count"),
+];
+const PATH_30: &[Segment] = &[Segment::Literal("company"), Segment::Literal("contacts")];
+const PATH_31: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("contacts"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_32: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("contacts"),
+    Segment::Literal("count"),
+];
+const PATH_33: &[Segment] = &[Segment::Literal("finance"), Segment::Literal("invoices")];
+const PATH_34: &[Segment] = &[
+    Segment::Literal("finance"),
+    Segment::Literal("invoices"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_35: &[Segment] = &[
+    Segment::Literal("finance"),
+    Segment::Literal("invoices"),
+    Segment::Literal("count"),
+];
+const PATH_36: &[Segment] = &[Segment::Literal("system"), Segment::Literal("members")];
+const PATH_37: &[Segment] = &[
+    Segment::Literal("system"),
+    Segment::Literal("members"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_38: &[Segment] = &[
+    Segment::Literal("system"),
+    Segment::Literal("members"),
+    Segment::Literal("count"),
+];
+const PATH_39: &[Segment] = &[
+    Segment::Literal("system"),
+    Segment::Literal("members"),
+    Segment::Literal("withSso"),
+];
+const PATH_40: &[Segment] = &[
+    Segment::Literal("sales"),
+    Segment::Literal("opportunities"),
+];
+const PATH_41: &[Segment] = &[
+    Segment::Literal("sales"),
+    Segment::Literal("opportunities"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_42: &[Segment] = &[
+    Segment::Literal("sales"),
+    Segment::Literal("opportunities"),
+    Segment::Literal("count"),
+];
+const PATH_43: &[Segment] = &[Segment::Literal("project"), Segment::Literal("projects")];
+const PATH_44: &[Segment] = &[
+    Segment::Literal("project"),
+    Segment::Literal("projects"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_45: &[Segment] = &[
+    Segment::Literal("project"),
+    Segment::Literal("projects"),
+    Segment::Literal("count"),
+];
+const PATH_46: &[Segment] = &[
+    Segment::Literal("procurement"),
+    Segment::Literal("purchaseorders"),
+];
+const PATH_47: &[Segment] = &[
+    Segment::Literal("procurement"),
+    Segment::Literal("purchaseorders"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_48: &[Segment] = &[
+    Segment::Literal("procurement"),
+    Segment::Literal("purchaseorders"),
+    Segment::Literal("count"),
+];
+const PATH_49: &[Segment] = &[
+    Segment::Literal("procurement"),
+    Segment::Literal("purchaseorders"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("lineitems"),
+];
+const PATH_50: &[Segment] = &[
+    Segment::Literal("procurement"),
+    Segment::Literal("purchaseorders"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("lineitems"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_51: &[Segment] = &[
+    Segment::Literal("procurement"),
+    Segment::Literal("purchaseorders"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("lineitems"),
+    Segment::Literal("count"),
+];
+const PATH_52: &[Segment] = &[Segment::Literal("schedule"), Segment::Literal("entries")];
+const PATH_53: &[Segment] = &[
+    Segment::Literal("schedule"),
+    Segment::Literal("entries"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_54: &[Segment] = &[
+    Segment::Literal("schedule"),
+    Segment::Literal("entries"),
+    Segment::Literal("count"),
+];
+const PATH_55: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("tickets"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("notes"),
+];
+const PATH_56: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("tickets"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("notes"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_57: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("tickets"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("notes"),
+    Segment::Literal("count"),
+];
+const PATH_58: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("tickets"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("allNotes"),
+];
+const PATH_59: &[Segment] = &[Segment::Literal("service"), Segment::Literal("tickets")];
+const PATH_60: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("tickets"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_61: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("tickets"),
+    Segment::Literal("count"),
+];
+const PATH_62: &[Segment] = &[Segment::Literal("time"), Segment::Literal("entries")];
+const PATH_63: &[Segment] = &[
+    Segment::Literal("time"),
+    Segment::Literal("entries"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_64: &[Segment] = &[
+    Segment::Literal("time"),
+    Segment::Literal("entries"),
+    Segment::Literal("count"),
+];
+const PATH_65: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("tickets"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("timeentries"),
+];
+const PATH_66: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("tickets"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("timeentries"),
+    Segment::Literal("count"),
+];
+const PATH_67: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("companies"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+    Segment::Literal("merge"),
+];
+const PATH_68: &[Segment] = &[
+    Segment::Literal("system"),
+    Segment::Literal("bundles"),
+    Segment::Literal("count"),
+];
+const PATH_69: &[Segment] = &[Segment::Literal("system"), Segment::Literal("bundles")];
+const PATH_70: &[Segment] = &[Segment::Literal("system"), Segment::Literal("documents")];
+const PATH_71: &[Segment] = &[
+    Segment::Literal("system"),
+    Segment::Literal("documents"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+    Segment::Literal("download"),
+];
+const PATH_72: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("tickets"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+    Segment::Literal("copy"),
+];
+const PATH_73: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("tickets"),
+    Segment::Literal("search"),
+];
 const QUERY_0: &[&str] = &[
     "conditions",
     "childConditions",
@@ -119,6 +635,19 @@ const QUERY_1: &[&str] = &[
     "pageSize",
     "pageId",
 ];
+const QUERY_2: &[&str] = &[];
+const QUERY_3: &[&str] = &["managedInformation"];
+const QUERY_4: &[&str] = &[
+    "lastModified",
+    "conditions",
+    "childConditions",
+    "customFieldConditions",
+    "orderBy",
+    "fields",
+    "page",
+    "pageSize",
+    "pageId",
+];
 /// Each resource's facts, in the order of [`Resource::ALL`].
 static INFO: [ResourceInfo; 24usize] = [
     ResourceInfo {
@@ -127,25 +656,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "Agreement",
         schema: "Agreement",
         path: "/finance/agreements",
-        segments: &[Segment::Literal("finance"), Segment::Literal("agreements")],
+        segments: PATH_0,
         get_path: Some("/finance/agreements/{id}"),
-        get_segments: Some(
-            &[
-                Segment::Literal("finance"),
-                Segment::Literal("agreements"),
-                Segment::Param {
-                    name: "id",
-                    key: Some(PathKey::Id),
-                },
-            ],
-        ),
-        count_segments: Some(
-            &[
-                Segment::Literal("finance"),
-                Segment::Literal("agreements"),
-                Segment::Literal("count"),
-            ],
-        ),
+        get_segments: Some(PATH_1),
+        count_segments: Some(PATH_2),
         keys: &[],
         query: QUERY_0,
         module: "finance",
@@ -156,25 +670,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "Board",
         schema: "Board",
         path: "/service/boards",
-        segments: &[Segment::Literal("service"), Segment::Literal("boards")],
+        segments: PATH_3,
         get_path: Some("/service/boards/{id}"),
-        get_segments: Some(
-            &[
-                Segment::Literal("service"),
-                Segment::Literal("boards"),
-                Segment::Param {
-                    name: "id",
-                    key: Some(PathKey::Id),
-                },
-            ],
-        ),
-        count_segments: Some(
-            &[
-                Segment::Literal("service"),
-                Segment::Literal("boards"),
-                Segment::Literal("count"),
-            ],
-        ),
+        get_segments: Some(PATH_4),
+        count_segments: Some(PATH_5),
         keys: &[],
         query: QUERY_0,
         module: "service",
@@ -185,43 +684,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "BoardStatus",
         schema: "BoardStatus",
         path: "/service/boards/{parentId}/statuses",
-        segments: &[
-            Segment::Literal("service"),
-            Segment::Literal("boards"),
-            Segment::Param {
-                name: "parentId",
-                key: Some(PathKey::ParentId),
-            },
-            Segment::Literal("statuses"),
-        ],
+        segments: PATH_6,
         get_path: Some("/service/boards/{parentId}/statuses/{id}"),
-        get_segments: Some(
-            &[
-                Segment::Literal("service"),
-                Segment::Literal("boards"),
-                Segment::Param {
-                    name: "parentId",
-                    key: Some(PathKey::ParentId),
-                },
-                Segment::Literal("statuses"),
-                Segment::Param {
-                    name: "id",
-                    key: Some(PathKey::Id),
-                },
-            ],
-        ),
-        count_segments: Some(
-            &[
-                Segment::Literal("service"),
-                Segment::Literal("boards"),
-                Segment::Param {
-                    name: "parentId",
-                    key: Some(PathKey::ParentId),
-                },
-                Segment::Literal("statuses"),
-                Segment::Literal("count"),
-            ],
-        ),
+        get_segments: Some(PATH_7),
+        count_segments: Some(PATH_8),
         keys: &[PathKey::ParentId],
         query: QUERY_0,
         module: "service",
@@ -232,25 +698,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "CallbackEntry",
         schema: "CallbackEntry",
         path: "/system/callbacks",
-        segments: &[Segment::Literal("system"), Segment::Literal("callbacks")],
+        segments: PATH_9,
         get_path: Some("/system/callbacks/{id}"),
-        get_segments: Some(
-            &[
-                Segment::Literal("system"),
-                Segment::Literal("callbacks"),
-                Segment::Param {
-                    name: "id",
-                    key: Some(PathKey::Id),
-                },
-            ],
-        ),
-        count_segments: Some(
-            &[
-                Segment::Literal("system"),
-                Segment::Literal("callbacks"),
-                Segment::Literal("count"),
-            ],
-        ),
+        get_segments: Some(PATH_10),
+        count_segments: Some(PATH_11),
         keys: &[],
         query: QUERY_0,
         module: "system",
@@ -261,25 +712,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "Company",
         schema: "Company",
         path: "/company/companies",
-        segments: &[Segment::Literal("company"), Segment::Literal("companies")],
+        segments: PATH_12,
         get_path: Some("/company/companies/{id}"),
-        get_segments: Some(
-            &[
-                Segment::Literal("company"),
-                Segment::Literal("companies"),
-                Segment::Param {
-                    name: "id",
-                    key: Some(PathKey::Id),
-                },
-            ],
-        ),
-        count_segments: Some(
-            &[
-                Segment::Literal("company"),
-                Segment::Literal("companies"),
-                Segment::Literal("count"),
-            ],
-        ),
+        get_segments: Some(PATH_13),
+        count_segments: Some(PATH_14),
         keys: &[],
         query: QUERY_0,
         module: "company",
@@ -290,43 +726,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "CompanyNote",
         schema: "CompanyNote",
         path: "/company/companies/{parentId}/notes",
-        segments: &[
-            Segment::Literal("company"),
-            Segment::Literal("companies"),
-            Segment::Param {
-                name: "parentId",
-                key: Some(PathKey::ParentId),
-            },
-            Segment::Literal("notes"),
-        ],
+        segments: PATH_15,
         get_path: Some("/company/companies/{parentId}/notes/{id}"),
-        get_segments: Some(
-            &[
-                Segment::Literal("company"),
-                Segment::Literal("companies"),
-                Segment::Param {
-                    name: "parentId",
-                    key: Some(PathKey::ParentId),
-                },
-                Segment::Literal("notes"),
-                Segment::Param {
-                    name: "id",
-                    key: Some(PathKey::Id),
-                },
-            ],
-        ),
-        count_segments: Some(
-            &[
-                Segment::Literal("company"),
-                Segment::Literal("companies"),
-                Segment::Param {
-                    name: "parentId",
-                    key: Some(PathKey::ParentId),
-                },
-                Segment::Literal("notes"),
-                Segment::Literal("count"),
-            ],
-        ),
+        get_segments: Some(PATH_16),
+        count_segments: Some(PATH_17),
         keys: &[PathKey::ParentId],
         query: QUERY_0,
         module: "company",
@@ -337,25 +740,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "CompanyConfiguration",
         schema: "Company.Configuration",
         path: "/company/configurations",
-        segments: &[Segment::Literal("company"), Segment::Literal("configurations")],
+        segments: PATH_18,
         get_path: Some("/company/configurations/{id}"),
-        get_segments: Some(
-            &[
-                Segment::Literal("company"),
-                Segment::Literal("configurations"),
-                Segment::Param {
-                    name: "id",
-                    key: Some(PathKey::Id),
-                },
-            ],
-        ),
-        count_segments: Some(
-            &[
-                Segment::Literal("company"),
-                Segment::Literal("configurations"),
-                Segment::Literal("count"),
-            ],
-        ),
+        get_segments: Some(PATH_19),
+        count_segments: Some(PATH_20),
         keys: &[],
         query: QUERY_1,
         module: "company",
@@ -366,31 +754,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "ConfigurationType",
         schema: "ConfigurationType",
         path: "/company/configurations/types",
-        segments: &[
-            Segment::Literal("company"),
-            Segment::Literal("configurations"),
-            Segment::Literal("types"),
-        ],
+        segments: PATH_21,
         get_path: Some("/company/configurations/types/{id}"),
-        get_segments: Some(
-            &[
-                Segment::Literal("company"),
-                Segment::Literal("configurations"),
-                Segment::Literal("types"),
-                Segment::Param {
-                    name: "id",
-                    key: Some(PathKey::Id),
-                },
-            ],
-        ),
-        count_segments: Some(
-            &[
-                Segment::Literal("company"),
-                Segment::Literal("configurations"),
-                Segment::Literal("types"),
-                Segment::Literal("count"),
-            ],
-        ),
+        get_segments: Some(PATH_22),
+        count_segments: Some(PATH_23),
         keys: &[],
         query: QUERY_0,
         module: "company",
@@ -401,46 +768,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "ConfigurationTypeQuestion",
         schema: "ConfigurationTypeQuestion",
         path: "/company/configurations/types/{parentId}/questions",
-        segments: &[
-            Segment::Literal("company"),
-            Segment::Literal("configurations"),
-            Segment::Literal("types"),
-            Segment::Param {
-                name: "parentId",
-                key: Some(PathKey::ParentId),
-            },
-            Segment::Literal("questions"),
-        ],
+        segments: PATH_24,
         get_path: Some("/company/configurations/types/{parentId}/questions/{id}"),
-        get_segments: Some(
-            &[
-                Segment::Literal("company"),
-                Segment::Literal("configurations"),
-                Segment::Literal("types"),
-                Segment::Param {
-                    name: "parentId",
-                    key: Some(PathKey::ParentId),
-                },
-                Segment::Literal("questions"),
-                Segment::Param {
-                    name: "id",
-                    key: Some(PathKey::Id),
-                },
-            ],
-        ),
-        count_segments: Some(
-            &[
-                Segment::Literal("company"),
-                Segment::Literal("configurations"),
-                Segment::Literal("types"),
-                Segment::Param {
-                    name: "parentId",
-                    key: Some(PathKey::ParentId),
-                },
-                Segment::Literal("questions"),
-                Segment::Literal("count"),
-            ],
-        ),
+        get_segments: Some(PATH_25),
+        count_segments: Some(PATH_26),
         keys: &[PathKey::ParentId],
         query: QUERY_0,
         module: "company",
@@ -451,63 +782,12 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "ConfigurationTypeQuestionValue",
         schema: "ConfigurationTypeQuestionValue",
         path: "/company/configurations/types/{grandparentId}/questions/{parentId}/values",
-        segments: &[
-            Segment::Literal("company"),
-            Segment::Literal("configurations"),
-            Segment::Literal("types"),
-            Segment::Param {
-                name: "grandparentId",
-                key: Some(PathKey::GrandParentId),
-            },
-            Segment::Literal("questions"),
-            Segment::Param {
-                name: "parentId",
-                key: Some(PathKey::ParentId),
-            },
-            Segment::Literal("values"),
-        ],
+        segments: PATH_27,
         get_path: Some(
             "/company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}",
         ),
-        get_segments: Some(
-            &[
-                Segment::Literal("company"),
-                Segment::Literal("configurations"),
-                Segment::Literal("types"),
-                Segment::Param {
-                    name: "grandparentId",
-                    key: Some(PathKey::GrandParentId),
-                },
-                Segment::Literal("questions"),
-                Segment::Param {
-                    name: "parentId",
-                    key: Some(PathKey::ParentId),
-                },
-                Segment::Literal("values"),
-                Segment::Param {
-                    name: "id",
-                    key: Some(PathKey::Id),
-                },
-            ],
-        ),
-        count_segments: Some(
-            &[
-                Segment::Literal("company"),
-                Segment::Literal("configurations"),
-                Segment::Literal("types"),
-                Segment::Param {
-                    name: "grandparentId",
-                    key: Some(PathKey::GrandParentId),
-                },
-                Segment::Literal("questions"),
-                Segment::Param {
-                    name: "parentId",
-                    key: Some(PathKey::ParentId),
-                },
-                Segment::Literal("values"),
-                Segment::Literal("count"),
-            ],
-        ),
+        get_segments: Some(PATH_28),
+        count_segments: Some(PATH_29),
         keys: &[PathKey::GrandParentId, PathKey::ParentId],
         query: QUERY_0,
         module: "company",
@@ -518,25 +798,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "Contact",
         schema: "Contact",
         path: "/company/contacts",
-        segments: &[Segment::Literal("company"), Segment::Literal("contacts")],
+        segments: PATH_30,
         get_path: Some("/company/contacts/{id}"),
-        get_segments: Some(
-            &[
-                Segment::Literal("company"),
-                Segment::Literal("contacts"),
-                Segment::Param {
-                    name: "id",
-                    key: Some(PathKey::Id),
-                },
-            ],
-        ),
-        count_segments: Some(
-            &[
-                Segment::Literal("company"),
-                Segment::Literal("contacts"),
-                Segment::Literal("count"),
-            ],
-        ),
+        get_segments: Some(PATH_31),
+        count_segments: Some(PATH_32),
         keys: &[],
         query: QUERY_0,
         module: "company",
@@ -547,25 +812,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "Invoice",
         schema: "Invoice",
         path: "/finance/invoices",
-        segments: &[Segment::Literal("finance"), Segment::Literal("invoices")],
+        segments: PATH_33,
         get_path: Some("/finance/invoices/{id}"),
-        get_segments: Some(
-            &[
-                Segment::Literal("finance"),
-                Segment::Literal("invoices"),
-                Segment::Param {
-                    name: "id",
-                    key: Some(PathKey::Id),
-                },
-            ],
-        ),
-        count_segments: Some(
-            &[
-                Segment::Literal("finance"),
-                Segment::Literal("invoices"),
-                Segment::Literal("count"),
-            ],
-        ),
+        get_segments: Some(PATH_34),
+        count_segments: Some(PATH_35),
         keys: &[],
         query: QUERY_0,
         module: "finance",
@@ -576,25 +826,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "Member",
         schema: "Member",
         path: "/system/members",
-        segments: &[Segment::Literal("system"), Segment::Literal("members")],
+        segments: PATH_36,
         get_path: Some("/system/members/{id}"),
-        get_segments: Some(
-            &[
-                Segment::Literal("system"),
-                Segment::Literal("members"),
-                Segment::Param {
-                    name: "id",
-                    key: Some(PathKey::Id),
-                },
-            ],
-        ),
-        count_segments: Some(
-            &[
-                Segment::Literal("system"),
-                Segment::Literal("members"),
-                Segment::Literal("count"),
-            ],
-        ),
+        get_segments: Some(PATH_37),
+        count_segments: Some(PATH_38),
         keys: &[],
         query: QUERY_0,
         module: "system",
@@ -605,11 +840,7 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "Member",
         schema: "Member",
         path: "/system/members/withSso",
-        segments: &[
-            Segment::Literal("system"),
-            Segment::Literal("members"),
-            Segment::Literal("withSso"),
-        ],
+        segments: PATH_39,
         get_path: None,
         get_segments: None,
         count_segments: None,
@@ -623,25 +854,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "Opportunity",
         schema: "Opportunity",
         path: "/sales/opportunities",
-        segments: &[Segment::Literal("sales"), Segment::Literal("opportunities")],
+        segments: PATH_40,
         get_path: Some("/sales/opportunities/{id}"),
-        get_segments: Some(
-            &[
-                Segment::Literal("sales"),
-                Segment::Literal("opportunities"),
-                Segment::Param {
-                    name: "id",
-                    key: Some(PathKey::Id),
-                },
-            ],
-        ),
-        count_segments: Some(
-            &[
-                Segment::Literal("sales"),
-                Segment::Literal("opportunities"),
-                Segment::Literal("count"),
-            ],
-        ),
+        get_segments: Some(PATH_41),
+        count_segments: Some(PATH_42),
         keys: &[],
         query: QUERY_0,
         module: "sales",
@@ -652,25 +868,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "Project",
         schema: "Project",
         path: "/project/projects",
-        segments: &[Segment::Literal("project"), Segment::Literal("projects")],
+        segments: PATH_43,
         get_path: Some("/project/projects/{id}"),
-        get_segments: Some(
-            &[
-                Segment::Literal("project"),
-                Segment::Literal("projects"),
-                Segment::Param {
-                    name: "id",
-                    key: Some(PathKey::Id),
-                },
-            ],
-        ),
-        count_segments: Some(
-            &[
-                Segment::Literal("project"),
-                Segment::Literal("projects"),
-                Segment::Literal("count"),
-            ],
-        ),
+        get_segments: Some(PATH_44),
+        count_segments: Some(PATH_45),
         keys: &[],
         query: QUERY_0,
         module: "project",
@@ -681,25 +882,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "PurchaseOrder",
         schema: "PurchaseOrder",
         path: "/procurement/purchaseorders",
-        segments: &[Segment::Literal("procurement"), Segment::Literal("purchaseorders")],
+        segments: PATH_46,
         get_path: Some("/procurement/purchaseorders/{id}"),
-        get_segments: Some(
-            &[
-                Segment::Literal("procurement"),
-                Segment::Literal("purchaseorders"),
-                Segment::Param {
-                    name: "id",
-                    key: Some(PathKey::Id),
-                },
-            ],
-        ),
-        count_segments: Some(
-            &[
-                Segment::Literal("procurement"),
-                Segment::Literal("purchaseorders"),
-                Segment::Literal("count"),
-            ],
-        ),
+        get_segments: Some(PATH_47),
+        count_segments: Some(PATH_48),
         keys: &[],
         query: QUERY_0,
         module: "procurement",
@@ -710,43 +896,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "PurchaseOrderLineItem",
         schema: "PurchaseOrderLineItem",
         path: "/procurement/purchaseorders/{parentId}/lineitems",
-        segments: &[
-            Segment::Literal("procurement"),
-            Segment::Literal("purchaseorders"),
-            Segment::Param {
-                name: "parentId",
-                key: Some(PathKey::ParentId),
-            },
-            Segment::Literal("lineitems"),
-        ],
+        segments: PATH_49,
         get_path: Some("/procurement/purchaseorders/{parentId}/lineitems/{id}"),
-        get_segments: Some(
-            &[
-                Segment::Literal("procurement"),
-                Segment::Literal("purchaseorders"),
-                Segment::Param {
-                    name: "parentId",
-                    key: Some(PathKey::ParentId),
-                },
-                Segment::Literal("lineitems"),
-                Segment::Param {
-                    name: "id",
-                    key: Some(PathKey::Id),
-                },
-            ],
-        ),
-        count_segments: Some(
-            &[
-                Segment::Literal("procurement"),
-                Segment::Literal("purchaseorders"),
-                Segment::Param {
-                    name: "parentId",
-                    key: Some(PathKey::ParentId),
-                },
-                Segment::Literal("lineitems"),
-                Segment::Literal("count"),
-            ],
-        ),
+        get_segments: Some(PATH_50),
+        count_segments: Some(PATH_51),
         keys: &[PathKey::ParentId],
         query: QUERY_0,
         module: "procurement",
@@ -757,25 +910,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "ScheduleEntry",
         schema: "ScheduleEntry",
         path: "/schedule/entries",
-        segments: &[Segment::Literal("schedule"), Segment::Literal("entries")],
+        segments: PATH_52,
         get_path: Some("/schedule/entries/{id}"),
-        get_segments: Some(
-            &[
-                Segment::Literal("schedule"),
-                Segment::Literal("entries"),
-                Segment::Param {
-                    name: "id",
-                    key: Some(PathKey::Id),
-                },
-            ],
-        ),
-        count_segments: Some(
-            &[
-                Segment::Literal("schedule"),
-                Segment::Literal("entries"),
-                Segment::Literal("count"),
-            ],
-        ),
+        get_segments: Some(PATH_53),
+        count_segments: Some(PATH_54),
         keys: &[],
         query: QUERY_0,
         module: "schedule",
@@ -786,43 +924,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "ServiceNote",
         schema: "ServiceNote",
         path: "/service/tickets/{parentId}/notes",
-        segments: &[
-            Segment::Literal("service"),
-            Segment::Literal("tickets"),
-            Segment::Param {
-                name: "parentId",
-                key: Some(PathKey::ParentId),
-            },
-            Segment::Literal("notes"),
-        ],
+        segments: PATH_55,
         get_path: Some("/service/tickets/{parentId}/notes/{id}"),
-        get_segments: Some(
-            &[
-                Segment::Literal("service"),
-                Segment::Literal("tickets"),
-                Segment::Param {
-                    name: "parentId",
-                    key: Some(PathKey::ParentId),
-                },
-                Segment::Literal("notes"),
-                Segment::Param {
-                    name: "id",
-                    key: Some(PathKey::Id),
-                },
-            ],
-        ),
-        count_segments: Some(
-            &[
-                Segment::Literal("service"),
-                Segment::Literal("tickets"),
-                Segment::Param {
-                    name: "parentId",
-                    key: Some(PathKey::ParentId),
-                },
-                Segment::Literal("notes"),
-                Segment::Literal("count"),
-            ],
-        ),
+        get_segments: Some(PATH_56),
+        count_segments: Some(PATH_57),
         keys: &[PathKey::ParentId],
         query: QUERY_0,
         module: "service",
@@ -833,15 +938,7 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "ServiceTicketNote",
         schema: "ServiceTicketNote",
         path: "/service/tickets/{parentId}/allNotes",
-        segments: &[
-            Segment::Literal("service"),
-            Segment::Literal("tickets"),
-            Segment::Param {
-                name: "parentId",
-                key: Some(PathKey::ParentId),
-            },
-            Segment::Literal("allNotes"),
-        ],
+        segments: PATH_58,
         get_path: None,
         get_segments: None,
         count_segments: None,
@@ -855,25 +952,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "Ticket",
         schema: "Ticket",
         path: "/service/tickets",
-        segments: &[Segment::Literal("service"), Segment::Literal("tickets")],
+        segments: PATH_59,
         get_path: Some("/service/tickets/{id}"),
-        get_segments: Some(
-            &[
-                Segment::Literal("service"),
-                Segment::Literal("tickets"),
-                Segment::Param {
-                    name: "id",
-                    key: Some(PathKey::Id),
-                },
-            ],
-        ),
-        count_segments: Some(
-            &[
-                Segment::Literal("service"),
-                Segment::Literal("tickets"),
-                Segment::Literal("count"),
-            ],
-        ),
+        get_segments: Some(PATH_60),
+        count_segments: Some(PATH_61),
         keys: &[],
         query: QUERY_0,
         module: "service",
@@ -884,25 +966,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "TimeEntry",
         schema: "TimeEntry",
         path: "/time/entries",
-        segments: &[Segment::Literal("time"), Segment::Literal("entries")],
+        segments: PATH_62,
         get_path: Some("/time/entries/{id}"),
-        get_segments: Some(
-            &[
-                Segment::Literal("time"),
-                Segment::Literal("entries"),
-                Segment::Param {
-                    name: "id",
-                    key: Some(PathKey::Id),
-                },
-            ],
-        ),
-        count_segments: Some(
-            &[
-                Segment::Literal("time"),
-                Segment::Literal("entries"),
-                Segment::Literal("count"),
-            ],
-        ),
+        get_segments: Some(PATH_63),
+        count_segments: Some(PATH_64),
         keys: &[],
         query: QUERY_0,
         module: "time",
@@ -913,29 +980,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "TimeEntryReference",
         schema: "TimeEntryReference",
         path: "/service/tickets/{parentId}/timeentries",
-        segments: &[
-            Segment::Literal("service"),
-            Segment::Literal("tickets"),
-            Segment::Param {
-                name: "parentId",
-                key: Some(PathKey::ParentId),
-            },
-            Segment::Literal("timeentries"),
-        ],
+        segments: PATH_65,
         get_path: None,
         get_segments: None,
-        count_segments: Some(
-            &[
-                Segment::Literal("service"),
-                Segment::Literal("tickets"),
-                Segment::Param {
-                    name: "parentId",
-                    key: Some(PathKey::ParentId),
-                },
-                Segment::Literal("timeentries"),
-                Segment::Literal("count"),
-            ],
-        ),
+        count_segments: Some(PATH_66),
         keys: &[PathKey::ParentId],
         query: QUERY_0,
         module: "service",

@@ -17,9 +17,11 @@ pub mod registry {
     /// The operation table. Its rows name `Resource`, which the constructors pass to the
     /// runtime's request types, so here it is the runtime's (built from the same sample spec).
     mod operations {
+        // The shared path and query consts of `registry.rs`; the explicit imports below win
+        // over this glob, so `Resource` is the runtime's.
+        use super::*;
         use connectwise::registry::{
-            BodyKind, Method, OperationInfo, OperationKind, PathKey, Resource, ResponseKind,
-            Segment,
+            BodyKind, Method, OperationInfo, OperationKind, Resource, ResponseKind,
         };
         include!("../sample/operations.rs");
     }

@@ -1,0 +1,3 @@
+fn main() {
+    let _ = connectwise::bundle!(member(count), member_with_sso(count));
+}
