@@ -112,18 +112,15 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<BTreeMap<String, String>, 
         .collect();
     let run = |job: &Job| -> TokenStream {
         // Idents are not Send: each job makes its own.
-        let variants: BTreeMap<&str, Ident> = variant_names
-            .iter()
-            .map(|(n, v)| (*n, ident(v)))
-            .collect();
+        let variants: BTreeMap<&str, Ident> =
+            variant_names.iter().map(|(n, v)| (*n, ident(v))).collect();
         match job {
             Job::Root => root_tokens(ir, &modules),
             Job::Module(m) => module_tokens(ir, m),
             Job::Fields(m) => crate::emit_fields::fields_tokens(ir, m),
             Job::Registry => registry_tokens(ir, &options.modules, &shared),
-            Job::Operations => {
-                crate::emit_operations::table_tokens(ir, &options.modules, &variants, &shared)
-            }
+            // Written as text: see `emit_operations::table_text`.
+            Job::Operations => TokenStream::new(),
             Job::ResourcesRoot => {
                 let files = resource_modules.iter().map(|m| format!("resources_{m}.rs"));
                 quote!(#(include!(#files);)*)
@@ -134,7 +131,17 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<BTreeMap<String, String>, 
         }
     };
     let results = parallel_map(&jobs, |(file, job)| {
-        pretty(file, run(job)).map(|code| (file.clone(), format!("{header}{code}")))
+        let code = match job {
+            Job::Operations => Ok(crate::emit_operations::table_text(
+                ir,
+                &options.modules,
+                &variant_names,
+                &shared,
+            )),
+            Job::Registry => pretty(file, run(job)).map(|code| code + &shared.text()),
+            _ => pretty(file, run(job)),
+        };
+        code.map(|code| (file.clone(), format!("{header}{code}")))
     });
     results.into_iter().collect()
 }
@@ -528,7 +535,6 @@ fn registry_tokens(
     let version = &ir.version;
     let title = &ir.title;
     let count = resources.len();
-    let shared_consts = shared.tokens();
     quote! {
         /// The API version of the spec (`info.version`): the default `Accept` header version
         /// and the default `version` of each bundle sub-request.
@@ -561,7 +567,6 @@ fn registry_tokens(
             }
         }
 
-        #shared_consts
 
         /// Each resource's facts, in the order of [`Resource::ALL`].
         static INFO: [ResourceInfo; #count] = [#(#infos),*];

@@ -59,37 +59,88 @@ fn every_operation_of_the_full_scale_spec_has_one_constructor() {
     // 1,712 GET: 680 lists, 490 counts, 417 gets and 124 actions (`get_info`, downloads...).
     assert_eq!(kinds[&OperationKind::List], 680);
     assert_eq!(kinds[&OperationKind::Count], 490);
-    assert_eq!(ops.iter().filter(|op| op.method == Method::Get).count(), 1712);
-    assert_eq!(ops.iter().filter(|op| op.method == Method::Post).count(), 386);
-    assert_eq!(ops.iter().filter(|op| op.method == Method::Patch).count(), 325);
-    assert_eq!(ops.iter().filter(|op| op.method == Method::Put).count(), 323);
-    assert_eq!(ops.iter().filter(|op| op.method == Method::Delete).count(), 307);
+    assert_eq!(
+        ops.iter().filter(|op| op.method == Method::Get).count(),
+        1712
+    );
+    assert_eq!(
+        ops.iter().filter(|op| op.method == Method::Post).count(),
+        386
+    );
+    assert_eq!(
+        ops.iter().filter(|op| op.method == Method::Patch).count(),
+        325
+    );
+    assert_eq!(
+        ops.iter().filter(|op| op.method == Method::Put).count(),
+        323
+    );
+    assert_eq!(
+        ops.iter().filter(|op| op.method == Method::Delete).count(),
+        307
+    );
     let named = |group: &str, function: &str| {
         ops.iter()
             .find(|op| op.group == group && op.function == function)
             .unwrap_or_else(|| panic!("no {group}::{function}"))
     };
     let copy = named("ticket", "copy");
-    assert_eq!((copy.method, copy.path.as_str()), (Method::Post, "/service/tickets/{id}/copy"));
+    assert_eq!(
+        (copy.method, copy.path.as_str()),
+        (Method::Post, "/service/tickets/{id}/copy")
+    );
     assert_eq!(copy.response, Response::Model("Ticket".into()));
     let merge = named("company", "merge");
     assert_eq!(merge.body, Body::Model("CompanyMerge".into()));
     assert!(!merge.idempotent);
-    assert_eq!(named("member", "get_by_member_identifier").path, "/system/members/{memberIdentifier}");
-    assert_eq!(named("forecast", "put_all").path, "/sales/opportunities/{parentId}/forecast");
-    assert_eq!(named("forecast", "put").path, "/sales/opportunities/{parentId}/forecast/{id}");
-    assert_eq!(named("document_info", "get_download").response, Response::Bytes);
+    assert_eq!(
+        named("member", "get_by_member_identifier").path,
+        "/system/members/{memberIdentifier}"
+    );
+    assert_eq!(
+        named("forecast", "put_all").path,
+        "/sales/opportunities/{parentId}/forecast"
+    );
+    assert_eq!(
+        named("forecast", "put").path,
+        "/sales/opportunities/{parentId}/forecast/{id}"
+    );
+    assert_eq!(
+        named("document_info", "get_download").response,
+        Response::Bytes
+    );
     // The two repairs of the overrides file, and 27 trailing slashes: 29 odd paths.
     let patch_vendors = named("catalog_item", "patch_vendors");
-    assert_eq!(patch_vendors.path, "/procurement/catalog/{parentId}/vendors/{id}");
-    assert_eq!(patch_vendors.spec_path, "/procurement/catalog/{parentId}/vendors/{id}{id}");
+    assert_eq!(
+        patch_vendors.path,
+        "/procurement/catalog/{parentId}/vendors/{id}"
+    );
+    assert_eq!(
+        patch_vendors.spec_path,
+        "/procurement/catalog/{parentId}/vendors/{id}{id}"
+    );
     assert_eq!(patch_vendors.body, Body::Patch);
-    assert_eq!(named("agreement_type", "copy").path, "/finance/agreements/types/{id}/copy");
+    assert_eq!(
+        named("agreement_type", "copy").path,
+        "/finance/agreements/types/{id}/copy"
+    );
     assert_eq!(g.ir.repairs.len(), 29);
-    assert_eq!(g.ir.repairs.iter().filter(|(from, _)| from.ends_with('/')).count(), 27);
+    assert_eq!(
+        g.ir.repairs
+            .iter()
+            .filter(|(from, _)| from.ends_with('/'))
+            .count(),
+        27
+    );
     // Spelled two ways, in one group, each sending its own spelling.
-    assert_eq!(named("allowed_file_type", "list").path, "/system/allowedfiletypes");
-    assert_eq!(named("allowed_file_type", "create").path, "/system/AllowedFileTypes");
+    assert_eq!(
+        named("allowed_file_type", "list").path,
+        "/system/allowedfiletypes"
+    );
+    assert_eq!(
+        named("allowed_file_type", "create").path,
+        "/system/AllowedFileTypes"
+    );
     // Only the read-only bundle POSTs are idempotent POSTs.
     let mut idempotent_posts: Vec<&str> = ops
         .iter()
@@ -97,7 +148,10 @@ fn every_operation_of_the_full_scale_spec_has_one_constructor() {
         .map(|op| op.path.as_str())
         .collect();
     idempotent_posts.sort();
-    assert_eq!(idempotent_posts, ["/system/bundles", "/system/bundles/count"]);
+    assert_eq!(
+        idempotent_posts,
+        ["/system/bundles", "/system/bundles/count"]
+    );
     if std::env::var_os("CW_PRINT_OPERATIONS").is_some() {
         for op in ops {
             println!(

@@ -39,8 +39,8 @@ use super::{unescape_pointer, Builder, PathKey, Resource, Type};
 use crate::error::{path_pointer, Diagnostic};
 use crate::names::{snake_ident, unique_names, unraw};
 use openapiv3::{
-    Operation as OaOperation, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema,
-    SchemaKind, StatusCode, StringFormat, Type as OaType, VariantOrUnknownOrEmpty,
+    Operation as OaOperation, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind,
+    StatusCode, StringFormat, Type as OaType, VariantOrUnknownOrEmpty,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -189,7 +189,12 @@ impl<'a> Builder<'a> {
         // Lower-cased list path -> resource name.
         let lists: BTreeMap<String, &str> = resources
             .values()
-            .map(|r| (segments(&r.path).join("/").to_ascii_lowercase(), r.name.as_str()))
+            .map(|r| {
+                (
+                    segments(&r.path).join("/").to_ascii_lowercase(),
+                    r.name.as_str(),
+                )
+            })
             .collect();
         // Group names for paths under no resource must not take a resource's name.
         let mut taken: BTreeSet<String> = resources.keys().cloned().collect();
@@ -220,7 +225,11 @@ impl<'a> Builder<'a> {
                         .filter(|s| !is_param(s))
                         .map(|s| unraw(&snake_ident(s)).to_owned())
                         .collect();
-                    let words = if words.is_empty() { "root".to_owned() } else { words.join("_") };
+                    let words = if words.is_empty() {
+                        "root".to_owned()
+                    } else {
+                        words.join("_")
+                    };
                     let key = format!("~{}", segs[..k].join("/").to_ascii_lowercase());
                     loose.entry(key.clone()).or_insert(words);
                     (k, key, None)
@@ -325,7 +334,12 @@ impl<'a> Builder<'a> {
                 response,
                 idempotent: matches!(m, Method::Get | Method::Put | Method::Delete) || bundle_read,
                 resource: p.resource,
-                summary: p.raw.op.summary.clone().or_else(|| p.raw.op.description.clone()),
+                summary: p
+                    .raw
+                    .op
+                    .summary
+                    .clone()
+                    .or_else(|| p.raw.op.description.clone()),
             });
         }
         resolve_collisions(&mut ops);
@@ -403,23 +417,27 @@ impl<'a> Builder<'a> {
             .collect();
         segments(&raw.path)
             .into_iter()
-            .map(|s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                Some(name) => {
-                    let key = PathKey::of(name);
-                    let ty = match (key, declared.get(name)) {
-                        // The bundle's keys are i32: keep every id of a resource one type.
-                        (Some(_), Some(ParamType::I32 | ParamType::I64) | None) => ParamType::I32,
-                        (_, Some(t)) => *t,
-                        (None, None) => ParamType::Text,
-                    };
-                    Segment::Param {
-                        name: name.to_owned(),
-                        key,
-                        ty,
+            .map(
+                |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    Some(name) => {
+                        let key = PathKey::of(name);
+                        let ty = match (key, declared.get(name)) {
+                            // The bundle's keys are i32: keep every id of a resource one type.
+                            (Some(_), Some(ParamType::I32 | ParamType::I64) | None) => {
+                                ParamType::I32
+                            }
+                            (_, Some(t)) => *t,
+                            (None, None) => ParamType::Text,
+                        };
+                        Segment::Param {
+                            name: name.to_owned(),
+                            key,
+                            ty,
+                        }
                     }
-                }
-                None => Segment::Literal(s.to_owned()),
-            })
+                    None => Segment::Literal(s.to_owned()),
+                },
+            )
             .collect()
     }
 
@@ -429,7 +447,10 @@ impl<'a> Builder<'a> {
             return Body::None;
         };
         let ReferenceOr::Item(body) = body else {
-            self.warn(raw, "requestBody $refs are not supported: sent without a body");
+            self.warn(
+                raw,
+                "requestBody $refs are not supported: sent without a body",
+            );
             return Body::None;
         };
         let Some((media, content)) = body.content.iter().next() else {

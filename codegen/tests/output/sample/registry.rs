@@ -98,556 +98,6 @@ impl Resource {
         Some(Resource::ALL[i])
     }
 }
-const PATH_0: &[Segment] = &[
-    Segment::Literal("finance"),
-    Segment::Literal("agreements"),
-];
-const PATH_1: &[Segment] = &[
-    Segment::Literal("finance"),
-    Segment::Literal("agreements"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
-];
-const PATH_2: &[Segment] = &[
-    Segment::Literal("finance"),
-    Segment::Literal("agreements"),
-    Segment::Literal("count"),
-];
-const PATH_3: &[Segment] = &[Segment::Literal("service"), Segment::Literal("boards")];
-const PATH_4: &[Segment] = &[
-    Segment::Literal("service"),
-    Segment::Literal("boards"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
-];
-const PATH_5: &[Segment] = &[
-    Segment::Literal("service"),
-    Segment::Literal("boards"),
-    Segment::Literal("count"),
-];
-const PATH_6: &[Segment] = &[
-    Segment::Literal("service"),
-    Segment::Literal("boards"),
-    Segment::Param {
-        name: "parentId",
-        key: Some(PathKey::ParentId),
-    },
-    Segment::Literal("statuses"),
-];
-const PATH_7: &[Segment] = &[
-    Segment::Literal("service"),
-    Segment::Literal("boards"),
-    Segment::Param {
-        name: "parentId",
-        key: Some(PathKey::ParentId),
-    },
-    Segment::Literal("statuses"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
-];
-const PATH_8: &[Segment] = &[
-    Segment::Literal("service"),
-    Segment::Literal("boards"),
-    Segment::Param {
-        name: "parentId",
-        key: Some(PathKey::ParentId),
-    },
-    Segment::Literal("statuses"),
-    Segment::Literal("count"),
-];
-const PATH_9: &[Segment] = &[Segment::Literal("system"), Segment::Literal("callbacks")];
-const PATH_10: &[Segment] = &[
-    Segment::Literal("system"),
-    Segment::Literal("callbacks"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
-];
-const PATH_11: &[Segment] = &[
-    Segment::Literal("system"),
-    Segment::Literal("callbacks"),
-    Segment::Literal("count"),
-];
-const PATH_12: &[Segment] = &[
-    Segment::Literal("company"),
-    Segment::Literal("companies"),
-];
-const PATH_13: &[Segment] = &[
-    Segment::Literal("company"),
-    Segment::Literal("companies"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
-];
-const PATH_14: &[Segment] = &[
-    Segment::Literal("company"),
-    Segment::Literal("companies"),
-    Segment::Literal("count"),
-];
-const PATH_15: &[Segment] = &[
-    Segment::Literal("company"),
-    Segment::Literal("companies"),
-    Segment::Param {
-        name: "parentId",
-        key: Some(PathKey::ParentId),
-    },
-    Segment::Literal("notes"),
-];
-const PATH_16: &[Segment] = &[
-    Segment::Literal("company"),
-    Segment::Literal("companies"),
-    Segment::Param {
-        name: "parentId",
-        key: Some(PathKey::ParentId),
-    },
-    Segment::Literal("notes"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
-];
-const PATH_17: &[Segment] = &[
-    Segment::Literal("company"),
-    Segment::Literal("companies"),
-    Segment::Param {
-        name: "parentId",
-        key: Some(PathKey::ParentId),
-    },
-    Segment::Literal("notes"),
-    Segment::Literal("count"),
-];
-const PATH_18: &[Segment] = &[
-    Segment::Literal("company"),
-    Segment::Literal("configurations"),
-];
-const PATH_19: &[Segment] = &[
-    Segment::Literal("company"),
-    Segment::Literal("configurations"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
-];
-const PATH_20: &[Segment] = &[
-    Segment::Literal("company"),
-    Segment::Literal("configurations"),
-    Segment::Literal("count"),
-];
-const PATH_21: &[Segment] = &[
-    Segment::Literal("company"),
-    Segment::Literal("configurations"),
-    Segment::Literal("types"),
-];
-const PATH_22: &[Segment] = &[
-    Segment::Literal("company"),
-    Segment::Literal("configurations"),
-    Segment::Literal("types"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
-];
-const PATH_23: &[Segment] = &[
-    Segment::Literal("company"),
-    Segment::Literal("configurations"),
-    Segment::Literal("types"),
-    Segment::Literal("count"),
-];
-const PATH_24: &[Segment] = &[
-    Segment::Literal("company"),
-    Segment::Literal("configurations"),
-    Segment::Literal("types"),
-    Segment::Param {
-        name: "parentId",
-        key: Some(PathKey::ParentId),
-    },
-    Segment::Literal("questions"),
-];
-const PATH_25: &[Segment] = &[
-    Segment::Literal("company"),
-    Segment::Literal("configurations"),
-    Segment::Literal("types"),
-    Segment::Param {
-        name: "parentId",
-        key: Some(PathKey::ParentId),
-    },
-    Segment::Literal("questions"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
-];
-const PATH_26: &[Segment] = &[
-    Segment::Literal("company"),
-    Segment::Literal("configurations"),
-    Segment::Literal("types"),
-    Segment::Param {
-        name: "parentId",
-        key: Some(PathKey::ParentId),
-    },
-    Segment::Literal("questions"),
-    Segment::Literal("count"),
-];
-const PATH_27: &[Segment] = &[
-    Segment::Literal("company"),
-    Segment::Literal("configurations"),
-    Segment::Literal("types"),
-    Segment::Param {
-        name: "grandparentId",
-        key: Some(PathKey::GrandParentId),
-    },
-    Segment::Literal("questions"),
-    Segment::Param {
-        name: "parentId",
-        key: Some(PathKey::ParentId),
-    },
-    Segment::Literal("values"),
-];
-const PATH_28: &[Segment] = &[
-    Segment::Literal("company"),
-    Segment::Literal("configurations"),
-    Segment::Literal("types"),
-    Segment::Param {
-        name: "grandparentId",
-        key: Some(PathKey::GrandParentId),
-    },
-    Segment::Literal("questions"),
-    Segment::Param {
-        name: "parentId",
-        key: Some(PathKey::ParentId),
-    },
-    Segment::Literal("values"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
-];
-const PATH_29: &[Segment] = &[
-    Segment::Literal("company"),
-    Segment::Literal("configurations"),
-    Segment::Literal("types"),
-    Segment::Param {
-        name: "grandparentId",
-        key: Some(PathKey::GrandParentId),
-    },
-    Segment::Literal("questions"),
-    Segment::Param {
-        name: "parentId",
-        key: Some(PathKey::ParentId),
-    },
-    Segment::Literal("values"),
-    Segment::Literal("count"),
-];
-const PATH_30: &[Segment] = &[Segment::Literal("company"), Segment::Literal("contacts")];
-const PATH_31: &[Segment] = &[
-    Segment::Literal("company"),
-    Segment::Literal("contacts"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
-];
-const PATH_32: &[Segment] = &[
-    Segment::Literal("company"),
-    Segment::Literal("contacts"),
-    Segment::Literal("count"),
-];
-const PATH_33: &[Segment] = &[Segment::Literal("finance"), Segment::Literal("invoices")];
-const PATH_34: &[Segment] = &[
-    Segment::Literal("finance"),
-    Segment::Literal("invoices"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
-];
-const PATH_35: &[Segment] = &[
-    Segment::Literal("finance"),
-    Segment::Literal("invoices"),
-    Segment::Literal("count"),
-];
-const PATH_36: &[Segment] = &[Segment::Literal("system"), Segment::Literal("members")];
-const PATH_37: &[Segment] = &[
-    Segment::Literal("system"),
-    Segment::Literal("members"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
-];
-const PATH_38: &[Segment] = &[
-    Segment::Literal("system"),
-    Segment::Literal("members"),
-    Segment::Literal("count"),
-];
-const PATH_39: &[Segment] = &[
-    Segment::Literal("system"),
-    Segment::Literal("members"),
-    Segment::Literal("withSso"),
-];
-const PATH_40: &[Segment] = &[
-    Segment::Literal("sales"),
-    Segment::Literal("opportunities"),
-];
-const PATH_41: &[Segment] = &[
-    Segment::Literal("sales"),
-    Segment::Literal("opportunities"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
-];
-const PATH_42: &[Segment] = &[
-    Segment::Literal("sales"),
-    Segment::Literal("opportunities"),
-    Segment::Literal("count"),
-];
-const PATH_43: &[Segment] = &[Segment::Literal("project"), Segment::Literal("projects")];
-const PATH_44: &[Segment] = &[
-    Segment::Literal("project"),
-    Segment::Literal("projects"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
-];
-const PATH_45: &[Segment] = &[
-    Segment::Literal("project"),
-    Segment::Literal("projects"),
-    Segment::Literal("count"),
-];
-const PATH_46: &[Segment] = &[
-    Segment::Literal("procurement"),
-    Segment::Literal("purchaseorders"),
-];
-const PATH_47: &[Segment] = &[
-    Segment::Literal("procurement"),
-    Segment::Literal("purchaseorders"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
-];
-const PATH_48: &[Segment] = &[
-    Segment::Literal("procurement"),
-    Segment::Literal("purchaseorders"),
-    Segment::Literal("count"),
-];
-const PATH_49: &[Segment] = &[
-    Segment::Literal("procurement"),
-    Segment::Literal("purchaseorders"),
-    Segment::Param {
-        name: "parentId",
-        key: Some(PathKey::ParentId),
-    },
-    Segment::Literal("lineitems"),
-];
-const PATH_50: &[Segment] = &[
-    Segment::Literal("procurement"),
-    Segment::Literal("purchaseorders"),
-    Segment::Param {
-        name: "parentId",
-        key: Some(PathKey::ParentId),
-    },
-    Segment::Literal("lineitems"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
-];
-const PATH_51: &[Segment] = &[
-    Segment::Literal("procurement"),
-    Segment::Literal("purchaseorders"),
-    Segment::Param {
-        name: "parentId",
-        key: Some(PathKey::ParentId),
-    },
-    Segment::Literal("lineitems"),
-    Segment::Literal("count"),
-];
-const PATH_52: &[Segment] = &[Segment::Literal("schedule"), Segment::Literal("entries")];
-const PATH_53: &[Segment] = &[
-    Segment::Literal("schedule"),
-    Segment::Literal("entries"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
-];
-const PATH_54: &[Segment] = &[
-    Segment::Literal("schedule"),
-    Segment::Literal("entries"),
-    Segment::Literal("count"),
-];
-const PATH_55: &[Segment] = &[
-    Segment::Literal("service"),
-    Segment::Literal("tickets"),
-    Segment::Param {
-        name: "parentId",
-        key: Some(PathKey::ParentId),
-    },
-    Segment::Literal("notes"),
-];
-const PATH_56: &[Segment] = &[
-    Segment::Literal("service"),
-    Segment::Literal("tickets"),
-    Segment::Param {
-        name: "parentId",
-        key: Some(PathKey::ParentId),
-    },
-    Segment::Literal("notes"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
-];
-const PATH_57: &[Segment] = &[
-    Segment::Literal("service"),
-    Segment::Literal("tickets"),
-    Segment::Param {
-        name: "parentId",
-        key: Some(PathKey::ParentId),
-    },
-    Segment::Literal("notes"),
-    Segment::Literal("count"),
-];
-const PATH_58: &[Segment] = &[
-    Segment::Literal("service"),
-    Segment::Literal("tickets"),
-    Segment::Param {
-        name: "parentId",
-        key: Some(PathKey::ParentId),
-    },
-    Segment::Literal("allNotes"),
-];
-const PATH_59: &[Segment] = &[Segment::Literal("service"), Segment::Literal("tickets")];
-const PATH_60: &[Segment] = &[
-    Segment::Literal("service"),
-    Segment::Literal("tickets"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
-];
-const PATH_61: &[Segment] = &[
-    Segment::Literal("service"),
-    Segment::Literal("tickets"),
-    Segment::Literal("count"),
-];
-const PATH_62: &[Segment] = &[Segment::Literal("time"), Segment::Literal("entries")];
-const PATH_63: &[Segment] = &[
-    Segment::Literal("time"),
-    Segment::Literal("entries"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
-];
-const PATH_64: &[Segment] = &[
-    Segment::Literal("time"),
-    Segment::Literal("entries"),
-    Segment::Literal("count"),
-];
-const PATH_65: &[Segment] = &[
-    Segment::Literal("service"),
-    Segment::Literal("tickets"),
-    Segment::Param {
-        name: "parentId",
-        key: Some(PathKey::ParentId),
-    },
-    Segment::Literal("timeentries"),
-];
-const PATH_66: &[Segment] = &[
-    Segment::Literal("service"),
-    Segment::Literal("tickets"),
-    Segment::Param {
-        name: "parentId",
-        key: Some(PathKey::ParentId),
-    },
-    Segment::Literal("timeentries"),
-    Segment::Literal("count"),
-];
-const PATH_67: &[Segment] = &[
-    Segment::Literal("company"),
-    Segment::Literal("companies"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
-    Segment::Literal("merge"),
-];
-const PATH_68: &[Segment] = &[
-    Segment::Literal("system"),
-    Segment::Literal("bundles"),
-    Segment::Literal("count"),
-];
-const PATH_69: &[Segment] = &[Segment::Literal("system"), Segment::Literal("bundles")];
-const PATH_70: &[Segment] = &[Segment::Literal("system"), Segment::Literal("documents")];
-const PATH_71: &[Segment] = &[
-    Segment::Literal("system"),
-    Segment::Literal("documents"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
-    Segment::Literal("download"),
-];
-const PATH_72: &[Segment] = &[
-    Segment::Literal("service"),
-    Segment::Literal("tickets"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
-    Segment::Literal("copy"),
-];
-const PATH_73: &[Segment] = &[
-    Segment::Literal("service"),
-    Segment::Literal("tickets"),
-    Segment::Literal("search"),
-];
-const QUERY_0: &[&str] = &[
-    "conditions",
-    "childConditions",
-    "customFieldConditions",
-    "orderBy",
-    "fields",
-    "page",
-    "pageSize",
-    "pageId",
-];
-const QUERY_1: &[&str] = &[
-    "managedIdentifier",
-    "conditions",
-    "childConditions",
-    "customFieldConditions",
-    "orderBy",
-    "fields",
-    "page",
-    "pageSize",
-    "pageId",
-];
-const QUERY_2: &[&str] = &[];
-const QUERY_3: &[&str] = &["managedInformation"];
-const QUERY_4: &[&str] = &[
-    "lastModified",
-    "conditions",
-    "childConditions",
-    "customFieldConditions",
-    "orderBy",
-    "fields",
-    "page",
-    "pageSize",
-    "pageId",
-];
 /// Each resource's facts, in the order of [`Resource::ALL`].
 static INFO: [ResourceInfo; 24usize] = [
     ResourceInfo {
@@ -988,4 +438,590 @@ static INFO: [ResourceInfo; 24usize] = [
         query: QUERY_0,
         module: "service",
     },
+];
+const PATH_0: &[Segment] = &[
+    Segment::Literal("finance"),
+    Segment::Literal("agreements"),
+];
+const PATH_1: &[Segment] = &[
+    Segment::Literal("finance"),
+    Segment::Literal("agreements"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_2: &[Segment] = &[
+    Segment::Literal("finance"),
+    Segment::Literal("agreements"),
+    Segment::Literal("count"),
+];
+const PATH_3: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("boards"),
+];
+const PATH_4: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("boards"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_5: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("boards"),
+    Segment::Literal("count"),
+];
+const PATH_6: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("boards"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("statuses"),
+];
+const PATH_7: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("boards"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("statuses"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_8: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("boards"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("statuses"),
+    Segment::Literal("count"),
+];
+const PATH_9: &[Segment] = &[
+    Segment::Literal("system"),
+    Segment::Literal("callbacks"),
+];
+const PATH_10: &[Segment] = &[
+    Segment::Literal("system"),
+    Segment::Literal("callbacks"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_11: &[Segment] = &[
+    Segment::Literal("system"),
+    Segment::Literal("callbacks"),
+    Segment::Literal("count"),
+];
+const PATH_12: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("companies"),
+];
+const PATH_13: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("companies"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_14: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("companies"),
+    Segment::Literal("count"),
+];
+const PATH_15: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("companies"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("notes"),
+];
+const PATH_16: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("companies"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("notes"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_17: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("companies"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("notes"),
+    Segment::Literal("count"),
+];
+const PATH_18: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("configurations"),
+];
+const PATH_19: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("configurations"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_20: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("configurations"),
+    Segment::Literal("count"),
+];
+const PATH_21: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("configurations"),
+    Segment::Literal("types"),
+];
+const PATH_22: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("configurations"),
+    Segment::Literal("types"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_23: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("configurations"),
+    Segment::Literal("types"),
+    Segment::Literal("count"),
+];
+const PATH_24: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("configurations"),
+    Segment::Literal("types"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("questions"),
+];
+const PATH_25: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("configurations"),
+    Segment::Literal("types"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("questions"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_26: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("configurations"),
+    Segment::Literal("types"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("questions"),
+    Segment::Literal("count"),
+];
+const PATH_27: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("configurations"),
+    Segment::Literal("types"),
+    Segment::Param {
+        name: "grandparentId",
+        key: Some(PathKey::GrandParentId),
+    },
+    Segment::Literal("questions"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("values"),
+];
+const PATH_28: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("configurations"),
+    Segment::Literal("types"),
+    Segment::Param {
+        name: "grandparentId",
+        key: Some(PathKey::GrandParentId),
+    },
+    Segment::Literal("questions"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("values"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_29: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("configurations"),
+    Segment::Literal("types"),
+    Segment::Param {
+        name: "grandparentId",
+        key: Some(PathKey::GrandParentId),
+    },
+    Segment::Literal("questions"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("values"),
+    Segment::Literal("count"),
+];
+const PATH_30: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("contacts"),
+];
+const PATH_31: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("contacts"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_32: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("contacts"),
+    Segment::Literal("count"),
+];
+const PATH_33: &[Segment] = &[
+    Segment::Literal("finance"),
+    Segment::Literal("invoices"),
+];
+const PATH_34: &[Segment] = &[
+    Segment::Literal("finance"),
+    Segment::Literal("invoices"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_35: &[Segment] = &[
+    Segment::Literal("finance"),
+    Segment::Literal("invoices"),
+    Segment::Literal("count"),
+];
+const PATH_36: &[Segment] = &[
+    Segment::Literal("system"),
+    Segment::Literal("members"),
+];
+const PATH_37: &[Segment] = &[
+    Segment::Literal("system"),
+    Segment::Literal("members"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_38: &[Segment] = &[
+    Segment::Literal("system"),
+    Segment::Literal("members"),
+    Segment::Literal("count"),
+];
+const PATH_39: &[Segment] = &[
+    Segment::Literal("system"),
+    Segment::Literal("members"),
+    Segment::Literal("withSso"),
+];
+const PATH_40: &[Segment] = &[
+    Segment::Literal("sales"),
+    Segment::Literal("opportunities"),
+];
+const PATH_41: &[Segment] = &[
+    Segment::Literal("sales"),
+    Segment::Literal("opportunities"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_42: &[Segment] = &[
+    Segment::Literal("sales"),
+    Segment::Literal("opportunities"),
+    Segment::Literal("count"),
+];
+const PATH_43: &[Segment] = &[
+    Segment::Literal("project"),
+    Segment::Literal("projects"),
+];
+const PATH_44: &[Segment] = &[
+    Segment::Literal("project"),
+    Segment::Literal("projects"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_45: &[Segment] = &[
+    Segment::Literal("project"),
+    Segment::Literal("projects"),
+    Segment::Literal("count"),
+];
+const PATH_46: &[Segment] = &[
+    Segment::Literal("procurement"),
+    Segment::Literal("purchaseorders"),
+];
+const PATH_47: &[Segment] = &[
+    Segment::Literal("procurement"),
+    Segment::Literal("purchaseorders"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_48: &[Segment] = &[
+    Segment::Literal("procurement"),
+    Segment::Literal("purchaseorders"),
+    Segment::Literal("count"),
+];
+const PATH_49: &[Segment] = &[
+    Segment::Literal("procurement"),
+    Segment::Literal("purchaseorders"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("lineitems"),
+];
+const PATH_50: &[Segment] = &[
+    Segment::Literal("procurement"),
+    Segment::Literal("purchaseorders"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("lineitems"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_51: &[Segment] = &[
+    Segment::Literal("procurement"),
+    Segment::Literal("purchaseorders"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("lineitems"),
+    Segment::Literal("count"),
+];
+const PATH_52: &[Segment] = &[
+    Segment::Literal("schedule"),
+    Segment::Literal("entries"),
+];
+const PATH_53: &[Segment] = &[
+    Segment::Literal("schedule"),
+    Segment::Literal("entries"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_54: &[Segment] = &[
+    Segment::Literal("schedule"),
+    Segment::Literal("entries"),
+    Segment::Literal("count"),
+];
+const PATH_55: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("tickets"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("notes"),
+];
+const PATH_56: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("tickets"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("notes"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_57: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("tickets"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("notes"),
+    Segment::Literal("count"),
+];
+const PATH_58: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("tickets"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("allNotes"),
+];
+const PATH_59: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("tickets"),
+];
+const PATH_60: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("tickets"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_61: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("tickets"),
+    Segment::Literal("count"),
+];
+const PATH_62: &[Segment] = &[
+    Segment::Literal("time"),
+    Segment::Literal("entries"),
+];
+const PATH_63: &[Segment] = &[
+    Segment::Literal("time"),
+    Segment::Literal("entries"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_64: &[Segment] = &[
+    Segment::Literal("time"),
+    Segment::Literal("entries"),
+    Segment::Literal("count"),
+];
+const PATH_65: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("tickets"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("timeentries"),
+];
+const PATH_66: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("tickets"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("timeentries"),
+    Segment::Literal("count"),
+];
+const PATH_67: &[Segment] = &[
+    Segment::Literal("company"),
+    Segment::Literal("companies"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+    Segment::Literal("merge"),
+];
+const PATH_68: &[Segment] = &[
+    Segment::Literal("system"),
+    Segment::Literal("bundles"),
+    Segment::Literal("count"),
+];
+const PATH_69: &[Segment] = &[
+    Segment::Literal("system"),
+    Segment::Literal("bundles"),
+];
+const PATH_70: &[Segment] = &[
+    Segment::Literal("system"),
+    Segment::Literal("documents"),
+];
+const PATH_71: &[Segment] = &[
+    Segment::Literal("system"),
+    Segment::Literal("documents"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+    Segment::Literal("download"),
+];
+const PATH_72: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("tickets"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+    Segment::Literal("copy"),
+];
+const PATH_73: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("tickets"),
+    Segment::Literal("search"),
+];
+const QUERY_0: &[&str] = &[
+    "conditions",
+    "childConditions",
+    "customFieldConditions",
+    "orderBy",
+    "fields",
+    "page",
+    "pageSize",
+    "pageId",
+];
+const QUERY_1: &[&str] = &[
+    "managedIdentifier",
+    "conditions",
+    "childConditions",
+    "customFieldConditions",
+    "orderBy",
+    "fields",
+    "page",
+    "pageSize",
+    "pageId",
+];
+const QUERY_2: &[&str] = &[
+];
+const QUERY_3: &[&str] = &[
+    "managedInformation",
+];
+const QUERY_4: &[&str] = &[
+    "lastModified",
+    "conditions",
+    "childConditions",
+    "customFieldConditions",
+    "orderBy",
+    "fields",
+    "page",
+    "pageSize",
+    "pageId",
 ];
