@@ -387,7 +387,9 @@ impl BundleResults {
         let offset = self.bodies.len();
         self.bodies.extend(other.bodies);
         for (seq, mut slot) in other.results {
-            slot.entities = slot.entities.map(|(b, start, end)| (b + offset, start, end));
+            slot.entities = slot
+                .entities
+                .map(|(b, start, end)| (b + offset, start, end));
             if self.results.insert(seq, slot).is_some() {
                 return Err(Error::Protocol(format!(
                     "sequenceNumber {seq} appears in the answers to both the reads and the counts"

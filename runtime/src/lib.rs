@@ -68,8 +68,10 @@ pub mod __private {
     /// Every model's fields and their types (`connectwise_conditions::Schema` as JSON), from
     /// the spec this crate was generated from: what the fake server generates and checks
     /// data with, and what `bundle!` checks literal conditions against.
-    pub const CONDITION_SCHEMA: &str =
-        include_str!(concat!(env!("OUT_DIR"), "/connectwise/condition_schema.json"));
+    pub const CONDITION_SCHEMA: &str = include_str!(concat!(
+        env!("OUT_DIR"),
+        "/connectwise/condition_schema.json"
+    ));
 
     /// Fails compilation (in a `const` item) when the macro was generated from another spec
     /// than this crate: both build scripts fingerprint the spec and overrides they read.

@@ -737,7 +737,8 @@ impl<T> Request for PatchRequest<T> {
         Vec::new()
     }
     fn body(&self) -> Result<Option<Body>, Error> {
-        let bytes = serde_json::to_vec(&self.operations).map_err(|e| Error::Encode(e.to_string()))?;
+        let bytes =
+            serde_json::to_vec(&self.operations).map_err(|e| Error::Encode(e.to_string()))?;
         Ok(Some(Body {
             content_type: "application/json".into(),
             bytes: bytes.into(),

@@ -130,7 +130,8 @@ mod tests {
             serde_json::to_string(&body).unwrap(),
             r#"{"requests":[{"version":"2025.8","sequenceNumber":1,"resourceType":"PurchaseOrderLineItem","apiRequest":{"parentId":7,"page":{"pageSize":1000}}}]}"#
         );
-        let back: BundleRequests = serde_json::from_str(&serde_json::to_string(&body).unwrap()).unwrap();
+        let back: BundleRequests =
+            serde_json::from_str(&serde_json::to_string(&body).unwrap()).unwrap();
         assert_eq!(back, body);
     }
 

@@ -84,10 +84,18 @@ async fn scripted_server(script: &Script) -> String {
         )
         .route(
             "/v4_6_release/apis/3.0/service/tickets/{id}",
-            axum::routing::put(scripted).patch(scripted).delete(scripted),
+            axum::routing::put(scripted)
+                .patch(scripted)
+                .delete(scripted),
         )
-        .route("/v4_6_release/apis/3.0/service/tickets/count", get(scripted))
-        .route("/v4_6_release/apis/3.0/system/bundles/count", post(scripted))
+        .route(
+            "/v4_6_release/apis/3.0/service/tickets/count",
+            get(scripted),
+        )
+        .route(
+            "/v4_6_release/apis/3.0/system/bundles/count",
+            post(scripted),
+        )
         .route(
             "/v4_6_release/apis/3.0/company/companies/{id}",
             get(scripted),

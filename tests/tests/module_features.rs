@@ -36,9 +36,16 @@ fn the_runtime_has_one_feature_per_module_forwarded_to_the_macros() {
         .cloned()
         .collect();
     assert_eq!(module_features, modules());
-    assert_eq!(list(&f["full"]).into_iter().collect::<BTreeSet<_>>(), modules());
+    assert_eq!(
+        list(&f["full"]).into_iter().collect::<BTreeSet<_>>(),
+        modules()
+    );
     for m in MODULE_FEATURES {
-        assert_eq!(list(&f[*m]), vec![format!("connectwise-macros/{m}")], "feature {m}");
+        assert_eq!(
+            list(&f[*m]),
+            vec![format!("connectwise-macros/{m}")],
+            "feature {m}"
+        );
     }
 }
 
@@ -51,7 +58,10 @@ fn the_macros_have_the_same_features() {
         .cloned()
         .collect();
     assert_eq!(module_features, modules());
-    assert_eq!(list(&f["full"]).into_iter().collect::<BTreeSet<_>>(), modules());
+    assert_eq!(
+        list(&f["full"]).into_iter().collect::<BTreeSet<_>>(),
+        modules()
+    );
 }
 
 fn spec_modules(spec: std::path::PathBuf) -> BTreeSet<String> {
