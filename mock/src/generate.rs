@@ -1,4 +1,7 @@
-//! Deterministic sample data generated from the spec's models.
+//! Deterministic sample data generated from the models' fields and types, as the runtime's
+//! condition schema gives them (`connectwise::__private::CONDITION_SCHEMA`, read as a
+//! [`Schema`]): field names, strings, integers, numbers, booleans, dates, enums (their wire
+//! values), nested objects, references and lists.
 //!
 //! Every value is a function of (seed, resource, parent ids, row id), drawn from a small
 //! splitmix64 generator, so the same seed gives the same data in any order of requests.
@@ -15,12 +18,16 @@
 //! - Strings look like what their field holds (`summary`: "Printer offline in the
 //!   warehouse", `email`, `phone`, `city`, ...); enums take one of their values; dates fall in
 //!   2023-2024; nested objects are filled two levels deep, lists of objects get up to two
-//!   elements.
+//!   elements; free-form JSON is a string; maps are empty but for `_info` (`lastUpdated`,
+//!   `updatedBy`).
 //!
 //! Every field is optional in the generated models, so a field the generator leaves out (too
 //! deep) still decodes.
 
-use connectwise_codegen::ir::{Ir, Model, Resource, Type};
+use crate::store::Parents;
+use connectwise::registry::{Resource, Segment};
+use connectwise_conditions::schema::{FieldType, ModelSchema};
+use connectwise_conditions::Schema;
 use serde_json::{Map, Value};
 
 /// What to generate.
@@ -63,8 +70,8 @@ impl Rng {
         self.below(100) < percent
     }
 
-    fn pick<'a>(&mut self, items: &'a [&'a str]) -> &'a str {
-        items[self.below(items.len() as u64) as usize]
+    fn pick<'a, T: AsRef<str>>(&mut self, items: &'a [T]) -> &'a str {
+        items[self.below(items.len() as u64) as usize].as_ref()
     }
 }
 
@@ -83,38 +90,61 @@ pub(crate) fn hash_str(s: &str) -> u64 {
 
 /// The rows of one resource under one parent (`parents`: grandparent and parent ids).
 pub(crate) fn rows(
-    ir: &Ir,
+    schema: &Schema,
     params: &Params,
-    resource: &Resource,
-    parents: (Option<i32>, Option<i32>),
+    resource: Resource,
+    parents: Parents,
 ) -> Vec<Value> {
-    let count = row_count(ir, params, resource, parents);
+    let count = row_count(params, resource, parents);
     let generator = Generator {
-        ir,
+        schema,
         params,
-        parent_fields: parent_fields(ir, resource, parents),
+        parent_fields: parent_fields(schema, resource, parents),
     };
     (1..=count as i32)
         .map(|id| generator.entity(resource, parents, id))
         .collect()
 }
 
-fn row_count(
-    ir: &Ir,
-    params: &Params,
-    resource: &Resource,
-    parents: (Option<i32>, Option<i32>),
-) -> u32 {
-    let model = ir.models.get(&resource.model);
-    if let Some(vocabulary) = model.and_then(|m| vocabulary(kind_of(&m.name))) {
+/// A value of the model named `model` (a Rust name of the schema), for an operation's
+/// answer: a function of the seed and `parts`. `{}` for a model the schema lacks.
+pub(crate) fn model_value(schema: &Schema, params: &Params, model: &str, parts: &[u64]) -> Value {
+    let mut seed = vec![params.seed, hash_str(model)];
+    seed.extend_from_slice(parts);
+    let mut rng = Rng::new(&seed);
+    let generator = Generator {
+        schema,
+        params,
+        parent_fields: Vec::new(),
+    };
+    match schema.model(model) {
+        Some(m) => generator.object(m, &mut rng, 0, None),
+        None => Value::Object(Map::new()),
+    }
+}
+
+/// Some bytes, a function of the seed and `parts`: what a download answers.
+pub(crate) fn bytes(params: &Params, parts: &[u64]) -> Vec<u8> {
+    let mut seed = vec![params.seed];
+    seed.extend_from_slice(parts);
+    let mut rng = Rng::new(&seed);
+    let n = 64 + rng.below(192) as usize;
+    let mut out = b"connectwise-mock file\n".to_vec();
+    out.extend((0..n).map(|_| rng.next_u64() as u8));
+    out
+}
+
+fn row_count(params: &Params, resource: Resource, parents: Parents) -> u32 {
+    let info = resource.info();
+    if let Some(vocabulary) = vocabulary(kind_of(info.model)) {
         return vocabulary.len() as u32;
     }
-    if resource.keys.is_empty() {
+    if info.keys.is_empty() {
         params.rows
     } else {
         let mut rng = Rng::new(&[
             params.seed,
-            hash_str(&resource.name),
+            hash_str(info.name),
             parents.0.unwrap_or(0) as u64,
             parents.1.unwrap_or(0) as u64,
         ]);
@@ -123,43 +153,46 @@ fn row_count(
 }
 
 struct Generator<'a> {
-    ir: &'a Ir,
+    schema: &'a Schema,
     params: &'a Params,
     /// Fields of a child row that hold its parent's id (`ticketId` under
     /// `/service/tickets/{parentId}/notes`), with that id.
     parent_fields: Vec<(String, i32)>,
 }
 
-/// The fields of `resource`'s model that name a parent of the path: `<segment>Id` where the
-/// path segment before `{parentId}` (or `{grandparentId}`) starts with `<segment>`
-/// (`purchaseOrderId` for `purchaseorders/{parentId}`).
-fn parent_fields(
-    ir: &Ir,
-    resource: &Resource,
-    parents: (Option<i32>, Option<i32>),
+/// The fields of `resource`'s model that name a parent of the path, with the parent's id:
+/// `<segment>Id` where the path segment before `{parentId}` (or `{grandparentId}`) starts
+/// with `<segment>` (`purchaseOrderId` for `purchaseorders/{parentId}`).
+pub(crate) fn parent_fields(
+    schema: &Schema,
+    resource: Resource,
+    parents: Parents,
 ) -> Vec<(String, i32)> {
-    let Some(model) = ir.models.get(&resource.model) else {
+    let info = resource.info();
+    let Some(model) = schema.model(info.model) else {
         return Vec::new();
     };
-    let segments: Vec<&str> = resource.path.trim_matches('/').split('/').collect();
     let mut out = Vec::new();
-    for pair in segments.windows(2) {
-        let id = match pair[1].to_ascii_lowercase().as_str() {
-            "{parentid}" => parents.1,
-            "{grandparentid}" => parents.0,
+    for pair in info.segments.windows(2) {
+        let (Segment::Literal(collection), Segment::Param { name, .. }) = (pair[0], pair[1]) else {
+            continue;
+        };
+        let id = match name.to_ascii_lowercase().as_str() {
+            "parentid" => parents.1,
+            "grandparentid" => parents.0,
             _ => None,
         };
         let Some(id) = id else { continue };
-        let collection = pair[0].to_ascii_lowercase();
-        for field in &model.fields {
-            let Some(prefix) = field.json.strip_suffix("Id") else {
+        let collection = collection.to_ascii_lowercase();
+        for field in model.fields() {
+            let Some(prefix) = field.name.strip_suffix("Id") else {
                 continue;
             };
             if !prefix.is_empty()
-                && matches!(field.ty, Type::I32 | Type::I64)
+                && field.ty == FieldType::Integer
                 && collection.starts_with(&prefix.to_ascii_lowercase())
             {
-                out.push((field.json.clone(), id));
+                out.push((field.name.clone(), id));
             }
         }
     }
@@ -170,15 +203,16 @@ fn parent_fields(
 const MAX_DEPTH: usize = 2;
 
 impl Generator<'_> {
-    fn entity(&self, resource: &Resource, parents: (Option<i32>, Option<i32>), id: i32) -> Value {
+    fn entity(&self, resource: Resource, parents: Parents, id: i32) -> Value {
+        let info = resource.info();
         let mut rng = Rng::new(&[
             self.params.seed,
-            hash_str(&resource.name),
+            hash_str(info.name),
             parents.0.unwrap_or(0) as u64,
             parents.1.unwrap_or(0) as u64,
             id as u64,
         ]);
-        match self.ir.models.get(&resource.model) {
+        match self.schema.model(info.model) {
             Some(model) => {
                 let mut row = self.object(model, &mut rng, 0, Some(id));
                 if let Value::Object(map) = &mut row {
@@ -192,75 +226,90 @@ impl Generator<'_> {
         }
     }
 
-    /// An object of `model`; `id` is the row id for a resource's own entity.
-    fn object(&self, model: &Model, rng: &mut Rng, depth: usize, id: Option<i32>) -> Value {
-        if is_reference(model) {
+    /// An object of `model`; `id` is the row id for a resource's own entity (a resource's
+    /// rows are whole records even when its model is a `*Reference`, so that their ids are
+    /// the row ids).
+    fn object(&self, model: &ModelSchema, rng: &mut Rng, depth: usize, id: Option<i32>) -> Value {
+        if id.is_none() && is_reference(model.name()) {
             return self.reference(model, rng);
         }
-        let kind = kind_of(&model.name);
+        let kind = kind_of(model.name());
         let row = id.unwrap_or_else(|| 1 + rng.below(u64::from(self.params.rows.max(1))) as i32);
-        let mut map = Map::new();
-        for field in &model.fields {
-            let value = if field.json == "id" && matches!(field.ty, Type::I32 | Type::I64) {
+        // The schema's fields are sorted by name: collected, they build the map without
+        // searching it once per field.
+        let mut fields = Vec::with_capacity(model.fields().len());
+        for field in model.fields() {
+            let value = if field.name == "id" && field.ty == FieldType::Integer {
                 Some(Value::from(row))
             } else {
                 let ctx = FieldCtx {
-                    json: &field.json,
+                    json: &field.name,
                     kind,
                     row,
                 };
                 self.value(&field.ty, &ctx, rng, depth)
             };
             if let Some(v) = value {
-                map.insert(field.json.clone(), v);
+                fields.push((field.name.clone(), v));
             }
         }
-        Value::Object(map)
+        Value::Object(fields.into_iter().collect())
     }
 
     /// `{id, name, identifier, _info}` (the fields of those names the model has).
-    fn reference(&self, model: &Model, rng: &mut Rng) -> Value {
-        let kind = kind_of(&model.name);
+    fn reference(&self, model: &ModelSchema, rng: &mut Rng) -> Value {
+        let kind = kind_of(model.name());
         let cardinality = vocabulary(kind).map_or(self.params.rows, |v| v.len() as u32);
         let id = 1 + rng.below(u64::from(cardinality.max(1))) as i32;
         let mut map = Map::new();
-        for field in &model.fields {
-            let value = match field.json.as_str() {
-                "id" if matches!(field.ty, Type::I32 | Type::I64) => Value::from(id),
-                "name" if field.ty == Type::String => Value::from(name_of(kind, id)),
-                "identifier" if field.ty == Type::String => Value::from(identifier_of(kind, id)),
-                "_info" => match self.value(
-                    &field.ty,
-                    &FieldCtx {
+        for field in model.fields() {
+            let value = match (field.name.as_str(), &field.ty) {
+                ("id", FieldType::Integer) => Value::from(id),
+                ("name", FieldType::String) => Value::from(name_of(kind, id)),
+                ("identifier", FieldType::String) => Value::from(identifier_of(kind, id)),
+                ("_info", ty) => {
+                    let ctx = FieldCtx {
                         json: "_info",
                         kind,
                         row: id,
-                    },
-                    rng,
-                    MAX_DEPTH,
-                ) {
-                    Some(v) => v,
-                    None => continue,
-                },
+                    };
+                    match self.value(ty, &ctx, rng, MAX_DEPTH) {
+                        Some(v) => v,
+                        None => continue,
+                    }
+                }
                 _ => continue,
             };
-            map.insert(field.json.clone(), value);
+            map.insert(field.name.clone(), value);
         }
         Value::Object(map)
     }
 
-    fn value(&self, ty: &Type, ctx: &FieldCtx<'_>, rng: &mut Rng, depth: usize) -> Option<Value> {
+    fn value(
+        &self,
+        ty: &FieldType,
+        ctx: &FieldCtx<'_>,
+        rng: &mut Rng,
+        depth: usize,
+    ) -> Option<Value> {
         Some(match ty {
-            Type::String => Value::from(string_for(ctx, rng)),
-            Type::Bool => Value::from(rng.chance(if ctx.json.ends_with("Flag") { 30 } else { 50 })),
-            Type::I32 | Type::I64 => Value::from(integer_for(ctx, rng, self.params.rows)),
-            Type::F64 => Value::from((rng.below(100_000) as f64) / 100.0),
-            Type::DateTime => Value::from(date_time(rng)),
-            Type::Date => Value::from(date_time(rng)[..10].to_owned()),
-            Type::Json => Value::from(string_for(ctx, rng)),
-            Type::List(item) => {
-                let is_object = matches!(&**item, Type::Named(n) if self.ir.models.contains_key(n));
-                if is_object && depth >= MAX_DEPTH {
+            FieldType::String | FieldType::Any => Value::from(string_for(ctx, rng)),
+            FieldType::Boolean => Value::from(match ctx.json {
+                "success" => true,
+                json => rng.chance(if json.ends_with("Flag") { 30 } else { 50 }),
+            }),
+            FieldType::Integer => Value::from(integer_for(ctx, rng, self.params.rows)),
+            FieldType::Number => Value::from((rng.below(100_000) as f64) / 100.0),
+            FieldType::DateTime => Value::from(date_time(rng)),
+            FieldType::Date => Value::from(date_time(rng)[..10].to_owned()),
+            FieldType::Enum(values) => {
+                if values.is_empty() {
+                    return None;
+                }
+                Value::from(rng.pick(values).to_owned())
+            }
+            FieldType::List(item) => {
+                if matches!(**item, FieldType::Object(_)) && depth >= MAX_DEPTH {
                     return None;
                 }
                 let n = rng.below(3);
@@ -269,9 +318,9 @@ impl Generator<'_> {
                     .collect();
                 Value::Array(items)
             }
-            Type::Map(item) => {
+            FieldType::Map => {
                 let mut map = Map::new();
-                if ctx.json == "_info" && **item == Type::String {
+                if ctx.json == "_info" {
                     map.insert("lastUpdated".into(), Value::from(date_time(rng)));
                     map.insert(
                         "updatedBy".into(),
@@ -280,23 +329,12 @@ impl Generator<'_> {
                 }
                 Value::Object(map)
             }
-            Type::Named(name) => {
-                if let Some(e) = self.ir.enums.get(name) {
-                    let values: Vec<&str> = e.variants.iter().map(|(_, v)| v.as_str()).collect();
-                    if values.is_empty() {
-                        return None;
-                    }
-                    Value::from(rng.pick(&values).to_owned())
-                } else if let Some(a) = self.ir.aliases.get(name) {
-                    return self.value(&a.ty, ctx, rng, depth);
-                } else if let Some(m) = self.ir.models.get(name) {
-                    if !is_reference(m) && depth >= MAX_DEPTH {
-                        return None;
-                    }
-                    self.object(m, rng, depth + 1, None)
-                } else {
+            FieldType::Object(name) => {
+                let model = self.schema.model(name)?;
+                if !is_reference(name) && depth >= MAX_DEPTH {
                     return None;
                 }
+                self.object(model, rng, depth + 1, None)
             }
         })
     }
@@ -310,8 +348,8 @@ struct FieldCtx<'a> {
 }
 
 /// A short link to another record: `CompanyReference`, `ServiceStatusReference`.
-fn is_reference(model: &Model) -> bool {
-    model.name.ends_with("Reference")
+fn is_reference(model: &str) -> bool {
+    model.ends_with("Reference")
 }
 
 /// The kind of record a model describes: `CompanyReference` and `Company` are both `Company`.
@@ -587,7 +625,19 @@ fn integer_for(ctx: &FieldCtx<'_>, rng: &mut Rng, rows: u32) -> i64 {
 /// A date-time in 2023-2024, whole seconds, UTC: `2024-03-05T14:07:00Z`.
 fn date_time(rng: &mut Rng) -> String {
     const START: i64 = 1_672_531_200; // 2023-01-01T00:00:00Z
-    let secs = START + rng.below(2 * 365 * 86_400) as i64;
+    format_date_time(START + rng.below(2 * 365 * 86_400) as i64)
+}
+
+/// Now, as the API writes `_info/lastUpdated`: `2024-03-05T14:07:00Z`.
+pub(crate) fn now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    format_date_time(secs)
+}
+
+/// Seconds since 1970-01-01T00:00:00Z as `2024-03-05T14:07:00Z`.
+fn format_date_time(secs: i64) -> String {
     let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let (y, m, d) = civil_from_days(days);
     format!(
@@ -636,6 +686,61 @@ mod tests {
         let ids: std::collections::BTreeSet<String> =
             (1..=400).map(|i| identifier_of("Member", i)).collect();
         assert_eq!(ids.len(), 400);
+    }
+
+    /// Whether `value` is of type `ty` as the schema says.
+    fn conforms(schema: &Schema, ty: &FieldType, value: &Value) -> Result<(), String> {
+        let ok = match (ty, value) {
+            (FieldType::String | FieldType::Any, Value::String(_)) => true,
+            (FieldType::Integer, v) => v.is_i64(),
+            (FieldType::Number, v) => v.is_number(),
+            (FieldType::Boolean, v) => v.is_boolean(),
+            (FieldType::DateTime, Value::String(s)) => s.len() == 20 && s.ends_with('Z'),
+            (FieldType::Date, Value::String(s)) => s.len() == 10,
+            (FieldType::Enum(values), Value::String(s)) => values.contains(s),
+            (FieldType::Map, v) => v.is_object(),
+            (FieldType::List(item), Value::Array(items)) => {
+                return items.iter().try_for_each(|v| conforms(schema, item, v))
+            }
+            (FieldType::Object(name), Value::Object(map)) => {
+                let model = schema.model(name).ok_or(format!("no model {name}"))?;
+                return map.iter().try_for_each(|(k, v)| {
+                    let field = model.field(k).ok_or(format!("{name} has no {k}"))?;
+                    conforms(schema, &field.ty, v).map_err(|e| format!("{k}: {e}"))
+                });
+            }
+            _ => false,
+        };
+        ok.then_some(())
+            .ok_or_else(|| format!("{value} is not {}", ty.describe()))
+    }
+
+    #[test]
+    fn every_resource_has_rows_of_its_models_fields_and_types() {
+        let schema = &crate::api::Api::get().unwrap().schema;
+        let params = Params {
+            seed: 3,
+            rows: 5,
+            child_rows: 2,
+        };
+        for resource in Resource::ALL {
+            let info = resource.info();
+            let parents = match info.keys.len() {
+                0 => (None, None),
+                1 => (None, Some(4)),
+                _ => (Some(2), Some(4)),
+            };
+            let rows = rows(schema, &params, resource, parents);
+            assert!(!rows.is_empty(), "{}", info.name);
+            assert_eq!(rows, super::rows(schema, &params, resource, parents));
+            for (i, row) in rows.iter().enumerate() {
+                let model = FieldType::Object(info.model.to_owned());
+                conforms(schema, &model, row).unwrap_or_else(|e| panic!("{}: {e}", info.name));
+                assert_eq!(row["id"], i + 1, "{}", info.name);
+            }
+        }
+        let notes = rows(schema, &params, Resource::ServiceNote, (None, Some(4)));
+        assert!(notes.iter().all(|n| n["ticketId"] == 4));
     }
 
     #[test]

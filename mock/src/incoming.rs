@@ -187,7 +187,11 @@ mod tests {
     #[test]
     fn what_the_client_writes_reads_back_the_same() {
         let mut bundle = connectwise::Bundle::new();
-        bundle.push(connectwise::models::Ticket::list().conditions("id > 5").page_size(10));
+        bundle.push(
+            connectwise::models::Ticket::list()
+                .conditions("id > 5")
+                .page_size(10),
+        );
         bundle.push(connectwise::models::Company::get(250).fields("id"));
         let parsed = parse_request_body(&bundle.to_json("2025.8")).unwrap();
         let sent: Vec<SubRequest> = parsed.into_iter().map(|p| p.request).collect();

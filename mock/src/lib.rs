@@ -1,15 +1,20 @@
-//! `connectwise-mock`: a fake ConnectWise Manage server on loopback, driven by the spec, for
-//! tests and demos.
+//! `connectwise-mock`: a fake ConnectWise Manage server on loopback, for tests (ours and
+//! users') and demos; the `cw-mock` binary runs it from a shell.
 //!
-//! It serves every list and get-by-id endpoint of the spec the `connectwise` crate was
-//! generated from (the same `CONNECTWISE_SPEC` / `CONNECTWISE_OVERRIDES`, embedded at build
-//! time and checked against the runtime's fingerprint at start), plus `POST /system/bundles`,
-//! with conditions, `orderBy`, page numbers and forward-only `pageId` paging with `Link`
-//! headers, the API's error bodies (400, 401, 404), and fault injection ([`Faults`]). Data is
-//! generated deterministically from the spec's models (seeded; see the `generate` module) or
-//! loaded from a folder of JSON files (layout in the `data` module). It depends on the runtime
-//! (bundle request parsing, the spec fingerprint), connectwise-codegen (the spec's IR, read at
-//! start), connectwise-conditions (filtering), axum and tokio.
+//! **Where its knowledge comes from.** Everything it knows about the API is the `connectwise`
+//! crate's own generated tables, for the spec that crate was built from
+//! (`CONNECTWISE_SPEC`): it routes every operation of `connectwise::registry::OPERATIONS`,
+//! keeps rows for every `connectwise::registry::Resource`, and generates and checks data with
+//! every model's fields and types from the condition schema the runtime embeds
+//! (`connectwise::__private::CONDITION_SCHEMA`, read as a `connectwise_conditions::Schema`
+//! once per process). It never reads or parses a spec, so it serves exactly the API its
+//! client speaks, and starts in milliseconds even for the full-scale spec.
+//!
+//! **What it may depend on:** the runtime (`connectwise`: the tables, the bundle wire types,
+//! the error body, the request values), `connectwise-conditions` (parsing, checking and
+//! evaluating conditions; "did you mean"), axum and tokio (the server), serde and
+//! serde_json, and small helpers (base64, form_urlencoded, futures-util, thiserror, clap for
+//! `cw-mock`). Not the code generator, nor openapiv3, syn or prettyplease.
 //!
 //! ```no_run
 //! # async fn f() -> Result<(), Box<dyn std::error::Error>> {
@@ -27,23 +32,33 @@
 //!
 //! # Routes and answers
 //!
-//! Every list path and get-by-id path of the spec, below `/v4_6_release/apis/3.0` (literal
-//! segments win over `{id}`: `/system/members/withSso` is not member `withSso`), and
-//! `POST /system/bundles`. Requests need Basic `company+public:private` and a `clientId`
-//! header, else 401. Lists take `conditions` and `childConditions` (parsed, checked against
-//! the model with the same checker `bundle!` uses, evaluated per entity; a problem is a 400
-//! `InvalidObject` with one validation error per problem), `customFieldConditions` (syntax
-//! only), `orderBy` (`status/name asc, id desc`), `fields`, `page`/`pageSize` (default 25,
-//! capped at 1000; `Link` with `next`/`prev`/`first`/`last`), and with
-//! `pagination-type: forward-only` on an endpoint that takes `pageId`, forward-only pages in
-//! id order with a `Link: <...pageId=N...>; rel="next"` while more rows remain. A missing id is
-//! a 404 `NotFound`. In a bundle each sub-request is answered as its own endpoint would be and
-//! wrapped as the API does (`sequenceNumber`, `resourceType`, `entities`, `count`, `version`,
-//! `success`, `statusCode`, `error`, and `_info` totals as strings); an unknown
-//! `resourceType` fails its own sub-result (400, with "did you mean"), never the bundle.
-//! Several list paths can share a `resourceType` (`ActivityReference`); the ids a
-//! sub-request sends pick among them: the resource whose get-by-id path, else list path,
-//! takes exactly those ids, else the primary one.
+//! Every operation of the table, below `/v4_6_release/apis/3.0` (literal segments win over
+//! ids: `/system/members/withSso` is not member `withSso`; an id must be an integer), plus
+//! `POST /system/bundles` and `POST /system/bundles/count`. A path the spec lacks is a 404
+//! `NotFound`; a path it has with a method it lacks is a 405 with `Allow`. Requests need Basic
+//! `company+public:private` and a `clientId` header, else 401. What each kind of operation
+//! answers is in the `endpoints` module: lists, gets and counts read the rows; creates,
+//! replaces, patches (JSON Patch: `summary`, `/summary`, `status/id`, `/status/id`) and deletes
+//! change them, so later reads see the change; other operations answer a generated value of
+//! their response model.
+//!
+//! Lists take `conditions` and `childConditions` (parsed, checked against the model with the
+//! same checker `bundle!` uses, evaluated per entity; a problem is a 400 `InvalidObject` with
+//! one validation error per problem), `customFieldConditions` (syntax only), `orderBy`
+//! (`status/name asc, id desc`), `fields`, `page`/`pageSize` (default 25, capped at 1000;
+//! `Link` with `next`/`prev`/`first`/`last`), and with `pagination-type: forward-only` on an
+//! endpoint that takes `pageId`, forward-only pages in id order with a
+//! `Link: <...pageId=N...>; rel="next"` while more rows remain. Counts take the same
+//! conditions and answer `{"count": n}`. A missing id is a 404 `NotFound`. In a bundle each
+//! sub-request is answered as its own endpoint would be and wrapped with the runtime's wire
+//! types (`connectwise::wire`); an unknown `resourceType` fails its own sub-result (400, with
+//! "did you mean"), never the bundle. Several list paths can share a `resourceType`
+//! (`ActivityReference`); the ids a sub-request sends pick among them: the resource whose
+//! get-by-id path, else list path, takes exactly those ids, else the primary one.
+//!
+//! Every request is recorded as it arrived ([`MockServer::requests`]: method, path, query,
+//! headers, body), faults included, so tests can assert what the server received; faults
+//! (latency, 429, 5xx, truncated or slow bodies) are set at run time ([`Faults`]).
 //!
 //! # Data
 //!
@@ -74,13 +89,16 @@
 //! test runtime and from synchronous code ([`MockServerBuilder::start_blocking`]); it stops
 //! when the [`MockServer`] is dropped.
 
-mod data;
+mod api;
+mod bundles;
+mod endpoints;
 mod faults;
 mod generate;
 mod incoming;
+mod patch;
 mod query;
 mod server;
-mod spec;
+mod store;
 
 pub use faults::Faults;
 
@@ -92,16 +110,9 @@ use std::sync::{Arc, Mutex};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum MockError {
-    /// The spec (or overrides) does not load.
-    #[error("spec: {0}")]
+    /// The runtime's model schema does not load (a bug of the code generator).
+    #[error("{0}")]
     Spec(String),
-    /// The embedded spec is not the one the `connectwise` crate was generated from.
-    #[error(
-        "the fake server embeds {mock}, but the `connectwise` crate was generated from another \
-         spec or overrides (CONNECTWISE_SPEC / CONNECTWISE_OVERRIDES changed between their \
-         builds): run `cargo clean -p connectwise -p connectwise-mock` and build again"
-    )]
-    SpecMismatch { mock: String },
     /// A file of the data folder is wrong.
     #[error("{}: {message}", path.display())]
     Data { path: PathBuf, message: String },
@@ -137,21 +148,23 @@ impl MockCredentials {
     }
 }
 
-/// One request the server received, as it arrived.
+/// One request the server received, as it arrived (faulted and unauthorized ones included).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReceivedRequest {
-    /// `GET`, `POST`.
+pub struct RecordedRequest {
+    /// `GET`, `POST`, `PATCH`...
     pub method: String,
-    /// The path below the API root: `/service/tickets`.
+    /// The path below the API root, as sent: `/service/tickets`.
     pub path: String,
-    /// Decoded query parameters, in order.
+    /// The query string as sent, without `?` (empty for none).
+    pub query_string: String,
+    /// The query parameters, decoded, in order.
     pub query: Vec<(String, String)>,
     /// Headers (names lower-case), in order.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
-impl ReceivedRequest {
+impl RecordedRequest {
     /// The first query parameter named `name` (any case).
     pub fn query_param(&self, name: &str) -> Option<&str> {
         self.query
@@ -168,6 +181,11 @@ impl ReceivedRequest {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The `content-type` header.
+    pub fn content_type(&self) -> Option<&str> {
+        self.header("content-type")
+    }
+
     /// The body as JSON, if it is.
     pub fn body_json(&self) -> Option<serde_json::Value> {
         serde_json::from_slice(&self.body).ok()
@@ -182,7 +200,6 @@ pub struct MockServerBuilder {
     child_rows: u32,
     generate: bool,
     data_dir: Option<PathBuf>,
-    spec: Option<(PathBuf, Option<PathBuf>)>,
     credentials: MockCredentials,
     port: u16,
 }
@@ -195,7 +212,6 @@ impl Default for MockServerBuilder {
             child_rows: 8,
             generate: true,
             data_dir: None,
-            spec: None,
             credentials: MockCredentials::default(),
             port: 0,
         }
@@ -229,19 +245,11 @@ impl MockServerBuilder {
         self
     }
 
-    /// A folder of JSON files, one per resource (layout: the crate's `data` module docs:
+    /// A folder of JSON files, one per resource (layout: the crate docs, "Data":
     /// `<dir>/<resource>.json`, an array, or for a child resource an object keyed by parent
     /// id). Those resources serve exactly that data.
     pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.data_dir = Some(dir.into());
-        self
-    }
-
-    /// Serve another spec than the one the `connectwise` crate was generated from (the
-    /// `cw-mock --spec` option). Typed requests of the runtime may then not match it;
-    /// `RawRequest` and raw HTTP always work.
-    pub fn spec(mut self, spec: impl Into<PathBuf>, overrides: Option<PathBuf>) -> Self {
-        self.spec = Some((spec.into(), overrides));
         self
     }
 
@@ -268,28 +276,21 @@ impl MockServerBuilder {
         self
     }
 
-    /// Starts the server (loading the spec takes a moment the first time in a process).
+    /// Starts the server.
     pub async fn start(self) -> Result<MockServer, MockError> {
         self.start_blocking()
     }
 
     /// Starts the server from synchronous code.
     pub fn start_blocking(self) -> Result<MockServer, MockError> {
-        let api = match &self.spec {
-            None => spec::Api::embedded()?,
-            Some((spec, overrides)) => Arc::new(spec::Api::from_files(spec, overrides.as_deref())?),
-        };
+        let api = api::Api::get()?;
         let params = generate::Params {
             seed: self.seed,
             rows: self.rows,
             child_rows: self.child_rows,
         };
-        let data = Arc::new(data::DataStore::new(
-            &api,
-            params,
-            self.generate,
-            self.data_dir.as_deref(),
-        )?);
+        let store =
+            store::Store::new(&api.schema, params, self.generate, self.data_dir.as_deref())?;
         let listener = std::net::TcpListener::bind(("127.0.0.1", self.port))?;
         listener.set_nonblocking(true)?;
         let address = listener.local_addr()?;
@@ -297,8 +298,9 @@ impl MockServerBuilder {
         let faults = Faults::default();
         let log = Arc::new(Mutex::new(Vec::new()));
         let shared = Arc::new(server::Shared {
-            api: api.clone(),
-            data,
+            api,
+            store,
+            params,
             credentials: self.credentials.clone(),
             faults: faults.clone(),
             log: log.clone(),
@@ -334,7 +336,6 @@ impl MockServerBuilder {
             credentials: self.credentials,
             faults,
             log,
-            api,
             stop: Some(stop),
         })
     }
@@ -346,8 +347,7 @@ pub struct MockServer {
     address: SocketAddr,
     credentials: MockCredentials,
     faults: Faults,
-    log: Arc<Mutex<Vec<ReceivedRequest>>>,
-    api: Arc<spec::Api>,
+    log: Arc<Mutex<Vec<RecordedRequest>>>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -400,7 +400,7 @@ impl MockServer {
     }
 
     /// Every request received so far, in order.
-    pub fn requests(&self) -> Vec<ReceivedRequest> {
+    pub fn requests(&self) -> Vec<RecordedRequest> {
         self.log.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
@@ -409,14 +409,16 @@ impl MockServer {
         self.log.lock().unwrap_or_else(|p| p.into_inner()).clear();
     }
 
-    /// The API version of the spec it serves (`info.version`).
-    pub fn api_version(&self) -> &str {
-        &self.api.ir.version
+    /// The API version of the spec it serves (the runtime's `API_VERSION`).
+    pub fn api_version(&self) -> &'static str {
+        connectwise::registry::API_VERSION
     }
 
     /// The names of the resources it serves, as `bundle!` spells them.
-    pub fn resources(&self) -> impl Iterator<Item = &str> + '_ {
-        self.api.ir.resources.keys().map(String::as_str)
+    pub fn resources(&self) -> impl Iterator<Item = &'static str> {
+        connectwise::registry::Resource::ALL
+            .iter()
+            .map(|r| r.info().name)
     }
 
     /// Stops the server (as dropping it does).

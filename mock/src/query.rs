@@ -1,10 +1,11 @@
-//! What one list or get-by-id call answers, whichever way it came (its own URL or a bundle
-//! sub-request): filtering by conditions, ordering, paging and field selection, and the
-//! API's errors.
+//! What one list, get-by-id or count call answers, whichever way it came (its own URL or a
+//! bundle sub-request): filtering by conditions, ordering, paging and field selection, and
+//! the API's errors.
 
-use crate::data::id_of;
+use crate::store::id_of;
+use connectwise::{ApiError, ValidationError};
 use connectwise_conditions::{matches, parse, Condition};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use std::cmp::Ordering;
 
 /// The API's default page size.
@@ -16,14 +17,18 @@ pub(crate) const MAX_PAGE_SIZE: usize = 1000;
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Failure {
     pub status: u16,
-    pub body: Value,
+    pub error: ApiError,
 }
 
 impl Failure {
     pub fn new(status: u16, code: &str, message: impl Into<String>) -> Failure {
         Failure {
             status,
-            body: json!({ "code": code, "message": message.into(), "errors": [] }),
+            error: ApiError {
+                code: Some(code.to_owned()),
+                message: Some(message.into()),
+                errors: Vec::new(),
+            },
         }
     }
 
@@ -34,24 +39,22 @@ impl Failure {
 
     /// 400 `InvalidObject` with one validation error on `field` per message.
     pub fn invalid_all(resource: &str, field: &str, messages: Vec<String>) -> Failure {
-        let errors: Vec<Value> = messages
+        let errors = messages
             .into_iter()
-            .map(|message| {
-                json!({
-                    "code": "InvalidField",
-                    "message": message,
-                    "resource": resource,
-                    "field": field,
-                })
+            .map(|message| ValidationError {
+                code: Some("InvalidField".into()),
+                message: Some(message),
+                resource: Some(resource.to_owned()),
+                field: Some(field.to_owned()),
             })
             .collect();
         Failure {
             status: 400,
-            body: json!({
-                "code": "InvalidObject",
-                "message": format!("{resource} object is invalid"),
-                "errors": errors,
-            }),
+            error: ApiError {
+                code: Some("InvalidObject".into()),
+                message: Some(format!("{resource} object is invalid")),
+                errors,
+            },
         }
     }
 
@@ -111,14 +114,15 @@ pub(crate) fn parse_condition(
     Ok(Some(condition))
 }
 
-/// Filters, orders and pages `rows`. `check` vets `conditions` and `childConditions` against
-/// the model.
-pub(crate) fn list(
-    rows: &[Value],
+/// The rows that match the conditions of `params` (`conditions` and `childConditions`,
+/// vetted by `check` against the model; `customFieldConditions` for syntax only: the custom
+/// fields of the fake data are not modelled).
+fn filter<'r>(
+    rows: &'r [Value],
     params: &ListParams,
     resource: &str,
     check: Check<'_>,
-) -> Result<ListPage, Failure> {
+) -> Result<Vec<&'r Value>, Failure> {
     let conditions = parse_condition(params.conditions.as_deref(), resource, "conditions", check)?;
     let child = parse_condition(
         params.child_conditions.as_deref(),
@@ -126,18 +130,13 @@ pub(crate) fn list(
         "childConditions",
         check,
     )?;
-    // Custom field conditions are checked for syntax and otherwise accepted: the custom
-    // fields of the fake data are not modelled.
     parse_condition(
         params.custom_field_conditions.as_deref(),
         resource,
         "customFieldConditions",
         &no_check,
     )?;
-    let order = parse_order_by(params.order_by.as_deref(), resource)?;
-    let fields: Option<Vec<Vec<String>>> = params.fields.as_deref().map(parse_fields);
-
-    let mut kept: Vec<&Value> = Vec::new();
+    let mut kept = Vec::new();
     for row in rows {
         let mut keep = true;
         for (condition, field) in [(&conditions, "conditions"), (&child, "childConditions")] {
@@ -150,6 +149,31 @@ pub(crate) fn list(
             kept.push(row);
         }
     }
+    Ok(kept)
+}
+
+/// How many of `rows` match the conditions of `params` (what `GET .../count` answers).
+pub(crate) fn count(
+    rows: &[Value],
+    params: &ListParams,
+    resource: &str,
+    check: Check<'_>,
+) -> Result<usize, Failure> {
+    filter(rows, params, resource, check).map(|kept| kept.len())
+}
+
+/// Filters, orders and pages `rows`. `check` vets `conditions` and `childConditions` against
+/// the model.
+pub(crate) fn list(
+    rows: &[Value],
+    params: &ListParams,
+    resource: &str,
+    check: Check<'_>,
+) -> Result<ListPage, Failure> {
+    let mut kept = filter(rows, params, resource, check)?;
+    let order = parse_order_by(params.order_by.as_deref(), resource)?;
+    let fields: Option<Vec<Vec<String>>> = params.fields.as_deref().map(parse_fields);
+
     let total = kept.len();
     let page_size = match params.page_size {
         Some(n) if n >= 1 => (n as usize).min(MAX_PAGE_SIZE),
@@ -367,6 +391,7 @@ fn insert_path(out: &mut Map<String, Value>, value: &Value, path: &[String]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn rows() -> Vec<Value> {
         (1..=10)
@@ -392,6 +417,20 @@ mod tests {
         let ids: Vec<i64> = page.items.iter().filter_map(id_of).collect();
         // New: 2,4,6,8,10; names n2,n1,n0,n2,n1 -> desc: n2(2,8), n1(4,10), n0(6).
         assert_eq!(ids, vec![4, 10]);
+    }
+
+    #[test]
+    fn counts_apply_the_conditions_and_ignore_paging() {
+        let params = ListParams {
+            conditions: Some("status/name = 'new'".into()),
+            page_size: Some(2),
+            ..Default::default()
+        };
+        assert_eq!(count(&rows(), &params, "Ticket", &ok).unwrap(), 5);
+        assert_eq!(
+            count(&rows(), &ListParams::default(), "Ticket", &ok).unwrap(),
+            10
+        );
     }
 
     #[test]
@@ -434,7 +473,7 @@ mod tests {
         ] {
             let e = list(&rows(), &params, "Ticket", &ok).unwrap_err();
             assert_eq!(e.status, 400, "{params:?}");
-            assert_eq!(e.body["code"], "InvalidObject");
+            assert_eq!(e.error.code.as_deref(), Some("InvalidObject"));
         }
     }
 
@@ -456,6 +495,6 @@ mod tests {
         );
         let e = get(&rows, 99, None, "Ticket").unwrap_err();
         assert_eq!(e.status, 404);
-        assert_eq!(e.body["code"], "NotFound");
+        assert_eq!(e.error.code.as_deref(), Some("NotFound"));
     }
 }

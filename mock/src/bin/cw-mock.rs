@@ -1,20 +1,16 @@
 //! `cw-mock`: runs the fake ConnectWise server until interrupted, printing its base URL and
-//! the credentials to use.
+//! the credentials to use. It serves the spec it was built with (the `connectwise` crate's);
+//! to serve another, build it with `CONNECTWISE_SPEC` set to that spec.
 
 use clap::Parser;
 use connectwise_mock::MockServer;
 use std::path::PathBuf;
 
-/// A fake ConnectWise Manage server on 127.0.0.1, driven by the spec.
+/// A fake ConnectWise Manage server on 127.0.0.1, serving the API of the spec this binary was
+/// built with (`CONNECTWISE_SPEC` at build time).
 #[derive(Parser, Debug)]
 #[command(name = "cw-mock", version)]
 struct Args {
-    /// Serve this OpenAPI spec instead of the one the crate was built from.
-    #[arg(long)]
-    spec: Option<PathBuf>,
-    /// Overrides for --spec (default: none).
-    #[arg(long, requires = "spec")]
-    overrides: Option<PathBuf>,
     /// A folder of JSON files, one per resource (`ticket.json`, ...).
     #[arg(long)]
     data: Option<PathBuf>,
@@ -35,9 +31,6 @@ fn main() {
         .seed(args.seed)
         .rows(args.rows)
         .port(args.port);
-    if let Some(spec) = args.spec {
-        builder = builder.spec(spec, args.overrides);
-    }
     if let Some(data) = args.data {
         builder = builder.data_dir(data);
     }
