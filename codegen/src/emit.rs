@@ -358,6 +358,12 @@ fn camel_case(snake: &str) -> String {
 }
 
 fn type_tokens(ty: &Type) -> TokenStream {
+    type_path(ty, false)
+}
+
+/// A field type's Rust type; generated types by their bare name (inside `models`), or with
+/// `qualified`, as `crate::models::Name` (from anywhere else in the crate).
+pub(crate) fn type_path(ty: &Type, qualified: bool) -> TokenStream {
     match ty {
         Type::String => quote!(String),
         Type::Bool => quote!(bool),
@@ -368,16 +374,20 @@ fn type_tokens(ty: &Type) -> TokenStream {
         Type::Date => quote!(::chrono::NaiveDate),
         Type::Json => quote!(::serde_json::Value),
         Type::List(t) => {
-            let t = type_tokens(t);
+            let t = type_path(t, qualified);
             quote!(Vec<#t>)
         }
         Type::Map(t) => {
-            let t = type_tokens(t);
+            let t = type_path(t, qualified);
             quote!(::std::collections::BTreeMap<String, #t>)
         }
         Type::Named(n) => {
             let n = ident(n);
-            quote!(#n)
+            if qualified {
+                quote!(crate::models::#n)
+            } else {
+                quote!(#n)
+            }
         }
     }
 }

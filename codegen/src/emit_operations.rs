@@ -454,28 +454,7 @@ fn output_of(response: &Response) -> (TokenStream, TokenStream) {
 
 /// A type, with generated types under `crate::models`.
 fn model_type(ty: &Type) -> TokenStream {
-    match ty {
-        Type::Named(n) => {
-            let n = ident(n);
-            quote!(crate::models::#n)
-        }
-        Type::List(t) => {
-            let t = model_type(t);
-            quote!(Vec<#t>)
-        }
-        Type::Map(t) => {
-            let t = model_type(t);
-            quote!(::std::collections::BTreeMap<String, #t>)
-        }
-        Type::String => quote!(String),
-        Type::Bool => quote!(bool),
-        Type::I32 => quote!(i32),
-        Type::I64 => quote!(i64),
-        Type::F64 => quote!(f64),
-        Type::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
-        Type::Date => quote!(::chrono::NaiveDate),
-        Type::Json => quote!(::serde_json::Value),
-    }
+    crate::emit::type_path(ty, true)
 }
 
 /// The argument name of a path parameter: `id`, `parent_id`, `grand_parent_id`, or the

@@ -417,83 +417,60 @@ impl<T> CountRequest<T> {
     }
 }
 
-impl<T: DeserializeOwned> Request for ListRequest<T> {
-    type Output = Vec<T>;
-    fn method(&self) -> Method {
-        Method::Get
-    }
-    fn path(&self) -> String {
-        ListRequest::path(self)
-    }
-    fn query(&self) -> Vec<(&'static str, String)> {
+/// `Request` for a read: a GET without a body, idempotent, in the request's version.
+macro_rules! read_request_impl {
+    (impl<$t:ident $(: $bound:path)?> for $name:ident { Output = $out:ty; decode = $decode:expr; }) => {
+        impl<$t $(: $bound)?> Request for $name<$t> {
+            type Output = $out;
+            fn method(&self) -> Method {
+                Method::Get
+            }
+            fn path(&self) -> String {
+                $name::path(self)
+            }
+            fn query(&self) -> Vec<(&'static str, String)> {
+                self.pairs()
+            }
+            fn body(&self) -> Result<Option<Body>, Error> {
+                Ok(None)
+            }
+            fn idempotent(&self) -> bool {
+                true
+            }
+            fn version(&self) -> Option<&str> {
+                self.version.as_deref()
+            }
+            fn decode(&self, body: &[u8]) -> Result<$out, (String, String)> {
+                $decode(body)
+            }
+        }
+    };
+}
+
+read_request_impl!(impl<T: DeserializeOwned> for ListRequest { Output = Vec<T>; decode = decode_json; });
+read_request_impl!(impl<T: DeserializeOwned> for GetRequest { Output = T; decode = decode_json; });
+read_request_impl!(impl<T> for CountRequest { Output = u64; decode = decode_count; });
+
+impl<T> ListRequest<T> {
+    fn pairs(&self) -> Vec<(&'static str, String)> {
         self.query.pairs()
-    }
-    fn body(&self) -> Result<Option<Body>, Error> {
-        Ok(None)
-    }
-    fn idempotent(&self) -> bool {
-        true
-    }
-    fn version(&self) -> Option<&str> {
-        self.version.as_deref()
-    }
-    fn decode(&self, body: &[u8]) -> Result<Vec<T>, (String, String)> {
-        decode_json(body)
     }
 }
 
-impl<T: DeserializeOwned> Request for GetRequest<T> {
-    type Output = T;
-    fn method(&self) -> Method {
-        Method::Get
-    }
-    fn path(&self) -> String {
-        GetRequest::path(self)
-    }
-    fn query(&self) -> Vec<(&'static str, String)> {
-        // A get by id takes only `fields`.
+impl<T> GetRequest<T> {
+    /// A get by id takes only `fields`.
+    fn pairs(&self) -> Vec<(&'static str, String)> {
         self.query
             .fields
             .iter()
             .map(|f| ("fields", f.clone()))
             .collect()
     }
-    fn body(&self) -> Result<Option<Body>, Error> {
-        Ok(None)
-    }
-    fn idempotent(&self) -> bool {
-        true
-    }
-    fn version(&self) -> Option<&str> {
-        self.version.as_deref()
-    }
-    fn decode(&self, body: &[u8]) -> Result<T, (String, String)> {
-        decode_json(body)
-    }
 }
 
-impl<T> Request for CountRequest<T> {
-    type Output = u64;
-    fn method(&self) -> Method {
-        Method::Get
-    }
-    fn path(&self) -> String {
-        CountRequest::path(self)
-    }
-    fn query(&self) -> Vec<(&'static str, String)> {
+impl<T> CountRequest<T> {
+    fn pairs(&self) -> Vec<(&'static str, String)> {
         self.query.pairs()
-    }
-    fn body(&self) -> Result<Option<Body>, Error> {
-        Ok(None)
-    }
-    fn idempotent(&self) -> bool {
-        true
-    }
-    fn version(&self) -> Option<&str> {
-        self.version.as_deref()
-    }
-    fn decode(&self, body: &[u8]) -> Result<u64, (String, String)> {
-        decode_count(body)
     }
 }
 
