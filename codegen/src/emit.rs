@@ -19,7 +19,7 @@
 
 use crate::error::Error;
 use crate::ir::{EnumDef, Ir, Model, PathKey, Resource, Type};
-use crate::names::{camel_ident, unique_names, unraw};
+use crate::names::{camel_ident, unique_names};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
@@ -80,6 +80,7 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<BTreeMap<String, String>, 
         Root,
         Module(&'a str),
         Fields(&'a str),
+        Serde(&'a str),
         Registry,
         Operations,
         ResourcesRoot,
@@ -102,6 +103,7 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<BTreeMap<String, String>, 
     for m in &modules {
         jobs.push((format!("models_{m}.rs"), Job::Module(m)));
         jobs.push((format!("fields_{m}.rs"), Job::Fields(m)));
+        jobs.push((format!("serde_{m}.rs"), Job::Serde(m)));
     }
     let shared = crate::emit_operations::Shared::new(ir, &options.modules);
     let (kept, variant_idents) = kept_resources(ir, &options.modules);
@@ -119,8 +121,8 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<BTreeMap<String, String>, 
             Job::Module(m) => module_tokens(ir, m),
             Job::Fields(m) => crate::emit_fields::fields_tokens(ir, m),
             Job::Registry => registry_tokens(ir, &options.modules, &shared),
-            // Written as text: see `emit_operations::table_text`.
-            Job::Operations => TokenStream::new(),
+            // Written as text: see `emit_operations::table_text` and `emit_serde`.
+            Job::Operations | Job::Serde(_) => TokenStream::new(),
             Job::ResourcesRoot => {
                 let files = resource_modules.iter().map(|m| format!("resources_{m}.rs"));
                 quote!(#(include!(#files);)*)
@@ -138,6 +140,7 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<BTreeMap<String, String>, 
                 &variant_names,
                 &shared,
             )),
+            Job::Serde(m) => Ok(crate::emit_serde::serde_text(ir, m)),
             Job::Registry => pretty(file, run(job)).map(|code| code + &shared.text()),
             _ => pretty(file, run(job)),
         };
@@ -212,6 +215,7 @@ fn root_tokens(ir: &Ir, modules: &[&str]) -> TokenStream {
         let id = ident(&crate::names::snake_ident(m));
         let file = format!("models_{m}.rs");
         let fields = format!("fields_{m}.rs");
+        let serde = format!("serde_{m}.rs");
         let doc = if *m == SHARED {
             " Types used by more than one API module (always compiled).".to_owned()
         } else {
@@ -225,6 +229,7 @@ fn root_tokens(ir: &Ir, modules: &[&str]) -> TokenStream {
             pub mod #id {
                 include!(#file);
                 include!(#fields);
+                include!(#serde);
             }
             pub use #id::*;
         }
@@ -306,55 +311,27 @@ fn model_tokens(m: &Model, resources: Option<&Vec<&Resource>>) -> TokenStream {
             ty = quote!(Box<#ty>);
         }
         let doc = f.doc.as_deref().map(doc_attr);
-        // A field the caller did not set is not sent: no `null` for `None` in a body.
-        let rename = if camel_case(unraw(&f.name)) != f.json {
-            let json = &f.json;
-            quote!(#[serde(rename = #json, skip_serializing_if = "Option::is_none")])
-        } else {
-            quote!(#[serde(skip_serializing_if = "Option::is_none")])
-        };
         quote! {
             #doc
-            #rename
             pub #fname: Option<#ty>,
         }
     });
     let additional = m.additional.as_ref().map(|t| {
         let t = type_tokens(t);
-        let taken = m.fields.iter().any(|f| f.name == "additional");
-        let name = ident(if taken { "additional_" } else { "additional" });
+        let name = ident(crate::emit_serde::additional_name(m));
         quote! {
             /// Properties the spec does not list, as the API sent them.
-            #[serde(flatten, skip_serializing_if = "::std::collections::BTreeMap::is_empty")]
             pub #name: ::std::collections::BTreeMap<String, #t>,
         }
     });
     quote! {
         #doc
-        #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(default, rename_all = "camelCase")]
+        #[derive(Debug, Clone, Default, PartialEq)]
         pub struct #name {
             #(#fields)*
             #additional
         }
     }
-}
-
-/// What serde's `rename_all = "camelCase"` makes of a snake_case field name.
-fn camel_case(snake: &str) -> String {
-    let mut out = String::with_capacity(snake.len());
-    let mut upper = false;
-    for c in snake.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn type_tokens(ty: &Type) -> TokenStream {

@@ -12,6 +12,7 @@
 pub mod emit;
 pub mod emit_fields;
 pub mod emit_macro;
+mod emit_serde;
 mod emit_operations;
 pub mod error;
 pub mod inputs;

@@ -438,14 +438,19 @@ fn colliding_property_names_get_distinct_field_names() {
             ("additional", "additional"),
         ])
     );
-    // Every field says which JSON property it is, so serde never merges two.
-    let models = &g.files["models_service.rs"];
-    for json in ["_info", "ID", "address_line1"] {
+    // Every field is written and read under its own JSON property, so two never merge.
+    let serde = &g.files["serde_service.rs"];
+    for (json, field) in [("_info", "info_2"), ("ID", "id_2"), ("address_line1", "address_line1_2")] {
         assert!(
-            models.contains(&format!("#[serde(rename = \"{json}\", skip_serializing_if")),
-            "{models}"
+            serde.contains(&format!("map.field({json:?}, &self.{field})?;")),
+            "{serde}"
+        );
+        assert!(
+            serde.contains(&format!("{json:?} => self.{field} = map.next_value()?,")),
+            "{serde}"
         );
     }
+    let models = &g.files["models_service.rs"];
     // The flattened map of unlisted properties steps aside for the `additional` property.
     assert!(models.contains("pub additional_: "), "{models}");
 }

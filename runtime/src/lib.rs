@@ -43,6 +43,8 @@ pub mod bundle;
 mod client;
 pub mod conditions;
 mod envelope;
+#[doc(hidden)]
+pub mod model_serde;
 pub mod error;
 pub mod registry;
 pub mod request;
@@ -65,6 +67,8 @@ pub use request::{
 /// Used by the `bundle!` macro's expansion; not a public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::model_serde as model;
+
     /// Every model's fields and their types (`connectwise_conditions::Schema` as JSON), from
     /// the spec this crate was generated from: what the fake server generates and checks
     /// data with, and what `bundle!` checks literal conditions against.

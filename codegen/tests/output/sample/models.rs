@@ -12,6 +12,7 @@
 pub mod shared {
     include!("models_shared.rs");
     include!("fields_shared.rs");
+    include!("serde_shared.rs");
 }
 pub use shared::*;
 /// Types of the `company` API module (7 resources); cargo feature `company`.
@@ -25,6 +26,7 @@ pub use shared::*;
 pub mod company {
     include!("models_company.rs");
     include!("fields_company.rs");
+    include!("serde_company.rs");
 }
 pub use company::*;
 /// Types of the `finance` API module (2 resources); cargo feature `finance`.
@@ -38,6 +40,7 @@ pub use company::*;
 pub mod finance {
     include!("models_finance.rs");
     include!("fields_finance.rs");
+    include!("serde_finance.rs");
 }
 pub use finance::*;
 /// Types of the `procurement` API module (2 resources); cargo feature `procurement`.
@@ -51,6 +54,7 @@ pub use finance::*;
 pub mod procurement {
     include!("models_procurement.rs");
     include!("fields_procurement.rs");
+    include!("serde_procurement.rs");
 }
 pub use procurement::*;
 /// Types of the `project` API module (1 resources); cargo feature `project`.
@@ -64,6 +68,7 @@ pub use procurement::*;
 pub mod project {
     include!("models_project.rs");
     include!("fields_project.rs");
+    include!("serde_project.rs");
 }
 pub use project::*;
 /// Types of the `sales` API module (1 resources); cargo feature `sales`.
@@ -77,6 +82,7 @@ pub use project::*;
 pub mod sales {
     include!("models_sales.rs");
     include!("fields_sales.rs");
+    include!("serde_sales.rs");
 }
 pub use sales::*;
 /// Types of the `schedule` API module (1 resources); cargo feature `schedule`.
@@ -90,6 +96,7 @@ pub use sales::*;
 pub mod schedule {
     include!("models_schedule.rs");
     include!("fields_schedule.rs");
+    include!("serde_schedule.rs");
 }
 pub use schedule::*;
 /// Types of the `service` API module (6 resources); cargo feature `service`.
@@ -103,6 +110,7 @@ pub use schedule::*;
 pub mod service {
     include!("models_service.rs");
     include!("fields_service.rs");
+    include!("serde_service.rs");
 }
 pub use service::*;
 /// Types of the `system` API module (3 resources); cargo feature `system`.
@@ -116,6 +124,7 @@ pub use service::*;
 pub mod system {
     include!("models_system.rs");
     include!("fields_system.rs");
+    include!("serde_system.rs");
 }
 pub use system::*;
 /// Types of the `time` API module (1 resources); cargo feature `time`.
@@ -129,6 +138,7 @@ pub use system::*;
 pub mod time {
     include!("models_time.rs");
     include!("fields_time.rs");
+    include!("serde_time.rs");
 }
 pub use time::*;
 /// Decodes an open enum from a JSON string without allocating for known values.

@@ -6,647 +6,409 @@ use super::*;
 /// Short link to a communication type.
 ///
 /// Schema `CommunicationTypeReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CommunicationTypeReference {
     /// Record id of the communication type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Communication type name, e.g. Email or Direct.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub core_entity_id: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// A company: customer, prospect, vendor or your own.
 ///
 /// Schema `Company`.
 /// Listed by resource `company` (`GET /company/companies`).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Company {
     /// Company id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Short company code, unique, at most 30 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// Company name, at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CompanyStatusReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line1: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<CountryReference>,
     /// At most 30 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// At most 30 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fax_number: Option<String>,
     /// At most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub territory: Option<SystemLocationReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_contact: Option<ContactReference>,
     /// When the company became a customer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_acquired: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub annual_revenue: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_employees: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_flag: Option<bool>,
     /// True when the company opted out of marketing.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsubscribe_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_identifier: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_terms: Option<BillingTermsReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_to_company: Option<CompanyReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_site: Option<SiteReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_contact: Option<ContactReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_deleted: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_guid: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub territory_manager: Option<MemberReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_vendor_flag: Option<bool>,
     /// Company types (customer, vendor, ...).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<CompanyTypeReference>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub site: Option<SiteReference>,
     /// Free-form tags set by integrations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integrator_tags: Option<Vec<String>>,
     /// Values of the custom fields defined for this record type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<CustomFieldValue>>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// A configuration item: a device, licence or other asset tracked for a company.
 ///
 /// Schema `Company.Configuration`.
 /// Listed by resource `configuration` (`GET /company/configurations`).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanyConfiguration {
     /// Configuration id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Configuration name, at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ConfigurationTypeReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ConfigurationStatusReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company: Option<CompanyReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<ContactReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub site: Option<SiteReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<SystemLocationReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub department: Option<SystemDepartmentReference>,
     /// At most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub device_identifier: Option<String>,
     /// At most 250 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub serial_number: Option<String>,
     /// At most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_number: Option<String>,
     /// Asset tag, at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_number: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchase_date: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub installation_date: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub installed_by: Option<MemberReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warranty_expiration_date: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_notes: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// At most 25 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     /// At most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_login_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_flag: Option<bool>,
     /// At most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// At most 250 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_type: Option<String>,
     /// At most 250 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_info: Option<String>,
     /// At most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_speed: Option<String>,
     /// At most 25 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ram: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_configuration_id: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor: Option<CompanyReference>,
     /// Answers to the configuration type's questions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub questions: Option<Vec<ConfigurationQuestion>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active_flag: Option<bool>,
     /// At most 1000 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub management_link: Option<String>,
     /// At most 1000 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_link: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_guid: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub needs_renewal_flag: Option<bool>,
     /// Values of the custom fields defined for this record type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<CustomFieldValue>>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Body of a company merge: the target company and, per field, which side wins.
 ///
 /// Schema `CompanyMerge`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanyMerge {
     /// Company that survives the merge; the company in the path is merged into it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to_company_id: Option<i32>,
     /// Which company's value to keep.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<CompanyMergeName>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identifier: Option<CompanyMergeIdentifier>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CompanyMergeStatus>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CompanyMergeType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_address: Option<CompanyMergePrimaryAddress>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_contact: Option<CompanyMergePrimaryContact>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<CompanyMergePhone>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fax: Option<CompanyMergeFax>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<CompanyMergeWebsite>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub market: Option<CompanyMergeMarket>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub territory: Option<CompanyMergeTerritory>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revenue: Option<CompanyMergeRevenue>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revenue_year: Option<CompanyMergeRevenueYear>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_employees: Option<CompanyMergeNumberOfEmployees>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sic_code: Option<CompanyMergeSicCode>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_acquired: Option<CompanyMergeDateAcquired>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<CompanyMergeTimeZone>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_list: Option<CompanyMergeSourceList>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_defined_field1: Option<CompanyMergeUserDefinedField1>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_defined_field2: Option<CompanyMergeUserDefinedField2>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_defined_field3: Option<CompanyMergeUserDefinedField3>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_defined_field4: Option<CompanyMergeUserDefinedField4>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_defined_field5: Option<CompanyMergeUserDefinedField5>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_defined_field6: Option<CompanyMergeUserDefinedField6>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_defined_field7: Option<CompanyMergeUserDefinedField7>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_defined_field8: Option<CompanyMergeUserDefinedField8>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_defined_field9: Option<CompanyMergeUserDefinedField9>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_defined_field10: Option<CompanyMergeUserDefinedField10>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CompanyMergeBillingAddress>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_contact: Option<CompanyMergeBillingContact>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<CompanyMergeTaxCode>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_number: Option<CompanyMergeAccountNumber>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_terms: Option<CompanyMergeBillingTerms>,
     /// Merge the records into the surviving company or discard them.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<CompanyMergeNotes>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sites: Option<CompanyMergeSites>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activities: Option<CompanyMergeActivities>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub opportunities: Option<CompanyMergeOpportunities>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub services: Option<CompanyMergeServices>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub projects: Option<CompanyMergeProjects>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<CompanyMergeContacts>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub documents: Option<CompanyMergeDocuments>,
 }
 /// A note on a company.
 ///
 /// Schema `CompanyNote`.
 /// Listed by resource `company_note` (`GET /company/companies/{parentId}/notes`).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanyNote {
     /// Note id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Note body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<NoteTypeReference>,
     /// True to pin the note.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flagged: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entered_by: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company: Option<CompanyReference>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Short link to a company status.
 ///
 /// Schema `CompanyStatusReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanyStatusReference {
     /// Record id of the company status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Short link to a company type.
 ///
 /// Schema `CompanyTypeReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanyTypeReference {
     /// Record id of the company type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// A configuration type question together with this configuration's answer.
 ///
 /// Schema `ConfigurationQuestion`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConfigurationQuestion {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub answer_id: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub question_id: Option<i32>,
     /// Question text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
     /// The answer; its JSON type depends on fieldType.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub answer: Option<::serde_json::Value>,
     /// Position of the question.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sequence_number: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_decimals: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_type: Option<ConfigurationQuestionFieldType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub required_flag: Option<bool>,
 }
 /// Short link to a configuration status.
 ///
 /// Schema `ConfigurationStatusReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConfigurationStatusReference {
     /// Record id of the configuration status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// A kind of configuration item, with its own questions.
 ///
 /// Schema `ConfigurationType`.
 /// Listed by resource `configuration_type` (`GET /company/configurations/types`).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConfigurationType {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// At most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inactive_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_flag: Option<bool>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// A question asked for every configuration of a type.
 ///
 /// Schema `ConfigurationTypeQuestion`.
 /// Listed by resource `configuration_type_question` (`GET /company/configurations/types/{parentId}/questions`).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConfigurationTypeQuestion {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub configuration_type: Option<ConfigurationTypeReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_type: Option<ConfigurationTypeQuestionFieldType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entry_type: Option<ConfigurationTypeQuestionEntryType>,
     /// Position of the question.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sequence_number: Option<f64>,
     /// Question text, at most 1000 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_decimals: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub required_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inactive_flag: Option<bool>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Short link to a configuration type question.
 ///
 /// Schema `ConfigurationTypeQuestionReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConfigurationTypeQuestionReference {
     /// Record id of the configuration type question.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Question text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// A permitted answer of a list-type configuration question.
 ///
 /// Schema `ConfigurationTypeQuestionValue`.
 /// Listed by resource `configuration_type_question_value` (`GET /company/configurations/types/{grandparentId}/questions/{parentId}/values`).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConfigurationTypeQuestionValue {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub configuration_type: Option<ConfigurationTypeReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub question: Option<ConfigurationTypeQuestionReference>,
     /// A permitted answer, at most 1000 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inactive_flag: Option<bool>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Short link to a configuration type.
 ///
 /// Schema `ConfigurationTypeReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConfigurationTypeReference {
     /// Record id of the configuration type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// A person at a company.
 ///
 /// Schema `Contact`.
 /// Listed by resource `contact` (`GET /company/contacts`).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Contact {
     /// Contact id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company: Option<CompanyReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub site: Option<SiteReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line1: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<CountryReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inactive_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manager_contact: Option<ContactReference>,
     /// Job title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nick_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_portal_login_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsubscribe_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gender: Option<ContactGender>,
     /// Birthday as text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub birth_day: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub presence: Option<ContactPresence>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_guid: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_phone_type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_phone_nbr: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_phone_extension: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_billing_flag: Option<bool>,
     /// True for the company's default contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_flag: Option<bool>,
     /// Phone numbers and email addresses.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub communication_items: Option<Vec<ContactCommunicationItem>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<ContactTypeReference>>,
     /// Free-form tags set by integrations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integrator_tags: Option<Vec<String>>,
     /// Values of the custom fields defined for this record type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<CustomFieldValue>>,
     /// Ids of contact types to assign; write-only shortcut for types.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_ids: Option<Vec<i32>>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// One phone number, fax number or email address of a contact.
 ///
 /// Schema `ContactCommunicationItem`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ContactCommunicationItem {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CommunicationTypeReference>,
     /// Phone number, address or other value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extension: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub communication_type: Option<ContactCommunicationItemCommunicationType>,
 }
 /// Short link to a contact type.
 ///
 /// Schema `ContactTypeReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ContactTypeReference {
     /// Record id of the contact type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Short link to a note type.
 ///
 /// Schema `NoteTypeReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NoteTypeReference {
     /// Record id of the note type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Outcome of an action such as a merge.
 ///
 /// Schema `SuccessResponse`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SuccessResponse {
     /// True when the action was carried out.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Explanation, mostly on failure.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 /// Schema `CompanyMerge.AccountNumber`. Open: values the spec does not list decode as `Unknown`.

@@ -7,225 +7,136 @@ use super::*;
 ///
 /// Schema `Agreement`.
 /// Listed by resource `agreement` (`GET /finance/agreements`).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Agreement {
     /// Agreement id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// At most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AgreementTypeReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company: Option<CompanyReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<ContactReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub site: Option<SiteReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_agreement: Option<AgreementReference>,
     /// At most 50 characters.
-    #[serde(rename = "customerPO", skip_serializing_if = "Option::is_none")]
     pub customer_po: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<SystemLocationReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub department: Option<SystemDepartmentReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_ending_date_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub opportunity: Option<OpportunityReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancelled_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_cancelled: Option<::chrono::DateTime<::chrono::Utc>>,
     /// At most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_cancelled: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sla: Option<SlaReference>,
     /// At most 20 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_order: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_notes: Option<String>,
     /// What the agreement's allowance counts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub application_units: Option<AgreementApplicationUnits>,
     /// Allowance per cycle, in applicationUnits.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub application_limit: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub application_cycle: Option<AgreementApplicationCycle>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub application_unlimited_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_terms: Option<BillingTermsReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_to_company: Option<CompanyReference>,
     /// Recurring amount billed per cycle.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_amount: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_start_date: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<TaxCodeReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_time: Option<AgreementBillTime>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_expenses: Option<AgreementBillExpenses>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_products: Option<AgreementBillProducts>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_invoice_flag: Option<bool>,
     /// Next invoice date as text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_invoice_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agreement_status: Option<AgreementAgreementStatus>,
     /// Values of the custom fields defined for this record type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<CustomFieldValue>>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Short link to a agreement type.
 ///
 /// Schema `AgreementTypeReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AgreementTypeReference {
     /// Record id of the agreement type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Short link to a invoice status.
 ///
 /// Schema `BillingStatusReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BillingStatusReference {
     /// Record id of the invoice status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Status name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// True when invoices in this status count as closed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_closed: Option<bool>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// An invoice.
 ///
 /// Schema `Invoice`.
 /// Listed by resource `invoice` (`GET /finance/invoices`).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Invoice {
     /// Invoice id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// At most 15 characters; needed when updating.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<InvoiceType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<BillingStatusReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company: Option<CompanyReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_to_company: Option<CompanyReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_to_company: Option<CompanyReference>,
     /// What the invoice bills for.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_to_type: Option<InvoiceApplyToType>,
     /// Id of the record named by applyToType.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_to_id: Option<i32>,
     /// At most 60 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attention: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_site: Option<SiteReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_terms: Option<BillingTermsReference>,
     /// At most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// At most 50 characters.
-    #[serde(rename = "customerPO", skip_serializing_if = "Option::is_none")]
     pub customer_po: Option<String>,
     /// Invoice date.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<SystemLocationReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub department_id: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub territory: Option<SystemLocationReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_comment: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bottom_comment: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<TaxCodeReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_notes: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_total: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_total: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_total: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subtotal: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sales_tax: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payments: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<f64>,
     /// Amount still owed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub balance: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub special_invoice_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket: Option<TicketReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project: Option<ProjectReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agreement: Option<AgreementReference>,
     /// Values of the custom fields defined for this record type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<CustomFieldValue>>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Schema `Agreement.AgreementStatus`. Open: values the spec does not list decode as `Unknown`.

@@ -6,236 +6,153 @@ use super::*;
 /// Short link to a catalog product.
 ///
 /// Schema `IvItemReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct IvItemReference {
     /// Record id of the catalog product.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Product identifier (part number).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// True when each unit carries a serial number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub serialized_flag: Option<bool>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// A purchase order sent to a vendor.
 ///
 /// Schema `PurchaseOrder`.
 /// Listed by resource `purchase_order` (`GET /procurement/purchaseorders`).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PurchaseOrder {
     /// Purchase order id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_unit_id: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i32>,
     /// Purchase order number, at most 50 characters; needed when updating.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
     /// Order date; needed when updating.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub po_date: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PurchaseOrderStatusReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_company: Option<CompanyReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_contact: Option<ContactReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_site: Option<SiteReference>,
     /// At most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_order_number: Option<String>,
     /// At most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_invoice_number: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_invoice_date: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_company: Option<CompanyReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_contact: Option<ContactReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_site: Option<SiteReference>,
     /// True when the vendor ships straight to the customer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drop_ship_customer_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warehouse: Option<WarehouseReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipment_method: Option<ShipmentMethodReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipment_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// At most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_number: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub terms: Option<BillingTermsReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<TaxCodeReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_total: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sales_tax: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub freight_cost: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<f64>,
     /// Changes only through the status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub closed_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_closed: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entered_by: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_notes: Option<String>,
     /// Values of the custom fields defined for this record type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<CustomFieldValue>>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// One line of a purchase order.
 ///
 /// Schema `PurchaseOrderLineItem`.
 /// Listed by resource `purchase_order_line_item` (`GET /procurement/purchaseorders/{parentId}/lineitems`).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PurchaseOrderLineItem {
     /// Line item id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Purchase order the line belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchase_order_id: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_number: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<IvItemReference>,
     /// At most 6000 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_of_measure: Option<UnitOfMeasureReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_quantity: Option<i32>,
     /// How much of the line has arrived.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_status: Option<PurchaseOrderLineItemReceivedStatus>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backordered_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub closed_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_received: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_ship_date: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_date: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipment_method: Option<ShipmentMethodReference>,
     /// At most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_number: Option<String>,
     /// At most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub packing_slip: Option<String>,
     /// Serial numbers received, comma separated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub serial_numbers: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax: Option<f64>,
     /// At most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_order_number: Option<String>,
     /// At most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_sku: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warehouse: Option<WarehouseReference>,
     /// At most 1000 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_notes: Option<String>,
     /// Values of the custom fields defined for this record type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<CustomFieldValue>>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Short link to a purchase order status.
 ///
 /// Schema `PurchaseOrderStatusReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PurchaseOrderStatusReference {
     /// Record id of the purchase order status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Short link to a shipment method.
 ///
 /// Schema `ShipmentMethodReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ShipmentMethodReference {
     /// Record id of the shipment method.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Short link to a unit of measure.
 ///
 /// Schema `UnitOfMeasureReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UnitOfMeasureReference {
     /// Record id of the unit of measure.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Short link to a warehouse.
 ///
 /// Schema `WarehouseReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WarehouseReference {
     /// Record id of the warehouse.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Warehouse name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// True while the warehouse is locked for counting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locked_flag: Option<bool>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// How much of the line has arrived.

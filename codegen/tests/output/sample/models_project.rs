@@ -7,137 +7,85 @@ use super::*;
 ///
 /// Schema `Project`.
 /// Listed by resource `project` (`GET /project/projects`).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Project {
     /// Project id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// At most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company: Option<CompanyReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<ContactReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub site: Option<SiteReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub board: Option<ProjectBoardReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ProjectStatusReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub closed_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ProjectTypeReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manager: Option<MemberReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<SystemLocationReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub department: Option<SystemDepartmentReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// At most 50 characters.
-    #[serde(rename = "customerPO", skip_serializing_if = "Option::is_none")]
     pub customer_po: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agreement: Option<AgreementReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub opportunity: Option<OpportunityReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_start: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_end: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_start: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_end: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled_start: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled_end: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_hours: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_hours: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_hours: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled_hours: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percent_complete: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_method: Option<ProjectBillingMethod>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_amount: Option<f64>,
     /// Rate source; needed when updating.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_rate_type: Option<ProjectBillingRateType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_time: Option<ProjectBillTime>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_expenses: Option<ProjectBillExpenses>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_products: Option<ProjectBillProducts>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_to_company: Option<CompanyReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub downpayment: Option<f64>,
     /// Template the project was created from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_template_id: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub do_not_display_in_portal_flag: Option<bool>,
     /// Values of the custom fields defined for this record type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<CustomFieldValue>>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Short link to a project board.
 ///
 /// Schema `ProjectBoardReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectBoardReference {
     /// Record id of the project board.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Short link to a project status.
 ///
 /// Schema `ProjectStatusReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectStatusReference {
     /// Record id of the project status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Short link to a project type.
 ///
 /// Schema `ProjectTypeReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectTypeReference {
     /// Record id of the project type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Schema `Project.BillExpenses`. Open: values the spec does not list decode as `Unknown`.

@@ -7,99 +7,63 @@ use super::*;
 ///
 /// Schema `Opportunity`.
 /// Listed by resource `opportunity` (`GET /sales/opportunities`).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Opportunity {
     /// Opportunity id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// At most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Needed when updating.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_close_date: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<OpportunityTypeReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<OpportunityStatusReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// At most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_sales_rep: Option<MemberReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secondary_sales_rep: Option<MemberReference>,
     /// Needed when updating.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i32>,
     /// Needed when updating.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_unit_id: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company: Option<CompanyReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<ContactReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub site: Option<SiteReference>,
     /// At most 25 characters.
-    #[serde(rename = "customerPO", skip_serializing_if = "Option::is_none")]
     pub customer_po: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_change_date: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_became_lead: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub closed_date: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub closed_by: Option<MemberReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_sales_tax: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_to_company: Option<CompanyReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_terms: Option<BillingTermsReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<TaxCodeReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_location_id: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub technical_contact: Option<ContactReference>,
     /// Values of the custom fields defined for this record type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<CustomFieldValue>>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Short link to a opportunity status.
 ///
 /// Schema `OpportunityStatusReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OpportunityStatusReference {
     /// Record id of the opportunity status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Short link to a opportunity type.
 ///
 /// Schema `OpportunityTypeReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OpportunityTypeReference {
     /// Record id of the opportunity type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }

@@ -7,78 +7,50 @@ use super::*;
 ///
 /// Schema `ScheduleEntry`.
 /// Listed by resource `schedule_entry` (`GET /schedule/entries`).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ScheduleEntry {
     /// Schedule entry id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Id of the scheduled record, e.g. the ticket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_id: Option<i32>,
     /// At most 250 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<MemberReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#where: Option<ServiceLocationReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_start: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_end: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ScheduleStatusReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ScheduleTypeReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub done_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub acknowledged_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_schedule_conflicts_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_guid: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub acknowledged_date: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub close_date: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hours: Option<f64>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Short link to a schedule status.
 ///
 /// Schema `ScheduleStatusReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ScheduleStatusReference {
     /// Record id of the schedule status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Short link to a schedule type.
 ///
 /// Schema `ScheduleTypeReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ScheduleTypeReference {
     /// Record id of the schedule type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Schedule type code, e.g. S for service.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }

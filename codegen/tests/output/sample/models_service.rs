@@ -7,484 +7,316 @@ use super::*;
 ///
 /// Schema `Board`.
 /// Listed by resource `board` (`GET /service/boards`).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Board {
     /// Board id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Board name, at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<SystemLocationReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub department: Option<SystemDepartmentReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inactive_flag: Option<bool>,
     /// True for project boards.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dispatch_member: Option<MemberReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_manager_member: Option<MemberReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duty_manager_member: Option<MemberReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_role: Option<WorkRoleReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_type: Option<WorkTypeReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_time: Option<BoardBillTime>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_expense: Option<BoardBillExpense>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_product: Option<BoardBillProduct>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_close_status: Option<ServiceStatusReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_assign_new_tickets_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_entry_locked_flag: Option<bool>,
     /// Sender address for notifications, at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notify_email_from: Option<String>,
     /// Sender name for notifications, at most 60 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notify_email_from_name: Option<String>,
     /// Order of discussion notes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub problem_sort: Option<BoardProblemSort>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub restrict_board_by_default_flag: Option<bool>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// A status a ticket on a given board can be in.
 ///
 /// Schema `BoardStatus`.
 /// Listed by resource `board_status` (`GET /service/boards/{parentId}/statuses`).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BoardStatus {
     /// Status id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Status name, at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub board: Option<BoardReference>,
     /// Position of the status on the board.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_order: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_on_board: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inactive: Option<bool>,
     /// True when tickets in this status count as closed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub closed_status: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_entry_not_allowed: Option<bool>,
     /// True for the status new tickets get.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_flag: Option<bool>,
     /// SLA stage this status stands for.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub escalation_status: Option<BoardStatusEscalationStatus>,
     /// Text shown to customers, at most 500 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_portal_description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_portal_flag: Option<bool>,
     /// At most 30 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_status_indicator_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub save_time_as_note: Option<bool>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Short link to a ticket priority.
 ///
 /// Schema `PriorityReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PriorityReference {
     /// Record id of the ticket priority.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Priority name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Sort position of the priority.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i32>,
     /// Priority level label.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// A note on a service ticket.
 ///
 /// Schema `ServiceNote`.
 /// Listed by resource `service_note` (`GET /service/tickets/{parentId}/notes`).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceNote {
     /// Note id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Ticket the note belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_id: Option<i32>,
     /// Note body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Shown in the ticket's Discussion tab.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_description_flag: Option<bool>,
     /// Shown in the ticket's Internal tab.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_analysis_flag: Option<bool>,
     /// Shown in the ticket's Resolution tab.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution_flag: Option<bool>,
     /// Marks the note as describing the issue.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issue_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<MemberReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<ContactReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_updated_flag: Option<bool>,
     /// Set to false to skip workflow notifications on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub process_notifications: Option<bool>,
     /// When the note was written.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_created: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Who wrote the note.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_flag: Option<bool>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Short link to a ticket source.
 ///
 /// Schema `ServiceSourceReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceSourceReference {
     /// Record id of the ticket source.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Short link to a ticket status.
 ///
 /// Schema `ServiceStatusReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceStatusReference {
     /// Record id of the ticket status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Status name as shown on the board.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Sort position of the status on its board.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i32>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Short link to a ticket subtype.
 ///
 /// Schema `ServiceSubTypeReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceSubTypeReference {
     /// Record id of the ticket subtype.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Short link to a service team.
 ///
 /// Schema `ServiceTeamReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceTeamReference {
     /// Record id of the service team.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// One entry of a ticket's combined notes feed (ticket, time and meeting notes).
 ///
 /// Schema `ServiceTicketNote`.
 /// Listed by resource `service_ticket_note` (`GET /service/tickets/{parentId}/allNotes`).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceTicketNote {
     /// Note id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Where the note came from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note_type: Option<ServiceTicketNoteNoteType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket: Option<TicketReference>,
     /// Note body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// True when text is Markdown.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_markdown_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_description_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_analysis_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution_flag: Option<bool>,
     /// Start time, for notes that come from time entries.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_start: Option<::chrono::DateTime<::chrono::Utc>>,
     /// End time, for notes that come from time entries.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_end: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issue_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_author: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<MemberReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<ContactReference>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<ServiceTicketNoteInfo>,
 }
 /// Schema `ServiceTicketNote.Info`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceTicketNoteInfo {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_updated: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_entered: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entered_by: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_by_date: Option<String>,
     /// Properties the spec does not list, as the API sent them.
-    #[serde(flatten, skip_serializing_if = "::std::collections::BTreeMap::is_empty")]
     pub additional: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// Short link to a ticket type.
 ///
 /// Schema `ServiceTypeReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceTypeReference {
     /// Record id of the ticket type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// A service ticket (also project tickets and issues, see recordType).
 ///
 /// Schema `Ticket`.
 /// Listed by resource `ticket` (`GET /service/tickets`).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Ticket {
     /// Ticket number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Ticket summary line, at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Which kind of ticket this is.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_type: Option<TicketRecordType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub board: Option<BoardReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ServiceStatusReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company: Option<CompanyReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub site: Option<SiteReference>,
     /// Site name, at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_name: Option<String>,
     /// At most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line1: Option<String>,
     /// At most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// At most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// State or province code, at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_identifier: Option<String>,
     /// Postal code, at most 12 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<CountryReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<ContactReference>,
     /// Contact's name, at most 62 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_name: Option<String>,
     /// At most 20 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_phone_number: Option<String>,
     /// At most 250 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_email_address: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ServiceTypeReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_type: Option<ServiceSubTypeReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub team: Option<ServiceTeamReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<MemberReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<PriorityReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_location: Option<ServiceLocationReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<ServiceSourceReference>,
     /// Date the work is due.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub required_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Hours budgeted for the ticket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_hours: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agreement: Option<AgreementReference>,
     /// Severity; needed when updating.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<TicketSeverity>,
     /// Impact; needed when updating.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub impact: Option<TicketImpact>,
     /// Customer purchase order number, at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
     /// First description text; accepted on create only, never returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initial_description: Option<String>,
     /// When the ticket was closed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub closed_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Member who closed the ticket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub closed_by: Option<String>,
     /// True once the ticket is closed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub closed_flag: Option<bool>,
     /// Hours logged on the ticket so far.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_hours: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approved: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_method: Option<TicketBillingMethod>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_resolved: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_responded: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Minutes to resolution recorded against the SLA.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolve_minutes: Option<i32>,
     /// Id of the parent ticket, if this is a child.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_ticket_id: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_child_ticket: Option<bool>,
     /// Default billing for time on this ticket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_time: Option<TicketBillTime>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<SystemLocationReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub department: Option<SystemDepartmentReference>,
     /// Client-generated id used by mobile apps.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_guid: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sla: Option<SlaReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub merged_parent_ticket: Option<TicketReference>,
     /// Free-form tags set by integrations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integrator_tags: Option<Vec<String>>,
     /// Values of the custom fields defined for this record type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<CustomFieldValue>>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<TicketInfo>,
 }
 /// Schema `Ticket.Info`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TicketInfo {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_updated: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_entered: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entered_by: Option<String>,
     /// Properties the spec does not list, as the API sent them.
-    #[serde(flatten, skip_serializing_if = "::std::collections::BTreeMap::is_empty")]
     pub additional: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// Short link to a time entry.
 ///
 /// Schema `TimeEntryReference`.
 /// Listed by resource `time_entry_reference` (`GET /service/tickets/{parentId}/timeentries`).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimeEntryReference {
     /// Record id of the time entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Schema `Board.BillExpense`. Open: values the spec does not list decode as `Unknown`.

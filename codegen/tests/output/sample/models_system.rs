@@ -6,233 +6,162 @@ use super::*;
 /// What a bundle sub-request asks for.
 ///
 /// Schema `ApiRequest`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ApiRequest {
     /// Record id, for a single-record GET.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Id of the parent record, for nested resources.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i32>,
     /// Id of the grandparent record, for doubly nested resources.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub grand_parent_id: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filters: Option<FilterValues>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<PageValues>,
     /// Comma-separated list of fields to return.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<String>,
 }
 /// One sub-request of a bundle.
 ///
 /// Schema `BundleRequest`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BundleRequest {
     /// Caller-chosen number that ties the result back to this request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sequence_number: Option<i32>,
     /// Resource name, e.g. ticket, company or purchaseorderlineitem.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// API version for this sub-request, e.g. 2025.8.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_request: Option<ApiRequest>,
 }
 /// Body of POST /system/bundles.
 ///
 /// Schema `BundleRequestsCollection`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BundleRequestsCollection {
     /// The sub-requests, each with its own sequence number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requests: Option<Vec<BundleRequest>>,
 }
 /// Outcome of one bundle sub-request.
 ///
 /// Schema `BundleResult`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BundleResult {
     /// Sequence number of the sub-request this answers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sequence_number: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// The records returned; their real type is the sub-request's resource model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<IRestIdentifiedItem>>,
     /// Number of entities.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// False when the sub-request failed; see error.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// HTTP status the single call would have returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorResponseMessage>,
 }
 /// Response of POST /system/bundles.
 ///
 /// Schema `BundleResultsCollection`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BundleResultsCollection {
     /// One result per sub-request, matched by sequenceNumber.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BundleResult>>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// A callback (webhook): ConnectWise posts to url when a record of the given type changes.
 ///
 /// Schema `CallbackEntry`.
 /// Listed by resource `callback_entry` (`GET /system/callbacks`).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CallbackEntry {
     /// Callback id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Free text, at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Address that receives the callback. Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Record the callback watches (0 for all, with level owner). Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_id: Option<i32>,
     /// Record type, e.g. ticket, company, contact. Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Scope, e.g. owner, board, status. Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
     /// Member who owns the callback.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<i32>,
     /// API version of the posted payload.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload_version: Option<String>,
     /// True to pause the callback.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inactive_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_soap_callback_flag: Option<bool>,
     /// True to skip changes made by this integration itself.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_self_suppressed_flag: Option<bool>,
-    #[serde(rename = "connectWiseID", skip_serializing_if = "Option::is_none")]
     pub connect_wise_id: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Form fields of a document upload (multipart/form-data).
 ///
 /// Schema `DocumentFormData`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocumentFormData {
     /// The file's bytes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
     /// Record to attach the document to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_id: Option<i32>,
     /// Type of that record, e.g. Ticket, Company.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
     /// Document title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Link instead of a file.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_flag: Option<bool>,
     /// Read-only flag (the real API spells it readOnlyFlay).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub read_only_flay: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_avatar: Option<bool>,
 }
 /// A stored document (attachment) and its metadata.
 ///
 /// Schema `DocumentInfo`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocumentInfo {
     /// Document id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Document title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Name of the uploaded file.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_file_name: Option<String>,
     /// Who uploaded it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_template_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub read_only_flag: Option<bool>,
     /// Size in bytes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
     /// True when the document is a link.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_on_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub guid: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Error body returned by the API.
 ///
 /// Schema `ErrorResponseMessage`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ErrorResponseMessage {
     /// Error code, e.g. NotFound or InvalidObject.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Human-readable error text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Per-field problems, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ValidationError>>,
 }
 /// Any record with an id; stands in for the real model inside bundle results.
 ///
 /// Schema `IRestIdentifiedItem`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct IRestIdentifiedItem {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
 }
 /// A member: a staff user (or API user) of the ConnectWise tenant.
@@ -240,161 +169,106 @@ pub struct IRestIdentifiedItem {
 /// Schema `Member`.
 /// Listed by resource `member` (`GET /system/members`).
 /// Listed by resource `member_with_sso` (`GET /system/members/withSso`).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Member {
     /// Member id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Login name, at most 15 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_online_flag: Option<bool>,
     /// A = API member, C = StreamlineIT, F = full, X = subcontractor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub license_class: Option<MemberLicenseClass>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inactive_date: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inactive_flag: Option<bool>,
     /// At most 30 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// One character.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub middle_initial: Option<String>,
     /// At most 30 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hire_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// At most 250 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub office_email: Option<String>,
     /// At most 250 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_email: Option<MemberDefaultEmail>,
     /// At most 250 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_email: Option<String>,
     /// At most 15 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub office_phone: Option<String>,
     /// At most 15 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_phone: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_phone: Option<MemberDefaultPhone>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_role: Option<SecurityRoleReference>,
     /// Job title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<MemberTypeReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_location: Option<SystemLocationReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_department: Option<SystemDepartmentReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reports_to: Option<MemberReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_role: Option<WorkRoleReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_type: Option<WorkTypeReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_approver: Option<MemberReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_approver: Option<MemberReference>,
     /// Hours per day the member can be scheduled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub daily_capacity: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hourly_cost: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hourly_rate: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_default_board: Option<BoardReference>,
     /// Ids of service boards hidden from this member.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_service_board_ids: Option<Vec<i32>>,
     /// Ids of the service teams the member belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub teams: Option<Vec<i32>>,
     /// Values of the custom fields defined for this record type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<CustomFieldValue>>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Short link to a member type.
 ///
 /// Schema `MemberTypeReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MemberTypeReference {
     /// Record id of the member type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Paging of a bundle sub-request.
 ///
 /// Schema `PageValues`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PageValues {
     /// 1-based page number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<i32>,
     /// Records per page, at most 1000.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// Last id seen, for forward-only paging.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_id: Option<i32>,
 }
 /// Short link to a security role.
 ///
 /// Schema `SecurityRoleReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SecurityRoleReference {
     /// Record id of the security role.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// One field-level problem inside an error.
 ///
 /// Schema `ValidationError`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ValidationError {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Resource the problem is in.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
     /// Field the problem is in.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
 }
 /// Schema `Member.DefaultEmail`. Open: values the spec does not list decode as `Unknown`.

@@ -6,153 +6,96 @@ use super::*;
 /// Short link to a invoice.
 ///
 /// Schema `InvoiceReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InvoiceReference {
     /// Record id of the invoice.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Invoice number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_to_type: Option<String>,
     /// Invoice date as text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub charge_firm_flag: Option<bool>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Short link to a project phase.
 ///
 /// Schema `ProjectPhaseReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectPhaseReference {
     /// Record id of the project phase.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Time a member worked, charged to a ticket, activity, charge code or company.
 ///
 /// Schema `TimeEntry`.
 /// Listed by resource `time_entry` (`GET /time/entries`).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimeEntry {
     /// Time entry id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company: Option<CompanyReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_type: Option<String>,
     /// Id of the ticket, activity or charge code the time goes to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub charge_to_id: Option<i32>,
     /// What chargeToId points at.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub charge_to_type: Option<TimeEntryChargeToType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<MemberReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_unit_id: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_type: Option<WorkTypeReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_role: Option<WorkRoleReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agreement: Option<AgreementReference>,
     /// Start of the work.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_start: Option<::chrono::DateTime<::chrono::Utc>>,
     /// End of the work.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_end: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Break time to take off, in hours.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hours_deduct: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_hours: Option<f64>,
     /// Billing choice; needed when updating.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billable_option: Option<TimeEntryBillableOption>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_notes: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_to_detail_description_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_to_internal_analysis_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_to_resolution_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_resource_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_contact_flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hours_billed: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_hours: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entered_by: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_entered: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice: Option<InvoiceReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_guid: Option<String>,
     /// Defaulted on create; may be changed later.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hourly_rate: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_sheet: Option<TimeSheetReference>,
     /// Approval and billing state.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TimeEntryStatus>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket: Option<TicketReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project: Option<ProjectReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phase: Option<ProjectPhaseReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_board: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_status: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_flag: Option<bool>,
     /// Values of the custom fields defined for this record type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<CustomFieldValue>>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Short link to a time sheet.
 ///
 /// Schema `TimeSheetReference`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimeSheetReference {
     /// Record id of the time sheet.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "_info", skip_serializing_if = "Option::is_none")]
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 /// Billing choice; needed when updating.
