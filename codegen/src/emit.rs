@@ -112,10 +112,8 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<BTreeMap<String, String>, 
         .zip(&variant_idents)
         .map(|(r, v)| (r.name.as_str(), v.to_string()))
         .collect();
+    let variant_map: BTreeMap<&str, String> = variant_names.iter().cloned().collect();
     let run = |job: &Job| -> TokenStream {
-        // Idents are not Send: each job makes its own.
-        let variants: BTreeMap<&str, Ident> =
-            variant_names.iter().map(|(n, v)| (*n, ident(v))).collect();
         match job {
             Job::Root => root_tokens(ir, &modules),
             Job::Module(m) => module_tokens(ir, m),
@@ -127,9 +125,8 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<BTreeMap<String, String>, 
                 let files = resource_modules.iter().map(|m| format!("resources_{m}.rs"));
                 quote!(#(include!(#files);)*)
             }
-            Job::Resources(m) => {
-                crate::emit_operations::constructors_tokens(ir, &options.modules, m, &variants)
-            }
+            // Written as text: see `emit_operations::constructors_text`.
+            Job::Resources(_) => TokenStream::new(),
         }
     };
     let results = parallel_map(&jobs, |(file, job)| {
@@ -141,6 +138,12 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<BTreeMap<String, String>, 
                 &shared,
             )),
             Job::Serde(m) => Ok(crate::emit_serde::serde_text(ir, m)),
+            Job::Resources(m) => Ok(crate::emit_operations::constructors_text(
+                ir,
+                &options.modules,
+                m,
+                &variant_map,
+            )),
             Job::Registry => pretty(file, run(job)).map(|code| code + &shared.text()),
             _ => pretty(file, run(job)),
         };

@@ -11,8 +11,7 @@
 
 use crate::emit::{ident, ModuleFilter};
 use crate::ir::{Body, Ir, Operation, OperationKind, ParamType, PathKey, Response, Segment, Type};
-use proc_macro2::{Ident, TokenStream};
-use quote::quote;
+use proc_macro2::Ident;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -235,13 +234,15 @@ pub(crate) fn table_text(
     out
 }
 
-/// The constructors of every group of API module `module`.
-pub(crate) fn constructors_tokens(
+/// The constructors of every group of API module `module`, as text in rustfmt's layout
+/// (building them as tokens and pretty-printing them was a third of `cwgen`'s time).
+/// `variants` names each kept resource's `Resource` variant.
+pub(crate) fn constructors_text(
     ir: &Ir,
     filter: &ModuleFilter,
     module: &str,
-    variants: &BTreeMap<&str, Ident>,
-) -> TokenStream {
+    variants: &BTreeMap<&str, String>,
+) -> String {
     let ops = kept_operations(ir, filter);
     let mut groups: BTreeMap<&str, Vec<(usize, &Operation)>> = BTreeMap::new();
     for (i, op) in ops.iter().enumerate() {
@@ -249,40 +250,33 @@ pub(crate) fn constructors_tokens(
             groups.entry(op.group.as_str()).or_default().push((i, op));
         }
     }
-    let items = groups.into_iter().map(|(group, ops)| {
+    let mut out = String::new();
+    for (group, ops) in groups {
         let resource = ir.resources.get(group);
-        let module_ident = ident(group);
         let doc = match resource {
             Some(r) => format!(
-                " `{}`: `{}` and its operations; entities are [`{}`](crate::models::{}).",
+                "`{}`: `{}` and its operations; entities are [`{}`](crate::models::{}).",
                 r.name, r.path, r.model, r.model
             ),
-            None => format!(" Operations on `{}`.", group_path(&ops)),
+            None => format!("Operations on `{}`.", group_path(&ops)),
         };
-        let fns = ops
-            .iter()
-            .map(|(i, op)| constructor(ir, op, *i, variants, None));
-        let on_model = resource.filter(|r| r.primary).map(|r| {
-            let model = ident(&r.model);
-            let fns = ops
+        let _ = writeln!(out, "/// {doc}\npub mod {group} {{");
+        for (i, op) in &ops {
+            constructor(&mut out, ir, op, *i, variants, None);
+        }
+        out.push_str("}\n");
+        if let Some(r) = resource.filter(|r| r.primary) {
+            let _ = writeln!(out, "impl crate::models::{} {{", r.model);
+            for (i, op) in ops
                 .iter()
                 .filter(|(_, op)| crate::names::unraw(&op.function) != "fields")
-                .map(|(i, op)| constructor(ir, op, *i, variants, Some(&module_ident)));
-            quote! {
-                impl crate::models::#model {
-                    #(#fns)*
-                }
+            {
+                constructor(&mut out, ir, op, *i, variants, Some(group));
             }
-        });
-        quote! {
-            #[doc = #doc]
-            pub mod #module_ident {
-                #(#fns)*
-            }
-            #on_model
+            out.push_str("}\n");
         }
-    });
-    quote!(#(#items)*)
+    }
+    out
 }
 
 /// The shortest path of a group, for its doc.
@@ -294,167 +288,170 @@ fn group_path(ops: &[(usize, &Operation)]) -> String {
         .to_owned()
 }
 
-/// One constructor. With `delegate_to`, the same on the model, calling the module's.
+/// One constructor, indented for a module or impl block. With `delegate_to`, the same on
+/// the model, calling the module's.
 fn constructor(
+    out: &mut String,
     ir: &Ir,
     op: &Operation,
     index: usize,
-    variants: &BTreeMap<&str, Ident>,
-    delegate_to: Option<&Ident>,
-) -> TokenStream {
-    let name = ident(&op.function);
-    let mut doc = format!(
-        " {}: `{} {}`.",
-        op.summary.as_deref().unwrap_or("").trim_end_matches('.'),
-        op.method.lower().to_ascii_uppercase(),
-        op.path
-    );
-    if doc.starts_with(" :") {
-        doc = doc[2..].to_owned();
-    }
+    variants: &BTreeMap<&str, String>,
+    delegate_to: Option<&str>,
+) {
+    let name = &op.function;
+    let summary = op.summary.as_deref().unwrap_or("").trim_end_matches('.');
+    let method = op.method.lower().to_ascii_uppercase();
+    let doc = if summary.is_empty() {
+        format!("`{method} {}`.", op.path)
+    } else {
+        format!("{summary}: `{method} {}`.", op.path)
+    };
     // Arguments: the path's parameters, in order, then the body.
-    let mut args: Vec<TokenStream> = Vec::new();
-    let mut arg_names: Vec<Ident> = Vec::new();
-    let mut path_args: Vec<TokenStream> = Vec::new();
+    let mut args: Vec<String> = Vec::new();
+    let mut arg_names: Vec<String> = Vec::new();
+    let mut path_args: Vec<String> = Vec::new();
     let mut keys: Vec<PathKey> = Vec::new();
     for (param, key, ty) in op.params() {
-        let arg = ident(&arg_name(param, key));
-        let ty_tokens = match ty {
-            ParamType::I32 => quote!(i32),
-            ParamType::I64 => quote!(i64),
-            ParamType::Text => quote!(&str),
+        let arg = arg_name(param, key);
+        let ty = match ty {
+            ParamType::I32 => "i32",
+            ParamType::I64 => "i64",
+            ParamType::Text => "&str",
         };
-        args.push(quote!(#arg: #ty_tokens));
-        path_args.push(quote!(#arg.into()));
+        args.push(format!("{arg}: {ty}"));
+        path_args.push(format!("{arg}.into()"));
         arg_names.push(arg);
         if let Some(k) = key {
             keys.push(k);
         }
     }
-    let body_arg = match &op.body {
-        Body::Model(m) => {
-            let m = ident(m);
-            Some(quote!(body: &crate::models::#m))
+    match &op.body {
+        Body::Model(m) => args.push(format!("body: &crate::models::{m}")),
+        Body::ModelList(m) => args.push(format!("body: &[crate::models::{m}]")),
+        Body::Json(t) => args.push(format!("body: &{}", model_type(t))),
+        Body::Bytes(_) => {
+            args.push("content_type: impl Into<String>".to_owned());
+            args.push("body: impl Into<Vec<u8>>".to_owned());
+            arg_names.push("content_type".to_owned());
         }
-        Body::ModelList(m) => {
-            let m = ident(m);
-            Some(quote!(body: &[crate::models::#m]))
-        }
-        Body::Json(t) => {
-            let t = model_type(t);
-            Some(quote!(body: &#t))
-        }
-        Body::Bytes(_) => Some(quote!(content_type: impl Into<String>, body: impl Into<Vec<u8>>)),
-        Body::None | Body::Patch => None,
-    };
-    if let Some(b) = body_arg {
-        args.push(b);
-        match op.body {
-            Body::Bytes(_) => {
-                arg_names.push(ident("content_type"));
-                arg_names.push(ident("body"));
-            }
-            _ => arg_names.push(ident("body")),
-        }
+        Body::None | Body::Patch => {}
+    }
+    if !matches!(op.body, Body::None | Body::Patch) {
+        arg_names.push("body".to_owned());
     }
     let resource = op.resource.as_ref().and_then(|r| ir.resources.get(r));
     let variant = op.resource.as_ref().and_then(|r| variants.get(r.as_str()));
-    let model = resource.map(|r| ident(&r.model));
     // Which request type.
-    enum Shape {
-        List,
-        Get,
-        Count,
-        Patch,
-        Call,
-    }
-    let shape = match (op.kind, resource, &variant) {
-        (OperationKind::List, Some(r), Some(_)) if r.path == op.spec_path => Shape::List,
-        (OperationKind::Get, Some(r), Some(_)) if r.get_path.as_deref() == Some(&op.spec_path) => {
-            Shape::Get
+    let read = match (op.kind, resource, variant) {
+        (OperationKind::List, Some(r), Some(v)) if r.path == op.spec_path => {
+            Some(("ListRequest", r, v))
         }
-        (OperationKind::Count, Some(r), Some(_)) if r.count_path.as_deref() == Some(&op.path) => {
-            Shape::Count
+        (OperationKind::Get, Some(r), Some(v)) if r.get_path.as_deref() == Some(&op.spec_path) => {
+            Some(("GetRequest", r, v))
         }
-        _ if op.body == Body::Patch => Shape::Patch,
-        _ => Shape::Call,
+        (OperationKind::Count, Some(r), Some(v)) if r.count_path.as_deref() == Some(&op.path) => {
+            Some(("CountRequest", r, v))
+        }
+        _ => None,
     };
     let (output, decode) = output_of(&op.response);
-    let (ret, body) = match shape {
-        Shape::List | Shape::Get | Shape::Count => {
-            let ty = match shape {
-                Shape::List => quote!(ListRequest),
-                Shape::Get => quote!(GetRequest),
-                _ => quote!(CountRequest),
+    let (ret, body) = match read {
+        Some((ty, r, variant)) => {
+            let own = match delegate_to {
+                Some(_) => "Self".to_owned(),
+                None => format!("crate::models::{}", r.model),
             };
-            let keys = keys_tokens(&keys);
-            let own = if delegate_to.is_some() {
-                quote!(Self)
-            } else {
-                quote!(crate::models::#model)
-            };
+            let keys = keys_text(&keys);
             (
-                quote!(crate::request::#ty<#own>),
-                quote!(crate::request::#ty::new(crate::Resource::#variant, #keys)),
+                format!("crate::request::{ty}<{own}>"),
+                call_text(
+                    &format!("crate::request::{ty}::new"),
+                    &[format!("crate::Resource::{variant}"), keys],
+                    "",
+                ),
             )
         }
-        Shape::Patch => (
-            quote!(crate::request::PatchRequest<#output>),
-            quote!(crate::request::PatchRequest::new(
-                &crate::registry::OPERATIONS[#index], &[#(#path_args),*], #decode)),
-        ),
-        Shape::Call => {
-            let with_body = match &op.body {
-                Body::Model(_) | Body::ModelList(_) | Body::Json(_) => quote!(.json(body)),
-                Body::Bytes(_) => quote!(.bytes(content_type, body)),
-                Body::None | Body::Patch => quote!(),
+        None => {
+            let (ty, with_body) = match &op.body {
+                Body::Patch => ("PatchRequest", ""),
+                Body::Model(_) | Body::ModelList(_) | Body::Json(_) => ("Call", ".json(body)"),
+                Body::Bytes(_) => ("Call", ".bytes(content_type, body)"),
+                Body::None => ("Call", ""),
             };
             (
-                quote!(crate::request::Call<#output>),
-                quote!(crate::request::Call::new(
-                    &crate::registry::OPERATIONS[#index], &[#(#path_args),*], #decode)#with_body),
+                format!("crate::request::{ty}<{output}>"),
+                call_text(
+                    &format!("crate::request::{ty}::new"),
+                    &[
+                        format!("&crate::registry::OPERATIONS[{index}]"),
+                        format!("&[{}]", path_args.join(", ")),
+                        decode.to_owned(),
+                    ],
+                    with_body,
+                ),
             )
         }
     };
     let body = match delegate_to {
-        Some(module) => quote!(#module::#name(#(#arg_names),*)),
+        Some(module) => format!("        {module}::{name}({})\n", arg_names.join(", ")),
         None => body,
     };
-    quote! {
-        #[doc = #doc]
-        pub fn #name(#(#args),*) -> #ret {
-            #body
+    let one_line = format!("    pub fn {name}({}) -> {ret} {{", args.join(", "));
+    let _ = writeln!(out, "    /// {doc}");
+    if one_line.len() <= 100 {
+        out.push_str(&one_line);
+        out.push('\n');
+    } else {
+        let _ = writeln!(out, "    pub fn {name}(");
+        for arg in &args {
+            let _ = writeln!(out, "        {arg},");
         }
+        let _ = writeln!(out, "    ) -> {ret} {{");
     }
+    out.push_str(&body);
+    out.push_str("    }\n");
+}
+
+/// A call as a function body at depth 2: on one line when it fits in 100 columns, else one
+/// argument per line; then the method chained after it (`.json(body)`).
+fn call_text(function: &str, args: &[String], then: &str) -> String {
+    let one_line = format!("        {function}({}){then}\n", args.join(", "));
+    if one_line.len() <= 101 {
+        return one_line;
+    }
+    let mut out = format!("        {function}(\n");
+    for arg in args {
+        let _ = writeln!(out, "            {arg},");
+    }
+    out.push_str("        )");
+    if !then.is_empty() {
+        let _ = write!(out, "\n        {then}");
+    }
+    out.push('\n');
+    out
 }
 
 /// The output type and decoder of a response.
-fn output_of(response: &Response) -> (TokenStream, TokenStream) {
+fn output_of(response: &Response) -> (String, &'static str) {
     match response {
-        Response::None => (quote!(()), quote!(crate::request::decode_unit)),
-        Response::Model(m) => {
-            let m = ident(m);
-            (
-                quote!(crate::models::#m),
-                quote!(crate::request::decode_json),
-            )
-        }
-        Response::List(m) => {
-            let m = ident(m);
-            (
-                quote!(Vec<crate::models::#m>),
-                quote!(crate::request::decode_json),
-            )
-        }
-        Response::Count => (quote!(u64), quote!(crate::request::decode_count)),
-        Response::Json(t) => (model_type(t), quote!(crate::request::decode_json)),
-        Response::Bytes => (quote!(Vec<u8>), quote!(crate::request::decode_bytes)),
+        Response::None => ("()".to_owned(), "crate::request::decode_unit"),
+        Response::Model(m) => (format!("crate::models::{m}"), "crate::request::decode_json"),
+        Response::List(m) => (
+            format!("Vec<crate::models::{m}>"),
+            "crate::request::decode_json",
+        ),
+        Response::Count => ("u64".to_owned(), "crate::request::decode_count"),
+        Response::Json(t) => (model_type(t), "crate::request::decode_json"),
+        Response::Bytes => ("Vec<u8>".to_owned(), "crate::request::decode_bytes"),
     }
 }
 
 /// A type, with generated types under `crate::models`.
-fn model_type(ty: &Type) -> TokenStream {
+fn model_type(ty: &Type) -> String {
     crate::emit::type_path(ty, true)
+        .to_string()
+        .replace(' ', "")
+        .replace(',', ", ")
 }
 
 /// The argument name of a path parameter: `id`, `parent_id`, `grand_parent_id`, or the
@@ -483,18 +480,16 @@ fn key_variant_name(k: PathKey) -> &'static str {
 }
 
 /// `crate::request::Keys::new(None, Some(parent_id), None)`.
-fn keys_tokens(keys: &[PathKey]) -> TokenStream {
+fn keys_text(keys: &[PathKey]) -> String {
     if keys.is_empty() {
-        return quote!(crate::request::Keys::NONE);
+        return "crate::request::Keys::NONE".to_owned();
     }
-    let all = [PathKey::GrandParentId, PathKey::ParentId, PathKey::Id];
-    let args = all.iter().map(|k| {
-        let name = ident(key_arg(*k));
-        if keys.contains(k) {
-            quote!(Some(#name))
-        } else {
-            quote!(None)
-        }
-    });
-    quote!(crate::request::Keys::new(#(#args),*))
+    let args: Vec<String> = [PathKey::GrandParentId, PathKey::ParentId, PathKey::Id]
+        .iter()
+        .map(|k| match keys.contains(k) {
+            true => format!("Some({})", key_arg(*k)),
+            false => "None".to_owned(),
+        })
+        .collect();
+    format!("crate::request::Keys::new({})", args.join(", "))
 }

@@ -12,8 +12,8 @@
 pub mod emit;
 pub mod emit_fields;
 pub mod emit_macro;
-mod emit_serde;
 mod emit_operations;
+mod emit_serde;
 pub mod error;
 pub mod inputs;
 pub mod ir;

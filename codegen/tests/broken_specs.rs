@@ -440,7 +440,11 @@ fn colliding_property_names_get_distinct_field_names() {
     );
     // Every field is written and read under its own JSON property, so two never merge.
     let serde = &g.files["serde_service.rs"];
-    for (json, field) in [("_info", "info_2"), ("ID", "id_2"), ("address_line1", "address_line1_2")] {
+    for (json, field) in [
+        ("_info", "info_2"),
+        ("ID", "id_2"),
+        ("address_line1", "address_line1_2"),
+    ] {
         assert!(
             serde.contains(&format!("map.field({json:?}, &self.{field})?;")),
             "{serde}"

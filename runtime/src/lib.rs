@@ -43,9 +43,9 @@ pub mod bundle;
 mod client;
 pub mod conditions;
 mod envelope;
+pub mod error;
 #[doc(hidden)]
 pub mod model_serde;
-pub mod error;
 pub mod registry;
 pub mod request;
 pub mod wire;

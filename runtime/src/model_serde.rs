@@ -34,7 +34,11 @@ impl<M: SerializeMap> Writer<M> {
 
     /// Writes `key: value` when the field is set, nothing when it is `None`.
     #[inline]
-    pub fn field<T: Serialize>(&mut self, key: &'static str, value: &Option<T>) -> Result<(), M::Error> {
+    pub fn field<T: Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &Option<T>,
+    ) -> Result<(), M::Error> {
         match value {
             Some(value) => self.0.serialize_entry(key, value),
             None => Ok(()),
@@ -66,7 +70,11 @@ pub trait ReadFields: Default {
     /// Reads the value of property `key` from `map` into the field it names; a property
     /// the model does not list is skipped with [`skip`] (or kept, for models with extra
     /// properties).
-    fn read_field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error>;
+    fn read_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error>;
 }
 
 /// Reads a model: what its generated `Deserialize` calls.
@@ -162,7 +170,11 @@ mod tests {
 
     impl ReadFields for Note {
         const NAME: &'static str = "Note";
-        fn read_field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        fn read_field<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
             match key {
                 "id" => self.id = map.next_value()?,
                 "text" => self.text = map.next_value()?,

@@ -5,26 +5,21 @@
 pub mod company {
     /// Get Count of ConnectWise.Apis.v3_0.v2015_3.Company.Company.Company: `GET /company/companies/count`.
     pub fn count() -> crate::request::CountRequest<crate::models::Company> {
-        crate::request::CountRequest::new(
-            crate::Resource::Company,
-            crate::request::Keys::NONE,
-        )
+        crate::request::CountRequest::new(crate::Resource::Company, crate::request::Keys::NONE)
     }
     /// Post ConnectWise.Apis.v3_0.v2015_3.Company.Company.Company: `POST /company/companies`.
-    pub fn create(
-        body: &crate::models::Company,
-    ) -> crate::request::Call<crate::models::Company> {
+    pub fn create(body: &crate::models::Company) -> crate::request::Call<crate::models::Company> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[29usize],
-                &[],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[29],
+            &[],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
     /// Delete ConnectWise.Apis.v3_0.v2015_3.Company.Company.Company: `DELETE /company/companies/{id}`.
     pub fn delete(id: i32) -> crate::request::Call<()> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[30usize],
+            &crate::registry::OPERATIONS[30],
             &[id.into()],
             crate::request::decode_unit,
         )
@@ -38,10 +33,7 @@ pub mod company {
     }
     /// Get List of ConnectWise.Apis.v3_0.v2015_3.Company.Company.Company: `GET /company/companies`.
     pub fn list() -> crate::request::ListRequest<crate::models::Company> {
-        crate::request::ListRequest::new(
-            crate::Resource::Company,
-            crate::request::Keys::NONE,
-        )
+        crate::request::ListRequest::new(crate::Resource::Company, crate::request::Keys::NONE)
     }
     /// Post SuccessResponse: `POST /company/companies/{id}/merge`.
     pub fn merge(
@@ -49,16 +41,16 @@ pub mod company {
         body: &crate::models::CompanyMerge,
     ) -> crate::request::Call<crate::models::SuccessResponse> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[33usize],
-                &[id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[33],
+            &[id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
     /// Patch ConnectWise.Apis.v3_0.v2015_3.Company.Company.Company: `PATCH /company/companies/{id}`.
     pub fn patch(id: i32) -> crate::request::PatchRequest<crate::models::Company> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[34usize],
+            &crate::registry::OPERATIONS[34],
             &[id.into()],
             crate::request::decode_json,
         )
@@ -69,11 +61,11 @@ pub mod company {
         body: &crate::models::Company,
     ) -> crate::request::Call<crate::models::Company> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[35usize],
-                &[id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[35],
+            &[id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
 }
 impl crate::models::Company {
@@ -82,9 +74,7 @@ impl crate::models::Company {
         company::count()
     }
     /// Post ConnectWise.Apis.v3_0.v2015_3.Company.Company.Company: `POST /company/companies`.
-    pub fn create(
-        body: &crate::models::Company,
-    ) -> crate::request::Call<crate::models::Company> {
+    pub fn create(body: &crate::models::Company) -> crate::request::Call<crate::models::Company> {
         company::create(body)
     }
     /// Delete ConnectWise.Apis.v3_0.v2015_3.Company.Company.Company: `DELETE /company/companies/{id}`.
@@ -121,9 +111,7 @@ impl crate::models::Company {
 /// `company_note`: `/company/companies/{parentId}/notes` and its operations; entities are [`CompanyNote`](crate::models::CompanyNote).
 pub mod company_note {
     /// Get Count of CompanyNote: `GET /company/companies/{parentId}/notes/count`.
-    pub fn count(
-        parent_id: i32,
-    ) -> crate::request::CountRequest<crate::models::CompanyNote> {
+    pub fn count(parent_id: i32) -> crate::request::CountRequest<crate::models::CompanyNote> {
         crate::request::CountRequest::new(
             crate::Resource::CompanyNote,
             crate::request::Keys::new(None, Some(parent_id), None),
@@ -135,34 +123,29 @@ pub mod company_note {
         body: &crate::models::CompanyNote,
     ) -> crate::request::Call<crate::models::CompanyNote> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[37usize],
-                &[parent_id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[37],
+            &[parent_id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
     /// Delete CompanyNote: `DELETE /company/companies/{parentId}/notes/{id}`.
     pub fn delete(parent_id: i32, id: i32) -> crate::request::Call<()> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[38usize],
+            &crate::registry::OPERATIONS[38],
             &[parent_id.into(), id.into()],
             crate::request::decode_unit,
         )
     }
     /// Get CompanyNote: `GET /company/companies/{parentId}/notes/{id}`.
-    pub fn get(
-        parent_id: i32,
-        id: i32,
-    ) -> crate::request::GetRequest<crate::models::CompanyNote> {
+    pub fn get(parent_id: i32, id: i32) -> crate::request::GetRequest<crate::models::CompanyNote> {
         crate::request::GetRequest::new(
             crate::Resource::CompanyNote,
             crate::request::Keys::new(None, Some(parent_id), Some(id)),
         )
     }
     /// Get List of CompanyNote: `GET /company/companies/{parentId}/notes`.
-    pub fn list(
-        parent_id: i32,
-    ) -> crate::request::ListRequest<crate::models::CompanyNote> {
+    pub fn list(parent_id: i32) -> crate::request::ListRequest<crate::models::CompanyNote> {
         crate::request::ListRequest::new(
             crate::Resource::CompanyNote,
             crate::request::Keys::new(None, Some(parent_id), None),
@@ -174,7 +157,7 @@ pub mod company_note {
         id: i32,
     ) -> crate::request::PatchRequest<crate::models::CompanyNote> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[41usize],
+            &crate::registry::OPERATIONS[41],
             &[parent_id.into(), id.into()],
             crate::request::decode_json,
         )
@@ -186,11 +169,11 @@ pub mod company_note {
         body: &crate::models::CompanyNote,
     ) -> crate::request::Call<crate::models::CompanyNote> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[42usize],
-                &[parent_id.into(), id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[42],
+            &[parent_id.into(), id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
 }
 impl crate::models::CompanyNote {
@@ -247,24 +230,22 @@ pub mod configuration {
         body: &crate::models::CompanyConfiguration,
     ) -> crate::request::Call<crate::models::CompanyConfiguration> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[44usize],
-                &[],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[44],
+            &[],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
     /// Delete Configuration: `DELETE /company/configurations/{id}`.
     pub fn delete(id: i32) -> crate::request::Call<()> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[45usize],
+            &crate::registry::OPERATIONS[45],
             &[id.into()],
             crate::request::decode_unit,
         )
     }
     /// Get Configuration: `GET /company/configurations/{id}`.
-    pub fn get(
-        id: i32,
-    ) -> crate::request::GetRequest<crate::models::CompanyConfiguration> {
+    pub fn get(id: i32) -> crate::request::GetRequest<crate::models::CompanyConfiguration> {
         crate::request::GetRequest::new(
             crate::Resource::Configuration,
             crate::request::Keys::new(None, None, Some(id)),
@@ -272,17 +253,12 @@ pub mod configuration {
     }
     /// Get List of Configuration: `GET /company/configurations`.
     pub fn list() -> crate::request::ListRequest<crate::models::CompanyConfiguration> {
-        crate::request::ListRequest::new(
-            crate::Resource::Configuration,
-            crate::request::Keys::NONE,
-        )
+        crate::request::ListRequest::new(crate::Resource::Configuration, crate::request::Keys::NONE)
     }
     /// Patch Configuration: `PATCH /company/configurations/{id}`.
-    pub fn patch(
-        id: i32,
-    ) -> crate::request::PatchRequest<crate::models::CompanyConfiguration> {
+    pub fn patch(id: i32) -> crate::request::PatchRequest<crate::models::CompanyConfiguration> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[48usize],
+            &crate::registry::OPERATIONS[48],
             &[id.into()],
             crate::request::decode_json,
         )
@@ -293,11 +269,11 @@ pub mod configuration {
         body: &crate::models::CompanyConfiguration,
     ) -> crate::request::Call<crate::models::CompanyConfiguration> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[49usize],
-                &[id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[49],
+            &[id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
 }
 impl crate::models::CompanyConfiguration {
@@ -324,9 +300,7 @@ impl crate::models::CompanyConfiguration {
         configuration::list()
     }
     /// Patch Configuration: `PATCH /company/configurations/{id}`.
-    pub fn patch(
-        id: i32,
-    ) -> crate::request::PatchRequest<crate::models::CompanyConfiguration> {
+    pub fn patch(id: i32) -> crate::request::PatchRequest<crate::models::CompanyConfiguration> {
         configuration::patch(id)
     }
     /// Put Configuration: `PUT /company/configurations/{id}`.
@@ -351,16 +325,16 @@ pub mod configuration_type {
         body: &crate::models::ConfigurationType,
     ) -> crate::request::Call<crate::models::ConfigurationType> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[51usize],
-                &[],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[51],
+            &[],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
     /// Delete ConfigurationType: `DELETE /company/configurations/types/{id}`.
     pub fn delete(id: i32) -> crate::request::Call<()> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[52usize],
+            &crate::registry::OPERATIONS[52],
             &[id.into()],
             crate::request::decode_unit,
         )
@@ -380,11 +354,9 @@ pub mod configuration_type {
         )
     }
     /// Patch ConfigurationType: `PATCH /company/configurations/types/{id}`.
-    pub fn patch(
-        id: i32,
-    ) -> crate::request::PatchRequest<crate::models::ConfigurationType> {
+    pub fn patch(id: i32) -> crate::request::PatchRequest<crate::models::ConfigurationType> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[55usize],
+            &crate::registry::OPERATIONS[55],
             &[id.into()],
             crate::request::decode_json,
         )
@@ -395,11 +367,11 @@ pub mod configuration_type {
         body: &crate::models::ConfigurationType,
     ) -> crate::request::Call<crate::models::ConfigurationType> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[56usize],
-                &[id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[56],
+            &[id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
 }
 impl crate::models::ConfigurationType {
@@ -426,9 +398,7 @@ impl crate::models::ConfigurationType {
         configuration_type::list()
     }
     /// Patch ConfigurationType: `PATCH /company/configurations/types/{id}`.
-    pub fn patch(
-        id: i32,
-    ) -> crate::request::PatchRequest<crate::models::ConfigurationType> {
+    pub fn patch(id: i32) -> crate::request::PatchRequest<crate::models::ConfigurationType> {
         configuration_type::patch(id)
     }
     /// Put ConfigurationType: `PUT /company/configurations/types/{id}`.
@@ -456,16 +426,16 @@ pub mod configuration_type_question {
         body: &crate::models::ConfigurationTypeQuestion,
     ) -> crate::request::Call<crate::models::ConfigurationTypeQuestion> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[58usize],
-                &[parent_id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[58],
+            &[parent_id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
     /// Delete ConfigurationTypeQuestion: `DELETE /company/configurations/types/{parentId}/questions/{id}`.
     pub fn delete(parent_id: i32, id: i32) -> crate::request::Call<()> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[59usize],
+            &crate::registry::OPERATIONS[59],
             &[parent_id.into(), id.into()],
             crate::request::decode_unit,
         )
@@ -495,7 +465,7 @@ pub mod configuration_type_question {
         id: i32,
     ) -> crate::request::PatchRequest<crate::models::ConfigurationTypeQuestion> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[62usize],
+            &crate::registry::OPERATIONS[62],
             &[parent_id.into(), id.into()],
             crate::request::decode_json,
         )
@@ -507,11 +477,11 @@ pub mod configuration_type_question {
         body: &crate::models::ConfigurationTypeQuestion,
     ) -> crate::request::Call<crate::models::ConfigurationTypeQuestion> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[63usize],
-                &[parent_id.into(), id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[63],
+            &[parent_id.into(), id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
 }
 impl crate::models::ConfigurationTypeQuestion {
@@ -573,20 +543,16 @@ pub mod configuration_type_question_value {
         body: &crate::models::ConfigurationTypeQuestionValue,
     ) -> crate::request::Call<crate::models::ConfigurationTypeQuestionValue> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[65usize],
-                &[grand_parent_id.into(), parent_id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[65],
+            &[grand_parent_id.into(), parent_id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
     /// Delete ConfigurationTypeQuestionValue: `DELETE /company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}`.
-    pub fn delete(
-        grand_parent_id: i32,
-        parent_id: i32,
-        id: i32,
-    ) -> crate::request::Call<()> {
+    pub fn delete(grand_parent_id: i32, parent_id: i32, id: i32) -> crate::request::Call<()> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[66usize],
+            &crate::registry::OPERATIONS[66],
             &[grand_parent_id.into(), parent_id.into(), id.into()],
             crate::request::decode_unit,
         )
@@ -619,7 +585,7 @@ pub mod configuration_type_question_value {
         id: i32,
     ) -> crate::request::PatchRequest<crate::models::ConfigurationTypeQuestionValue> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[69usize],
+            &crate::registry::OPERATIONS[69],
             &[grand_parent_id.into(), parent_id.into(), id.into()],
             crate::request::decode_json,
         )
@@ -632,19 +598,16 @@ pub mod configuration_type_question_value {
         body: &crate::models::ConfigurationTypeQuestionValue,
     ) -> crate::request::Call<crate::models::ConfigurationTypeQuestionValue> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[70usize],
-                &[grand_parent_id.into(), parent_id.into(), id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[70],
+            &[grand_parent_id.into(), parent_id.into(), id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
 }
 impl crate::models::ConfigurationTypeQuestionValue {
     /// Get Count of ConfigurationTypeQuestionValue: `GET /company/configurations/types/{grandparentId}/questions/{parentId}/values/count`.
-    pub fn count(
-        grand_parent_id: i32,
-        parent_id: i32,
-    ) -> crate::request::CountRequest<Self> {
+    pub fn count(grand_parent_id: i32, parent_id: i32) -> crate::request::CountRequest<Self> {
         configuration_type_question_value::count(grand_parent_id, parent_id)
     }
     /// Post ConfigurationTypeQuestionValue: `POST /company/configurations/types/{grandparentId}/questions/{parentId}/values`.
@@ -656,26 +619,15 @@ impl crate::models::ConfigurationTypeQuestionValue {
         configuration_type_question_value::create(grand_parent_id, parent_id, body)
     }
     /// Delete ConfigurationTypeQuestionValue: `DELETE /company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}`.
-    pub fn delete(
-        grand_parent_id: i32,
-        parent_id: i32,
-        id: i32,
-    ) -> crate::request::Call<()> {
+    pub fn delete(grand_parent_id: i32, parent_id: i32, id: i32) -> crate::request::Call<()> {
         configuration_type_question_value::delete(grand_parent_id, parent_id, id)
     }
     /// Get ConfigurationTypeQuestionValue: `GET /company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}`.
-    pub fn get(
-        grand_parent_id: i32,
-        parent_id: i32,
-        id: i32,
-    ) -> crate::request::GetRequest<Self> {
+    pub fn get(grand_parent_id: i32, parent_id: i32, id: i32) -> crate::request::GetRequest<Self> {
         configuration_type_question_value::get(grand_parent_id, parent_id, id)
     }
     /// Get List of ConfigurationTypeQuestionValue: `GET /company/configurations/types/{grandparentId}/questions/{parentId}/values`.
-    pub fn list(
-        grand_parent_id: i32,
-        parent_id: i32,
-    ) -> crate::request::ListRequest<Self> {
+    pub fn list(grand_parent_id: i32, parent_id: i32) -> crate::request::ListRequest<Self> {
         configuration_type_question_value::list(grand_parent_id, parent_id)
     }
     /// Patch ConfigurationTypeQuestionValue: `PATCH /company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}`.
@@ -700,26 +652,21 @@ impl crate::models::ConfigurationTypeQuestionValue {
 pub mod contact {
     /// Get Count of Usage: `GET /company/contacts/count`.
     pub fn count() -> crate::request::CountRequest<crate::models::Contact> {
-        crate::request::CountRequest::new(
-            crate::Resource::Contact,
-            crate::request::Keys::NONE,
-        )
+        crate::request::CountRequest::new(crate::Resource::Contact, crate::request::Keys::NONE)
     }
     /// Post ApiContact: `POST /company/contacts`.
-    pub fn create(
-        body: &crate::models::Contact,
-    ) -> crate::request::Call<crate::models::Contact> {
+    pub fn create(body: &crate::models::Contact) -> crate::request::Call<crate::models::Contact> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[72usize],
-                &[],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[72],
+            &[],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
     /// Delete ApiContact: `DELETE /company/contacts/{id}`.
     pub fn delete(id: i32) -> crate::request::Call<()> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[73usize],
+            &crate::registry::OPERATIONS[73],
             &[id.into()],
             crate::request::decode_unit,
         )
@@ -733,15 +680,12 @@ pub mod contact {
     }
     /// Get List of ApiContact: `GET /company/contacts`.
     pub fn list() -> crate::request::ListRequest<crate::models::Contact> {
-        crate::request::ListRequest::new(
-            crate::Resource::Contact,
-            crate::request::Keys::NONE,
-        )
+        crate::request::ListRequest::new(crate::Resource::Contact, crate::request::Keys::NONE)
     }
     /// Patch ApiContact: `PATCH /company/contacts/{id}`.
     pub fn patch(id: i32) -> crate::request::PatchRequest<crate::models::Contact> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[76usize],
+            &crate::registry::OPERATIONS[76],
             &[id.into()],
             crate::request::decode_json,
         )
@@ -752,11 +696,11 @@ pub mod contact {
         body: &crate::models::Contact,
     ) -> crate::request::Call<crate::models::Contact> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[77usize],
-                &[id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[77],
+            &[id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
 }
 impl crate::models::Contact {
@@ -765,9 +709,7 @@ impl crate::models::Contact {
         contact::count()
     }
     /// Post ApiContact: `POST /company/contacts`.
-    pub fn create(
-        body: &crate::models::Contact,
-    ) -> crate::request::Call<crate::models::Contact> {
+    pub fn create(body: &crate::models::Contact) -> crate::request::Call<crate::models::Contact> {
         contact::create(body)
     }
     /// Delete ApiContact: `DELETE /company/contacts/{id}`.

@@ -5,26 +5,23 @@
 pub mod agreement {
     /// Get Count of Agreement: `GET /finance/agreements/count`.
     pub fn count() -> crate::request::CountRequest<crate::models::Agreement> {
-        crate::request::CountRequest::new(
-            crate::Resource::Agreement,
-            crate::request::Keys::NONE,
-        )
+        crate::request::CountRequest::new(crate::Resource::Agreement, crate::request::Keys::NONE)
     }
     /// Post Agreement: `POST /finance/agreements`.
     pub fn create(
         body: &crate::models::Agreement,
     ) -> crate::request::Call<crate::models::Agreement> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[1usize],
-                &[],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[1],
+            &[],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
     /// Delete Agreement: `DELETE /finance/agreements/{id}`.
     pub fn delete(id: i32) -> crate::request::Call<()> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[2usize],
+            &crate::registry::OPERATIONS[2],
             &[id.into()],
             crate::request::decode_unit,
         )
@@ -38,15 +35,12 @@ pub mod agreement {
     }
     /// Get List of Agreement: `GET /finance/agreements`.
     pub fn list() -> crate::request::ListRequest<crate::models::Agreement> {
-        crate::request::ListRequest::new(
-            crate::Resource::Agreement,
-            crate::request::Keys::NONE,
-        )
+        crate::request::ListRequest::new(crate::Resource::Agreement, crate::request::Keys::NONE)
     }
     /// Patch Agreement: `PATCH /finance/agreements/{id}`.
     pub fn patch(id: i32) -> crate::request::PatchRequest<crate::models::Agreement> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[5usize],
+            &crate::registry::OPERATIONS[5],
             &[id.into()],
             crate::request::decode_json,
         )
@@ -57,11 +51,11 @@ pub mod agreement {
         body: &crate::models::Agreement,
     ) -> crate::request::Call<crate::models::Agreement> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[6usize],
-                &[id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[6],
+            &[id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
 }
 impl crate::models::Agreement {
@@ -103,26 +97,21 @@ impl crate::models::Agreement {
 pub mod invoice {
     /// Get Count of Invoice: `GET /finance/invoices/count`.
     pub fn count() -> crate::request::CountRequest<crate::models::Invoice> {
-        crate::request::CountRequest::new(
-            crate::Resource::Invoice,
-            crate::request::Keys::NONE,
-        )
+        crate::request::CountRequest::new(crate::Resource::Invoice, crate::request::Keys::NONE)
     }
     /// Post Invoice: `POST /finance/invoices`.
-    pub fn create(
-        body: &crate::models::Invoice,
-    ) -> crate::request::Call<crate::models::Invoice> {
+    pub fn create(body: &crate::models::Invoice) -> crate::request::Call<crate::models::Invoice> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[79usize],
-                &[],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[79],
+            &[],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
     /// Delete Invoice: `DELETE /finance/invoices/{id}`.
     pub fn delete(id: i32) -> crate::request::Call<()> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[80usize],
+            &crate::registry::OPERATIONS[80],
             &[id.into()],
             crate::request::decode_unit,
         )
@@ -136,15 +125,12 @@ pub mod invoice {
     }
     /// Get List of Invoice: `GET /finance/invoices`.
     pub fn list() -> crate::request::ListRequest<crate::models::Invoice> {
-        crate::request::ListRequest::new(
-            crate::Resource::Invoice,
-            crate::request::Keys::NONE,
-        )
+        crate::request::ListRequest::new(crate::Resource::Invoice, crate::request::Keys::NONE)
     }
     /// Patch Invoice: `PATCH /finance/invoices/{id}`.
     pub fn patch(id: i32) -> crate::request::PatchRequest<crate::models::Invoice> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[83usize],
+            &crate::registry::OPERATIONS[83],
             &[id.into()],
             crate::request::decode_json,
         )
@@ -155,11 +141,11 @@ pub mod invoice {
         body: &crate::models::Invoice,
     ) -> crate::request::Call<crate::models::Invoice> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[84usize],
-                &[id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[84],
+            &[id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
 }
 impl crate::models::Invoice {
@@ -168,9 +154,7 @@ impl crate::models::Invoice {
         invoice::count()
     }
     /// Post Invoice: `POST /finance/invoices`.
-    pub fn create(
-        body: &crate::models::Invoice,
-    ) -> crate::request::Call<crate::models::Invoice> {
+    pub fn create(body: &crate::models::Invoice) -> crate::request::Call<crate::models::Invoice> {
         invoice::create(body)
     }
     /// Delete Invoice: `DELETE /finance/invoices/{id}`.

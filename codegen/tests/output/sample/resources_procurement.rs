@@ -15,16 +15,16 @@ pub mod purchase_order {
         body: &crate::models::PurchaseOrder,
     ) -> crate::request::Call<crate::models::PurchaseOrder> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[107usize],
-                &[],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[107],
+            &[],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
     /// Delete PurchaseOrder: `DELETE /procurement/purchaseorders/{id}`.
     pub fn delete(id: i32) -> crate::request::Call<()> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[108usize],
+            &crate::registry::OPERATIONS[108],
             &[id.into()],
             crate::request::decode_unit,
         )
@@ -38,15 +38,12 @@ pub mod purchase_order {
     }
     /// Get List of PurchaseOrder: `GET /procurement/purchaseorders`.
     pub fn list() -> crate::request::ListRequest<crate::models::PurchaseOrder> {
-        crate::request::ListRequest::new(
-            crate::Resource::PurchaseOrder,
-            crate::request::Keys::NONE,
-        )
+        crate::request::ListRequest::new(crate::Resource::PurchaseOrder, crate::request::Keys::NONE)
     }
     /// Patch PurchaseOrder: `PATCH /procurement/purchaseorders/{id}`.
     pub fn patch(id: i32) -> crate::request::PatchRequest<crate::models::PurchaseOrder> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[111usize],
+            &crate::registry::OPERATIONS[111],
             &[id.into()],
             crate::request::decode_json,
         )
@@ -57,11 +54,11 @@ pub mod purchase_order {
         body: &crate::models::PurchaseOrder,
     ) -> crate::request::Call<crate::models::PurchaseOrder> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[112usize],
-                &[id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[112],
+            &[id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
 }
 impl crate::models::PurchaseOrder {
@@ -116,11 +113,11 @@ pub mod purchase_order_line_item {
         body: &crate::models::PurchaseOrderLineItem,
     ) -> crate::request::Call<crate::models::PurchaseOrderLineItem> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[114usize],
-                &[parent_id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[114],
+            &[parent_id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
     /// Get PurchaseOrderLineItem: `GET /procurement/purchaseorders/{parentId}/lineitems/{id}`.
     pub fn get(
@@ -147,7 +144,7 @@ pub mod purchase_order_line_item {
         id: i32,
     ) -> crate::request::PatchRequest<crate::models::PurchaseOrderLineItem> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[117usize],
+            &crate::registry::OPERATIONS[117],
             &[parent_id.into(), id.into()],
             crate::request::decode_json,
         )
@@ -159,11 +156,11 @@ pub mod purchase_order_line_item {
         body: &crate::models::PurchaseOrderLineItem,
     ) -> crate::request::Call<crate::models::PurchaseOrderLineItem> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[118usize],
-                &[parent_id.into(), id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[118],
+            &[parent_id.into(), id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
 }
 impl crate::models::PurchaseOrderLineItem {

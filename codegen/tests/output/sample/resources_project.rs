@@ -5,26 +5,21 @@
 pub mod project {
     /// Get Count of ApiProject: `GET /project/projects/count`.
     pub fn count() -> crate::request::CountRequest<crate::models::Project> {
-        crate::request::CountRequest::new(
-            crate::Resource::Project,
-            crate::request::Keys::NONE,
-        )
+        crate::request::CountRequest::new(crate::Resource::Project, crate::request::Keys::NONE)
     }
     /// Post ApiProject: `POST /project/projects`.
-    pub fn create(
-        body: &crate::models::Project,
-    ) -> crate::request::Call<crate::models::Project> {
+    pub fn create(body: &crate::models::Project) -> crate::request::Call<crate::models::Project> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[100usize],
-                &[],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[100],
+            &[],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
     /// Delete ApiProject: `DELETE /project/projects/{id}`.
     pub fn delete(id: i32) -> crate::request::Call<()> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[101usize],
+            &crate::registry::OPERATIONS[101],
             &[id.into()],
             crate::request::decode_unit,
         )
@@ -38,15 +33,12 @@ pub mod project {
     }
     /// Get List of ApiProject: `GET /project/projects`.
     pub fn list() -> crate::request::ListRequest<crate::models::Project> {
-        crate::request::ListRequest::new(
-            crate::Resource::Project,
-            crate::request::Keys::NONE,
-        )
+        crate::request::ListRequest::new(crate::Resource::Project, crate::request::Keys::NONE)
     }
     /// Patch ApiProject: `PATCH /project/projects/{id}`.
     pub fn patch(id: i32) -> crate::request::PatchRequest<crate::models::Project> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[104usize],
+            &crate::registry::OPERATIONS[104],
             &[id.into()],
             crate::request::decode_json,
         )
@@ -57,11 +49,11 @@ pub mod project {
         body: &crate::models::Project,
     ) -> crate::request::Call<crate::models::Project> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[105usize],
-                &[id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[105],
+            &[id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
 }
 impl crate::models::Project {
@@ -70,9 +62,7 @@ impl crate::models::Project {
         project::count()
     }
     /// Post ApiProject: `POST /project/projects`.
-    pub fn create(
-        body: &crate::models::Project,
-    ) -> crate::request::Call<crate::models::Project> {
+    pub fn create(body: &crate::models::Project) -> crate::request::Call<crate::models::Project> {
         project::create(body)
     }
     /// Delete ApiProject: `DELETE /project/projects/{id}`.

@@ -5,26 +5,23 @@
 pub mod opportunity {
     /// Get Count of ConnectWise.Apis.v3_0.v2015_3.Sales.Opportunity.Opportunity: `GET /sales/opportunities/count`.
     pub fn count() -> crate::request::CountRequest<crate::models::Opportunity> {
-        crate::request::CountRequest::new(
-            crate::Resource::Opportunity,
-            crate::request::Keys::NONE,
-        )
+        crate::request::CountRequest::new(crate::Resource::Opportunity, crate::request::Keys::NONE)
     }
     /// Post ConnectWise.Apis.v3_0.v2015_3.Sales.Opportunity.Opportunity: `POST /sales/opportunities`.
     pub fn create(
         body: &crate::models::Opportunity,
     ) -> crate::request::Call<crate::models::Opportunity> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[93usize],
-                &[],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[93],
+            &[],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
     /// Delete ConnectWise.Apis.v3_0.v2015_3.Sales.Opportunity.Opportunity: `DELETE /sales/opportunities/{id}`.
     pub fn delete(id: i32) -> crate::request::Call<()> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[94usize],
+            &crate::registry::OPERATIONS[94],
             &[id.into()],
             crate::request::decode_unit,
         )
@@ -38,15 +35,12 @@ pub mod opportunity {
     }
     /// Get List of ConnectWise.Apis.v3_0.v2015_3.Sales.Opportunity.Opportunity: `GET /sales/opportunities`.
     pub fn list() -> crate::request::ListRequest<crate::models::Opportunity> {
-        crate::request::ListRequest::new(
-            crate::Resource::Opportunity,
-            crate::request::Keys::NONE,
-        )
+        crate::request::ListRequest::new(crate::Resource::Opportunity, crate::request::Keys::NONE)
     }
     /// Patch ConnectWise.Apis.v3_0.v2015_3.Sales.Opportunity.Opportunity: `PATCH /sales/opportunities/{id}`.
     pub fn patch(id: i32) -> crate::request::PatchRequest<crate::models::Opportunity> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[97usize],
+            &crate::registry::OPERATIONS[97],
             &[id.into()],
             crate::request::decode_json,
         )
@@ -57,11 +51,11 @@ pub mod opportunity {
         body: &crate::models::Opportunity,
     ) -> crate::request::Call<crate::models::Opportunity> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[98usize],
-                &[id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[98],
+            &[id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
 }
 impl crate::models::Opportunity {

@@ -15,16 +15,16 @@ pub mod schedule_entry {
         body: &crate::models::ScheduleEntry,
     ) -> crate::request::Call<crate::models::ScheduleEntry> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[120usize],
-                &[],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[120],
+            &[],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
     /// Delete ScheduleEntry: `DELETE /schedule/entries/{id}`.
     pub fn delete(id: i32) -> crate::request::Call<()> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[121usize],
+            &crate::registry::OPERATIONS[121],
             &[id.into()],
             crate::request::decode_unit,
         )
@@ -38,15 +38,12 @@ pub mod schedule_entry {
     }
     /// Get List of ScheduleEntry: `GET /schedule/entries`.
     pub fn list() -> crate::request::ListRequest<crate::models::ScheduleEntry> {
-        crate::request::ListRequest::new(
-            crate::Resource::ScheduleEntry,
-            crate::request::Keys::NONE,
-        )
+        crate::request::ListRequest::new(crate::Resource::ScheduleEntry, crate::request::Keys::NONE)
     }
     /// Patch ScheduleEntry: `PATCH /schedule/entries/{id}`.
     pub fn patch(id: i32) -> crate::request::PatchRequest<crate::models::ScheduleEntry> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[124usize],
+            &crate::registry::OPERATIONS[124],
             &[id.into()],
             crate::request::decode_json,
         )
@@ -57,11 +54,11 @@ pub mod schedule_entry {
         body: &crate::models::ScheduleEntry,
     ) -> crate::request::Call<crate::models::ScheduleEntry> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[125usize],
-                &[id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[125],
+            &[id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
 }
 impl crate::models::ScheduleEntry {

@@ -5,26 +5,21 @@
 pub mod board {
     /// Get Count of Board: `GET /service/boards/count`.
     pub fn count() -> crate::request::CountRequest<crate::models::Board> {
-        crate::request::CountRequest::new(
-            crate::Resource::Board,
-            crate::request::Keys::NONE,
-        )
+        crate::request::CountRequest::new(crate::Resource::Board, crate::request::Keys::NONE)
     }
     /// Post Board: `POST /service/boards`.
-    pub fn create(
-        body: &crate::models::Board,
-    ) -> crate::request::Call<crate::models::Board> {
+    pub fn create(body: &crate::models::Board) -> crate::request::Call<crate::models::Board> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[8usize],
-                &[],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[8],
+            &[],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
     /// Delete Board: `DELETE /service/boards/{id}`.
     pub fn delete(id: i32) -> crate::request::Call<()> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[9usize],
+            &crate::registry::OPERATIONS[9],
             &[id.into()],
             crate::request::decode_unit,
         )
@@ -38,30 +33,24 @@ pub mod board {
     }
     /// Get List of Board: `GET /service/boards`.
     pub fn list() -> crate::request::ListRequest<crate::models::Board> {
-        crate::request::ListRequest::new(
-            crate::Resource::Board,
-            crate::request::Keys::NONE,
-        )
+        crate::request::ListRequest::new(crate::Resource::Board, crate::request::Keys::NONE)
     }
     /// Patch Board: `PATCH /service/boards/{id}`.
     pub fn patch(id: i32) -> crate::request::PatchRequest<crate::models::Board> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[12usize],
+            &crate::registry::OPERATIONS[12],
             &[id.into()],
             crate::request::decode_json,
         )
     }
     /// Put Board: `PUT /service/boards/{id}`.
-    pub fn put(
-        id: i32,
-        body: &crate::models::Board,
-    ) -> crate::request::Call<crate::models::Board> {
+    pub fn put(id: i32, body: &crate::models::Board) -> crate::request::Call<crate::models::Board> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[13usize],
-                &[id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[13],
+            &[id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
 }
 impl crate::models::Board {
@@ -70,9 +59,7 @@ impl crate::models::Board {
         board::count()
     }
     /// Post Board: `POST /service/boards`.
-    pub fn create(
-        body: &crate::models::Board,
-    ) -> crate::request::Call<crate::models::Board> {
+    pub fn create(body: &crate::models::Board) -> crate::request::Call<crate::models::Board> {
         board::create(body)
     }
     /// Delete Board: `DELETE /service/boards/{id}`.
@@ -92,19 +79,14 @@ impl crate::models::Board {
         board::patch(id)
     }
     /// Put Board: `PUT /service/boards/{id}`.
-    pub fn put(
-        id: i32,
-        body: &crate::models::Board,
-    ) -> crate::request::Call<crate::models::Board> {
+    pub fn put(id: i32, body: &crate::models::Board) -> crate::request::Call<crate::models::Board> {
         board::put(id, body)
     }
 }
 /// `board_status`: `/service/boards/{parentId}/statuses` and its operations; entities are [`BoardStatus`](crate::models::BoardStatus).
 pub mod board_status {
     /// Get Count of BoardStatus: `GET /service/boards/{parentId}/statuses/count`.
-    pub fn count(
-        parent_id: i32,
-    ) -> crate::request::CountRequest<crate::models::BoardStatus> {
+    pub fn count(parent_id: i32) -> crate::request::CountRequest<crate::models::BoardStatus> {
         crate::request::CountRequest::new(
             crate::Resource::BoardStatus,
             crate::request::Keys::new(None, Some(parent_id), None),
@@ -116,34 +98,29 @@ pub mod board_status {
         body: &crate::models::BoardStatus,
     ) -> crate::request::Call<crate::models::BoardStatus> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[15usize],
-                &[parent_id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[15],
+            &[parent_id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
     /// Delete BoardStatus: `DELETE /service/boards/{parentId}/statuses/{id}`.
     pub fn delete(parent_id: i32, id: i32) -> crate::request::Call<()> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[16usize],
+            &crate::registry::OPERATIONS[16],
             &[parent_id.into(), id.into()],
             crate::request::decode_unit,
         )
     }
     /// Get BoardStatus: `GET /service/boards/{parentId}/statuses/{id}`.
-    pub fn get(
-        parent_id: i32,
-        id: i32,
-    ) -> crate::request::GetRequest<crate::models::BoardStatus> {
+    pub fn get(parent_id: i32, id: i32) -> crate::request::GetRequest<crate::models::BoardStatus> {
         crate::request::GetRequest::new(
             crate::Resource::BoardStatus,
             crate::request::Keys::new(None, Some(parent_id), Some(id)),
         )
     }
     /// Get List of BoardStatus: `GET /service/boards/{parentId}/statuses`.
-    pub fn list(
-        parent_id: i32,
-    ) -> crate::request::ListRequest<crate::models::BoardStatus> {
+    pub fn list(parent_id: i32) -> crate::request::ListRequest<crate::models::BoardStatus> {
         crate::request::ListRequest::new(
             crate::Resource::BoardStatus,
             crate::request::Keys::new(None, Some(parent_id), None),
@@ -155,7 +132,7 @@ pub mod board_status {
         id: i32,
     ) -> crate::request::PatchRequest<crate::models::BoardStatus> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[19usize],
+            &crate::registry::OPERATIONS[19],
             &[parent_id.into(), id.into()],
             crate::request::decode_json,
         )
@@ -167,11 +144,11 @@ pub mod board_status {
         body: &crate::models::BoardStatus,
     ) -> crate::request::Call<crate::models::BoardStatus> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[20usize],
-                &[parent_id.into(), id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[20],
+            &[parent_id.into(), id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
 }
 impl crate::models::BoardStatus {
@@ -217,9 +194,7 @@ impl crate::models::BoardStatus {
 /// `service_note`: `/service/tickets/{parentId}/notes` and its operations; entities are [`ServiceNote`](crate::models::ServiceNote).
 pub mod service_note {
     /// Get Count of ServiceNote: `GET /service/tickets/{parentId}/notes/count`.
-    pub fn count(
-        parent_id: i32,
-    ) -> crate::request::CountRequest<crate::models::ServiceNote> {
+    pub fn count(parent_id: i32) -> crate::request::CountRequest<crate::models::ServiceNote> {
         crate::request::CountRequest::new(
             crate::Resource::ServiceNote,
             crate::request::Keys::new(None, Some(parent_id), None),
@@ -231,34 +206,29 @@ pub mod service_note {
         body: &crate::models::ServiceNote,
     ) -> crate::request::Call<crate::models::ServiceNote> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[127usize],
-                &[parent_id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[127],
+            &[parent_id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
     /// Delete ServiceNote: `DELETE /service/tickets/{parentId}/notes/{id}`.
     pub fn delete(parent_id: i32, id: i32) -> crate::request::Call<()> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[128usize],
+            &crate::registry::OPERATIONS[128],
             &[parent_id.into(), id.into()],
             crate::request::decode_unit,
         )
     }
     /// Get ServiceNote: `GET /service/tickets/{parentId}/notes/{id}`.
-    pub fn get(
-        parent_id: i32,
-        id: i32,
-    ) -> crate::request::GetRequest<crate::models::ServiceNote> {
+    pub fn get(parent_id: i32, id: i32) -> crate::request::GetRequest<crate::models::ServiceNote> {
         crate::request::GetRequest::new(
             crate::Resource::ServiceNote,
             crate::request::Keys::new(None, Some(parent_id), Some(id)),
         )
     }
     /// Get List of ServiceNote: `GET /service/tickets/{parentId}/notes`.
-    pub fn list(
-        parent_id: i32,
-    ) -> crate::request::ListRequest<crate::models::ServiceNote> {
+    pub fn list(parent_id: i32) -> crate::request::ListRequest<crate::models::ServiceNote> {
         crate::request::ListRequest::new(
             crate::Resource::ServiceNote,
             crate::request::Keys::new(None, Some(parent_id), None),
@@ -270,7 +240,7 @@ pub mod service_note {
         id: i32,
     ) -> crate::request::PatchRequest<crate::models::ServiceNote> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[131usize],
+            &crate::registry::OPERATIONS[131],
             &[parent_id.into(), id.into()],
             crate::request::decode_json,
         )
@@ -282,11 +252,11 @@ pub mod service_note {
         body: &crate::models::ServiceNote,
     ) -> crate::request::Call<crate::models::ServiceNote> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[132usize],
-                &[parent_id.into(), id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[132],
+            &[parent_id.into(), id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
 }
 impl crate::models::ServiceNote {
@@ -332,9 +302,7 @@ impl crate::models::ServiceNote {
 /// `service_ticket_note`: `/service/tickets/{parentId}/allNotes` and its operations; entities are [`ServiceTicketNote`](crate::models::ServiceTicketNote).
 pub mod service_ticket_note {
     /// Get List of ServiceTicketNote: `GET /service/tickets/{parentId}/allNotes`.
-    pub fn list(
-        parent_id: i32,
-    ) -> crate::request::ListRequest<crate::models::ServiceTicketNote> {
+    pub fn list(parent_id: i32) -> crate::request::ListRequest<crate::models::ServiceTicketNote> {
         crate::request::ListRequest::new(
             crate::Resource::ServiceTicketNote,
             crate::request::Keys::new(None, Some(parent_id), None),
@@ -352,33 +320,28 @@ pub mod ticket {
     /// Post TicketCopy: `POST /service/tickets/{id}/copy`.
     pub fn copy(id: i32) -> crate::request::Call<crate::models::Ticket> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[138usize],
+            &crate::registry::OPERATIONS[138],
             &[id.into()],
             crate::request::decode_json,
         )
     }
     /// Get Count of ConnectWise.Apis.v3_0.v2015_3.Service.Ticket.Ticket: `GET /service/tickets/count`.
     pub fn count() -> crate::request::CountRequest<crate::models::Ticket> {
-        crate::request::CountRequest::new(
-            crate::Resource::Ticket,
-            crate::request::Keys::NONE,
-        )
+        crate::request::CountRequest::new(crate::Resource::Ticket, crate::request::Keys::NONE)
     }
     /// Post Ticket: `POST /service/tickets`.
-    pub fn create(
-        body: &crate::models::Ticket,
-    ) -> crate::request::Call<crate::models::Ticket> {
+    pub fn create(body: &crate::models::Ticket) -> crate::request::Call<crate::models::Ticket> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[140usize],
-                &[],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[140],
+            &[],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
     /// Delete Ticket: `DELETE /service/tickets/{id}`.
     pub fn delete(id: i32) -> crate::request::Call<()> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[141usize],
+            &crate::registry::OPERATIONS[141],
             &[id.into()],
             crate::request::decode_unit,
         )
@@ -392,15 +355,12 @@ pub mod ticket {
     }
     /// Get List of ConnectWise.Apis.v3_0.v2015_3.Service.Ticket.Ticket: `GET /service/tickets`.
     pub fn list() -> crate::request::ListRequest<crate::models::Ticket> {
-        crate::request::ListRequest::new(
-            crate::Resource::Ticket,
-            crate::request::Keys::NONE,
-        )
+        crate::request::ListRequest::new(crate::Resource::Ticket, crate::request::Keys::NONE)
     }
     /// Patch Ticket: `PATCH /service/tickets/{id}`.
     pub fn patch(id: i32) -> crate::request::PatchRequest<crate::models::Ticket> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[144usize],
+            &crate::registry::OPERATIONS[144],
             &[id.into()],
             crate::request::decode_json,
         )
@@ -411,22 +371,22 @@ pub mod ticket {
         body: &crate::models::Ticket,
     ) -> crate::request::Call<crate::models::Ticket> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[145usize],
-                &[id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[145],
+            &[id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
     /// Post List of Ticket: `POST /service/tickets/search`.
     pub fn search(
         body: &crate::models::FilterValues,
     ) -> crate::request::Call<Vec<crate::models::Ticket>> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[146usize],
-                &[],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[146],
+            &[],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
 }
 impl crate::models::Ticket {
@@ -439,9 +399,7 @@ impl crate::models::Ticket {
         ticket::count()
     }
     /// Post Ticket: `POST /service/tickets`.
-    pub fn create(
-        body: &crate::models::Ticket,
-    ) -> crate::request::Call<crate::models::Ticket> {
+    pub fn create(body: &crate::models::Ticket) -> crate::request::Call<crate::models::Ticket> {
         ticket::create(body)
     }
     /// Delete Ticket: `DELETE /service/tickets/{id}`.
@@ -486,9 +444,7 @@ pub mod time_entry_reference {
         )
     }
     /// Get List of TimeEntryReference: `GET /service/tickets/{parentId}/timeentries`.
-    pub fn list(
-        parent_id: i32,
-    ) -> crate::request::ListRequest<crate::models::TimeEntryReference> {
+    pub fn list(parent_id: i32) -> crate::request::ListRequest<crate::models::TimeEntryReference> {
         crate::request::ListRequest::new(
             crate::Resource::TimeEntryReference,
             crate::request::Keys::new(None, Some(parent_id), None),

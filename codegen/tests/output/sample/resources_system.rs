@@ -15,16 +15,16 @@ pub mod callback_entry {
         body: &crate::models::CallbackEntry,
     ) -> crate::request::Call<crate::models::CallbackEntry> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[22usize],
-                &[],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[22],
+            &[],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
     /// Delete CallbackEntry: `DELETE /system/callbacks/{id}`.
     pub fn delete(id: i32) -> crate::request::Call<()> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[23usize],
+            &crate::registry::OPERATIONS[23],
             &[id.into()],
             crate::request::decode_unit,
         )
@@ -38,15 +38,12 @@ pub mod callback_entry {
     }
     /// Get List of CallbackEntry: `GET /system/callbacks`.
     pub fn list() -> crate::request::ListRequest<crate::models::CallbackEntry> {
-        crate::request::ListRequest::new(
-            crate::Resource::CallbackEntry,
-            crate::request::Keys::NONE,
-        )
+        crate::request::ListRequest::new(crate::Resource::CallbackEntry, crate::request::Keys::NONE)
     }
     /// Patch CallbackEntry: `PATCH /system/callbacks/{id}`.
     pub fn patch(id: i32) -> crate::request::PatchRequest<crate::models::CallbackEntry> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[26usize],
+            &crate::registry::OPERATIONS[26],
             &[id.into()],
             crate::request::decode_json,
         )
@@ -57,11 +54,11 @@ pub mod callback_entry {
         body: &crate::models::CallbackEntry,
     ) -> crate::request::Call<crate::models::CallbackEntry> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[27usize],
-                &[id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[27],
+            &[id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
 }
 impl crate::models::CallbackEntry {
@@ -103,21 +100,16 @@ impl crate::models::CallbackEntry {
 pub mod member {
     /// Get Count of Usage: `GET /system/members/count`.
     pub fn count() -> crate::request::CountRequest<crate::models::Member> {
-        crate::request::CountRequest::new(
-            crate::Resource::Member,
-            crate::request::Keys::NONE,
-        )
+        crate::request::CountRequest::new(crate::Resource::Member, crate::request::Keys::NONE)
     }
     /// Post Member: `POST /system/members`.
-    pub fn create(
-        body: &crate::models::Member,
-    ) -> crate::request::Call<crate::models::Member> {
+    pub fn create(body: &crate::models::Member) -> crate::request::Call<crate::models::Member> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[86usize],
-                &[],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[86],
+            &[],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
     /// Get Member: `GET /system/members/{id}`.
     pub fn get(id: i32) -> crate::request::GetRequest<crate::models::Member> {
@@ -128,15 +120,12 @@ pub mod member {
     }
     /// Get List of Member: `GET /system/members`.
     pub fn list() -> crate::request::ListRequest<crate::models::Member> {
-        crate::request::ListRequest::new(
-            crate::Resource::Member,
-            crate::request::Keys::NONE,
-        )
+        crate::request::ListRequest::new(crate::Resource::Member, crate::request::Keys::NONE)
     }
     /// Patch Member: `PATCH /system/members/{id}`.
     pub fn patch(id: i32) -> crate::request::PatchRequest<crate::models::Member> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[89usize],
+            &crate::registry::OPERATIONS[89],
             &[id.into()],
             crate::request::decode_json,
         )
@@ -147,11 +136,11 @@ pub mod member {
         body: &crate::models::Member,
     ) -> crate::request::Call<crate::models::Member> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[90usize],
-                &[id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[90],
+            &[id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
 }
 impl crate::models::Member {
@@ -160,9 +149,7 @@ impl crate::models::Member {
         member::count()
     }
     /// Post Member: `POST /system/members`.
-    pub fn create(
-        body: &crate::models::Member,
-    ) -> crate::request::Call<crate::models::Member> {
+    pub fn create(body: &crate::models::Member) -> crate::request::Call<crate::models::Member> {
         member::create(body)
     }
     /// Get Member: `GET /system/members/{id}`.
@@ -189,10 +176,7 @@ impl crate::models::Member {
 pub mod member_with_sso {
     /// Get List of Member: `GET /system/members/withSso`.
     pub fn list() -> crate::request::ListRequest<crate::models::Member> {
-        crate::request::ListRequest::new(
-            crate::Resource::MemberWithSso,
-            crate::request::Keys::NONE,
-        )
+        crate::request::ListRequest::new(crate::Resource::MemberWithSso, crate::request::Keys::NONE)
     }
 }
 /// Operations on `/system/bundles`.
@@ -202,22 +186,22 @@ pub mod system_bundles {
         body: &crate::models::BundleRequestsCollection,
     ) -> crate::request::Call<crate::models::BundleResultsCollection> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[134usize],
-                &[],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[134],
+            &[],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
     /// Post BundleResultsCollection: `POST /system/bundles`.
     pub fn create(
         body: &crate::models::BundleRequestsCollection,
     ) -> crate::request::Call<crate::models::BundleResultsCollection> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[135usize],
-                &[],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[135],
+            &[],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
 }
 /// Operations on `/system/documents`.
@@ -228,16 +212,16 @@ pub mod system_documents {
         body: impl Into<Vec<u8>>,
     ) -> crate::request::Call<crate::models::DocumentInfo> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[136usize],
-                &[],
-                crate::request::decode_json,
-            )
-            .bytes(content_type, body)
+            &crate::registry::OPERATIONS[136],
+            &[],
+            crate::request::decode_json,
+        )
+        .bytes(content_type, body)
     }
     /// Get DocumentInfo: `GET /system/documents/{id}/download`.
     pub fn get_download(id: i32) -> crate::request::Call<Vec<u8>> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[137usize],
+            &crate::registry::OPERATIONS[137],
             &[id.into()],
             crate::request::decode_bytes,
         )

@@ -5,26 +5,23 @@
 pub mod time_entry {
     /// Get Count of TimeEntry: `GET /time/entries/count`.
     pub fn count() -> crate::request::CountRequest<crate::models::TimeEntry> {
-        crate::request::CountRequest::new(
-            crate::Resource::TimeEntry,
-            crate::request::Keys::NONE,
-        )
+        crate::request::CountRequest::new(crate::Resource::TimeEntry, crate::request::Keys::NONE)
     }
     /// Post TimeEntry: `POST /time/entries`.
     pub fn create(
         body: &crate::models::TimeEntry,
     ) -> crate::request::Call<crate::models::TimeEntry> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[148usize],
-                &[],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[148],
+            &[],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
     /// Delete TimeEntry: `DELETE /time/entries/{id}`.
     pub fn delete(id: i32) -> crate::request::Call<()> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[149usize],
+            &crate::registry::OPERATIONS[149],
             &[id.into()],
             crate::request::decode_unit,
         )
@@ -38,15 +35,12 @@ pub mod time_entry {
     }
     /// Get List of TimeEntry: `GET /time/entries`.
     pub fn list() -> crate::request::ListRequest<crate::models::TimeEntry> {
-        crate::request::ListRequest::new(
-            crate::Resource::TimeEntry,
-            crate::request::Keys::NONE,
-        )
+        crate::request::ListRequest::new(crate::Resource::TimeEntry, crate::request::Keys::NONE)
     }
     /// Patch TimeEntry: `PATCH /time/entries/{id}`.
     pub fn patch(id: i32) -> crate::request::PatchRequest<crate::models::TimeEntry> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[152usize],
+            &crate::registry::OPERATIONS[152],
             &[id.into()],
             crate::request::decode_json,
         )
@@ -57,11 +51,11 @@ pub mod time_entry {
         body: &crate::models::TimeEntry,
     ) -> crate::request::Call<crate::models::TimeEntry> {
         crate::request::Call::new(
-                &crate::registry::OPERATIONS[153usize],
-                &[id.into()],
-                crate::request::decode_json,
-            )
-            .json(body)
+            &crate::registry::OPERATIONS[153],
+            &[id.into()],
+            crate::request::decode_json,
+        )
+        .json(body)
     }
 }
 impl crate::models::TimeEntry {
