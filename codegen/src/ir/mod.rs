@@ -65,6 +65,8 @@ pub struct Ir {
     pub warnings: Vec<Diagnostic>,
     /// Every component schema's name -> the Rust name of the type generated for it.
     pub components: BTreeMap<String, String>,
+    /// Callback type (`ticket`) -> Rust model name, from the overrides' `callbacks` table.
+    pub callbacks: BTreeMap<String, String>,
 }
 
 /// Where a generated type lives: in one API module (compiled only with that module's feature)
@@ -222,6 +224,12 @@ pub fn build(spec: &OpenAPI, overrides: &Overrides, path: &Path) -> Result<Ir, E
     b.check_alias_cycles();
     let mut resources = b.resources();
     let operations = b.operations(&mut resources);
+    let callbacks =
+        crate::emit_callbacks::resolve(&b.overrides.callbacks, &b.names, &b.models)
+            .unwrap_or_else(|problems| {
+                b.diags.extend(problems);
+                BTreeMap::new()
+            });
     if !b.diags.is_empty() {
         return Err(Error::Spec {
             path: path.to_owned(),
@@ -241,6 +249,7 @@ pub fn build(spec: &OpenAPI, overrides: &Overrides, path: &Path) -> Result<Ir, E
         modules,
         warnings: b.warnings,
         components: b.names.clone(),
+        callbacks,
     };
     homes::assign_homes(&mut ir, spec, &b.names);
     cycles::box_cycles(&mut ir);

@@ -1,0 +1,192 @@
+//! The callback types: ConnectWise's callbacks (webhooks) carry the record's kind as a plain
+//! string (`"Type": "ticket"`), which the spec does not tie to a model. The overrides file's
+//! `callbacks` table does (`{"ticket": "Ticket", "configuration": "Company.Configuration"}`:
+//! callback type -> component schema, or Rust model name); [`resolve`] checks it against the
+//! spec while the IR is built (a name that is no model is an error) and [`callbacks_tokens`]
+//! emits `callbacks.rs`, which the runtime includes in `connectwise::callbacks`:
+//!
+//! - `CALLBACK_TYPES`: `(type, model)` for every type whose model is compiled;
+//! - `Event`: one variant per such type holding its model (`None` on delete), and
+//!   `Unknown { kind, entity }` for every other type (and for types whose model's module
+//!   feature is off), with `Event::decode(kind, entity)`.
+//!
+//! The generated file names only `crate::models` and absolute paths, so it compiles wherever
+//! the models are `crate::models`.
+
+use crate::emit::{ident, ModuleFilter};
+use crate::error::Diagnostic;
+use crate::ir::{Ir, Model};
+use crate::names::camel_ident;
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::BTreeMap;
+
+/// Resolves the overrides' `callbacks` table (callback type -> component schema or Rust model
+/// name) to callback type -> Rust model name. A name that is no model of the spec is a
+/// diagnostic (with the closest model name), as is a type that is not a lower-case word.
+pub(crate) fn resolve(
+    table: &BTreeMap<String, String>,
+    components: &BTreeMap<String, String>,
+    models: &BTreeMap<String, Model>,
+) -> Result<BTreeMap<String, String>, Vec<Diagnostic>> {
+    let mut out = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (kind, name) in table {
+        let pointer = format!("overrides.json#/callbacks/{kind}");
+        if kind.is_empty()
+            || !kind
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            problems.push(Diagnostic {
+                pointer,
+                schema: None,
+                message: format!(
+                    "callback type {kind:?} must be lower case letters, digits and `_` \
+                     (the API's `Type`, matched in any case)"
+                ),
+            });
+            continue;
+        }
+        let rust = components
+            .get(name)
+            .filter(|r| models.contains_key(*r))
+            .or_else(|| models.contains_key(name).then_some(name));
+        match rust {
+            Some(rust) => {
+                out.insert(kind.clone(), rust.clone());
+            }
+            None => {
+                let wanted = name.to_ascii_lowercase().replace('.', "");
+                let close = components
+                    .iter()
+                    .filter(|(_, r)| models.contains_key(*r))
+                    .find(|(schema, rust)| {
+                        schema.to_ascii_lowercase().replace('.', "") == wanted
+                            || rust.to_ascii_lowercase() == wanted
+                            || schema.to_ascii_lowercase().ends_with(&format!(".{wanted}"))
+                    })
+                    .map(|(schema, _)| format!(" (did you mean `{schema}`?)"))
+                    .unwrap_or_default();
+                problems.push(Diagnostic {
+                    pointer,
+                    schema: None,
+                    message: format!(
+                        "callback type `{kind}` names `{name}`, which is no model (object \
+                         schema) of the spec{close}"
+                    ),
+                });
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
+/// `callbacks.rs`: the table and the `Event` enum, for the callback types whose model is
+/// compiled with `modules`.
+pub fn callbacks_tokens(ir: &Ir, modules: &ModuleFilter) -> TokenStream {
+    let kept: Vec<(&str, &Model)> = ir
+        .callbacks
+        .iter()
+        .filter_map(|(kind, model)| {
+            let m = ir.models.get(model)?;
+            m.home
+                .as_deref()
+                .map_or(true, |home| modules.keeps(home))
+                .then_some((kind.as_str(), m))
+        })
+        .collect();
+    let rows = kept.iter().map(|(kind, m)| {
+        let name = &m.name;
+        quote!((#kind, #name))
+    });
+    let variants: Vec<_> = kept
+        .iter()
+        .map(|(kind, m)| {
+            let variant = ident(&camel_ident(kind));
+            let model = ident(&m.name);
+            let doc = format!(
+                " `{kind}`: a [`{0}`](crate::models::{0}); `None` when it was deleted.",
+                m.name
+            );
+            (kind, variant, model, doc)
+        })
+        .collect();
+    let decls = variants.iter().map(|(_, variant, model, doc)| {
+        quote! {
+            #[doc = #doc]
+            #variant(::std::option::Option<::std::boxed::Box<crate::models::#model>>)
+        }
+    });
+    let arms = variants.iter().map(|(kind, variant, _, _)| {
+        quote!(#kind => ::std::result::Result::Ok(Event::#variant(record(entity)?)))
+    });
+    let kinds = variants.iter().map(|(kind, variant, _, _)| {
+        quote!(Event::#variant(_) => #kind)
+    });
+    let records = variants.iter().map(|(_, variant, _, _)| {
+        quote!(Event::#variant(record) => record.is_some())
+    });
+    quote! {
+        /// The callback types decoded into models, `(Type, model)`: the `callbacks` table of
+        /// `specs/overrides.json`, for the models compiled with the enabled module features.
+        pub const CALLBACK_TYPES: &[(&str, &str)] = &[#(#rows),*];
+
+        /// A callback's record, decoded into the model of its `Type` (the table
+        /// [`CALLBACK_TYPES`]); `match` on it. Variants follow the table and the module
+        /// features, hence `non_exhaustive`.
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum Event {
+            #(#decls,)*
+            /// A type not in the table, or whose model's module feature is off: its `Type` as
+            /// sent and the record as JSON (`None` when it was deleted).
+            Unknown {
+                kind: ::std::string::String,
+                entity: ::std::option::Option<::serde_json::Value>,
+            },
+        }
+
+        impl Event {
+            /// Decodes `entity` (the record's JSON text, `None` for a deleted record) as the
+            /// model of the callback type `kind` (any case).
+            pub fn decode(
+                kind: &str,
+                entity: ::std::option::Option<&str>,
+            ) -> ::std::result::Result<Event, ::serde_json::Error> {
+                fn record<T: ::serde::de::DeserializeOwned>(
+                    entity: ::std::option::Option<&str>,
+                ) -> ::std::result::Result<::std::option::Option<::std::boxed::Box<T>>, ::serde_json::Error> {
+                    entity.map(|e| ::serde_json::from_str(e).map(::std::boxed::Box::new)).transpose()
+                }
+                match kind.to_ascii_lowercase().as_str() {
+                    #(#arms,)*
+                    _ => ::std::result::Result::Ok(Event::Unknown {
+                        kind: kind.to_owned(),
+                        entity: entity.map(::serde_json::from_str).transpose()?,
+                    }),
+                }
+            }
+
+            /// The callback type: as the table spells it, or as sent for `Unknown`.
+            pub fn kind(&self) -> &str {
+                match self {
+                    #(#kinds,)*
+                    Event::Unknown { kind, .. } => kind,
+                }
+            }
+
+            /// Whether it carries a record (false for a deletion).
+            pub fn has_record(&self) -> bool {
+                match self {
+                    #(#records,)*
+                    Event::Unknown { entity, .. } => entity.is_some(),
+                }
+            }
+        }
+    }
+}
