@@ -490,20 +490,18 @@ impl Verifier {
             .host_str()
             .map(normalize_host)
             .ok_or_else(|| invalid("it has no host"))?;
-        match url.scheme() {
-            "https" => {}
-            "http" if self.inner.insecure_loopback && is_loopback(&host) => {}
-            "http" => {
-                return Err(CallbackError::InsecureKeyUrl {
-                    url: raw.to_owned(),
-                })
-            }
-            _ => return Err(invalid("not an http(s) URL")),
+        if !matches!(url.scheme(), "https" | "http") {
+            return Err(invalid("not an http(s) URL"));
         }
         if !self.inner.hosts.contains(&host) {
             return Err(CallbackError::HostNotAllowed {
                 url: raw.to_owned(),
                 host,
+            });
+        }
+        if url.scheme() != "https" && !(self.inner.insecure_loopback && is_loopback(&host)) {
+            return Err(CallbackError::InsecureKeyUrl {
+                url: raw.to_owned(),
             });
         }
         Ok(url)
