@@ -6,7 +6,8 @@
 //! emits `callbacks.rs`, which the runtime includes in `connectwise::callbacks`:
 //!
 //! - `CALLBACK_TYPES`: `(type, model)` for every type whose model is compiled;
-//! - `Event`: one variant per such type holding its model (`None` on delete), and
+//! - `Event`: one variant per such type, named after its model and holding it (`None` on
+//!   delete), and
 //!   `Unknown { kind, entity }` for every other type (and for types whose model's module
 //!   feature is off), with `Event::decode(kind, entity)`.
 //!
@@ -16,7 +17,6 @@
 use crate::emit::{ident, ModuleFilter};
 use crate::error::Diagnostic;
 use crate::ir::{Ir, Model};
-use crate::names::camel_ident;
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeMap;
@@ -53,7 +53,26 @@ pub(crate) fn resolve(
             .filter(|r| models.contains_key(*r))
             .or_else(|| models.contains_key(name).then_some(name));
         match rust {
+            Some(rust) if rust == "Unknown" => problems.push(Diagnostic {
+                pointer,
+                schema: None,
+                message: format!(
+                    "callback type `{kind}` names the model `Unknown`, which is the name of \
+                     `Event`'s catch-all variant"
+                ),
+            }),
             Some(rust) => {
+                if let Some((other, _)) = out.iter().find(|(_, r)| *r == rust) {
+                    problems.push(Diagnostic {
+                        pointer,
+                        schema: None,
+                        message: format!(
+                            "callback types `{other}` and `{kind}` both name `{name}`: \
+                             `Event` has one variant per model"
+                        ),
+                    });
+                    continue;
+                }
                 out.insert(kind.clone(), rust.clone());
             }
             None => {
@@ -107,10 +126,10 @@ pub fn callbacks_tokens(ir: &Ir, modules: &ModuleFilter) -> TokenStream {
     let variants: Vec<_> = kept
         .iter()
         .map(|(kind, m)| {
-            let variant = ident(&camel_ident(kind));
+            let variant = ident(&m.name);
             let model = ident(&m.name);
             let doc = format!(
-                " `{kind}`: a [`{0}`](crate::models::{0}); `None` when it was deleted.",
+                " `{kind}`: the [`{0}`](crate::models::{0}) record; `None` when it was deleted.",
                 m.name
             );
             (kind, variant, model, doc)
@@ -188,5 +207,144 @@ pub fn callbacks_tokens(ir: &Ir, modules: &ModuleFilter) -> TokenStream {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::Model;
+
+    fn model(name: &str, home: Option<&str>) -> Model {
+        Model {
+            schema: name.into(),
+            name: name.into(),
+            doc: None,
+            fields: Vec::new(),
+            additional: None,
+            home: home.map(str::to_owned),
+        }
+    }
+
+    fn spec() -> (BTreeMap<String, String>, BTreeMap<String, Model>) {
+        let components = [
+            ("Ticket", "Ticket"),
+            ("Company.Configuration", "CompanyConfiguration"),
+            ("Company", "Company"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        .collect();
+        let models = [
+            model("Ticket", Some("service")),
+            model("CompanyConfiguration", Some("company")),
+            model("Company", None),
+        ]
+        .into_iter()
+        .map(|m| (m.name.clone(), m))
+        .collect();
+        (components, models)
+    }
+
+    fn table(entries: &[(&str, &str)]) -> BTreeMap<String, String> {
+        entries
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn schema_and_rust_names_resolve() {
+        let (components, models) = spec();
+        let resolved = resolve(
+            &table(&[("ticket", "Ticket"), ("configuration", "Company.Configuration")]),
+            &components,
+            &models,
+        )
+        .unwrap();
+        assert_eq!(resolved["configuration"], "CompanyConfiguration");
+        let again = resolve(
+            &table(&[("configuration", "CompanyConfiguration")]),
+            &components,
+            &models,
+        )
+        .unwrap();
+        assert_eq!(again["configuration"], "CompanyConfiguration");
+    }
+
+    #[test]
+    fn unknown_names_are_errors_with_a_suggestion() {
+        let (components, models) = spec();
+        let problems = resolve(
+            &table(&[("ticket", "Tickets"), ("config", "Configuration"), ("Bad", "Ticket")]),
+            &components,
+            &models,
+        )
+        .unwrap_err();
+        let text: Vec<String> = problems.iter().map(|d| d.to_string()).collect();
+        assert_eq!(problems.len(), 3, "{text:#?}");
+        assert!(text.iter().any(|t| t.contains("`Tickets`, which is no model")), "{text:#?}");
+        assert!(
+            text.iter().any(|t| t.contains("did you mean `Company.Configuration`")),
+            "{text:#?}"
+        );
+        assert!(text.iter().any(|t| t.contains("\"Bad\" must be lower case")), "{text:#?}");
+        let twice = resolve(
+            &table(&[("ticket", "Ticket"), ("serviceticket", "Ticket")]),
+            &components,
+            &models,
+        )
+        .unwrap_err();
+        assert!(twice[0].message.contains("both name"), "{twice:?}");
+    }
+
+    #[test]
+    fn building_the_ir_fails_on_an_unknown_name() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../specs/connectwise-sample.json");
+        let spec = crate::load::read_spec(&path).unwrap();
+        let overrides = crate::Overrides::parse(
+            br#"{"callbacks": {"ticket": "Ticket", "widget": "Widget"}}"#,
+            std::path::Path::new("overrides.json"),
+        )
+        .unwrap();
+        let error = crate::ir::build(&spec, &overrides, &path).unwrap_err().to_string();
+        assert!(
+            error.contains("callback type `widget` names `Widget`, which is no model"),
+            "{error}"
+        );
+        let fine = crate::Overrides::parse(
+            br#"{"callbacks": {"ticket": "Ticket"}}"#,
+            std::path::Path::new("overrides.json"),
+        )
+        .unwrap();
+        let ir = crate::ir::build(&spec, &fine, &path).unwrap();
+        assert_eq!(ir.callbacks["ticket"], "Ticket");
+    }
+
+    #[test]
+    fn types_whose_module_is_off_are_left_to_unknown() {
+        let (components, models) = spec();
+        let ir = Ir {
+            callbacks: resolve(
+                &table(&[
+                    ("company", "Company"),
+                    ("configuration", "Company.Configuration"),
+                    ("ticket", "Ticket"),
+                ]),
+                &components,
+                &models,
+            )
+            .unwrap(),
+            models,
+            ..Ir::default()
+        };
+        let off = ModuleFilter::Except(["service".to_owned()].into_iter().collect());
+        let text = callbacks_tokens(&ir, &off).to_string();
+        assert!(text.contains("CompanyConfiguration"), "{text}");
+        assert!(text.contains("\"company\""), "{text}");
+        assert!(!text.contains("Ticket"), "{text}");
+        let all = callbacks_tokens(&ir, &ModuleFilter::All).to_string();
+        assert!(all.contains("Ticket (") || all.contains("Ticket("), "{all}");
     }
 }
