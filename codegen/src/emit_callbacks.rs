@@ -144,12 +144,12 @@ pub fn callbacks_tokens(ir: &Ir, modules: &ModuleFilter) -> TokenStream {
     let arms = variants.iter().map(|(kind, variant, _, _)| {
         quote!(#kind => ::std::result::Result::Ok(Event::#variant(record(entity)?)))
     });
-    let kinds = variants.iter().map(|(kind, variant, _, _)| {
-        quote!(Event::#variant(_) => #kind)
-    });
-    let records = variants.iter().map(|(_, variant, _, _)| {
-        quote!(Event::#variant(record) => record.is_some())
-    });
+    let kinds = variants
+        .iter()
+        .map(|(kind, variant, _, _)| quote!(Event::#variant(_) => #kind));
+    let records = variants
+        .iter()
+        .map(|(_, variant, _, _)| quote!(Event::#variant(record) => record.is_some()));
     quote! {
         /// The callback types decoded into models, `(Type, model)`: the `callbacks` table of
         /// `specs/overrides.json`, for the models compiled with the enabled module features.
@@ -257,7 +257,10 @@ mod tests {
     fn schema_and_rust_names_resolve() {
         let (components, models) = spec();
         let resolved = resolve(
-            &table(&[("ticket", "Ticket"), ("configuration", "Company.Configuration")]),
+            &table(&[
+                ("ticket", "Ticket"),
+                ("configuration", "Company.Configuration"),
+            ]),
             &components,
             &models,
         )
@@ -276,19 +279,32 @@ mod tests {
     fn unknown_names_are_errors_with_a_suggestion() {
         let (components, models) = spec();
         let problems = resolve(
-            &table(&[("ticket", "Tickets"), ("config", "Configuration"), ("Bad", "Ticket")]),
+            &table(&[
+                ("ticket", "Tickets"),
+                ("config", "Configuration"),
+                ("Bad", "Ticket"),
+            ]),
             &components,
             &models,
         )
         .unwrap_err();
         let text: Vec<String> = problems.iter().map(|d| d.to_string()).collect();
         assert_eq!(problems.len(), 3, "{text:#?}");
-        assert!(text.iter().any(|t| t.contains("`Tickets`, which is no model")), "{text:#?}");
         assert!(
-            text.iter().any(|t| t.contains("did you mean `Company.Configuration`")),
+            text.iter()
+                .any(|t| t.contains("`Tickets`, which is no model")),
             "{text:#?}"
         );
-        assert!(text.iter().any(|t| t.contains("\"Bad\" must be lower case")), "{text:#?}");
+        assert!(
+            text.iter()
+                .any(|t| t.contains("did you mean `Company.Configuration`")),
+            "{text:#?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.contains("\"Bad\" must be lower case")),
+            "{text:#?}"
+        );
         let twice = resolve(
             &table(&[("ticket", "Ticket"), ("serviceticket", "Ticket")]),
             &components,
@@ -308,7 +324,9 @@ mod tests {
             std::path::Path::new("overrides.json"),
         )
         .unwrap();
-        let error = crate::ir::build(&spec, &overrides, &path).unwrap_err().to_string();
+        let error = crate::ir::build(&spec, &overrides, &path)
+            .unwrap_err()
+            .to_string();
         assert!(
             error.contains("callback type `widget` names `Widget`, which is no model"),
             "{error}"

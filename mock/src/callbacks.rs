@@ -216,10 +216,7 @@ impl Callbacks {
     }
 }
 
-async fn deliver_all(
-    callbacks: Callbacks,
-    mut rx: tokio::sync::mpsc::UnboundedReceiver<Outgoing>,
-) {
+async fn deliver_all(callbacks: Callbacks, mut rx: tokio::sync::mpsc::UnboundedReceiver<Outgoing>) {
     while let Some(out) = rx.recv().await {
         let (delay, drop, twice) = callbacks.inner.faults.plan();
         if !delay.is_zero() {
@@ -238,7 +235,11 @@ async fn deliver_all(
 
 /// `GET /system/callbackkey/<id>` (authenticated before this is called): the signing key,
 /// 404 for another id. `None` for any other path.
-pub(crate) fn key(s: &Shared, method: &axum::http::Method, request: &Incoming<'_>) -> Option<Reply> {
+pub(crate) fn key(
+    s: &Shared,
+    method: &axum::http::Method,
+    request: &Incoming<'_>,
+) -> Option<Reply> {
     let path = request.path.trim_end_matches('/');
     let rest = path
         .get(.."/system/callbackkey".len())
@@ -248,7 +249,11 @@ pub(crate) fn key(s: &Shared, method: &axum::http::Method, request: &Incoming<'_
         Reply::failure(&crate::query::Failure::new(status, code, message))
     };
     if *method != axum::http::Method::GET {
-        return Some(failure(405, "MethodNotAllowed", "the signing key is read with GET"));
+        return Some(failure(
+            405,
+            "MethodNotAllowed",
+            "the signing key is read with GET",
+        ));
     }
     if rest.eq_ignore_ascii_case(&format!("/{}", s.callbacks.inner.key_id)) {
         Some(Reply::json(
@@ -299,7 +304,13 @@ pub(crate) fn written(
             .iter()
             .rev()
             .find(|(seg, _)| {
-                matches!(seg, Segment::Param { key: Some(connectwise::registry::PathKey::Id), .. })
+                matches!(
+                    seg,
+                    Segment::Param {
+                        key: Some(connectwise::registry::PathKey::Id),
+                        ..
+                    }
+                )
             })
             .and_then(|(_, v)| v.parse().ok()),
     };
@@ -354,7 +365,10 @@ fn takes(entry: &Value, id: i64, row: Option<&Value>) -> bool {
     if object == 0 {
         return true;
     }
-    let level = entry.get("level").and_then(Value::as_str).unwrap_or("owner");
+    let level = entry
+        .get("level")
+        .and_then(Value::as_str)
+        .unwrap_or("owner");
     if level.eq_ignore_ascii_case("owner") {
         return object == id;
     }
@@ -425,11 +439,31 @@ mod tests {
     #[test]
     fn levels_and_objects() {
         let row = json!({"id": 5, "board": {"id": 3}});
-        assert!(takes(&json!({"level": "owner", "objectId": 0}), 5, Some(&row)));
-        assert!(takes(&json!({"level": "owner", "objectId": 5}), 5, Some(&row)));
-        assert!(!takes(&json!({"level": "owner", "objectId": 6}), 5, Some(&row)));
-        assert!(takes(&json!({"level": "board", "objectId": 3}), 5, Some(&row)));
-        assert!(!takes(&json!({"level": "board", "objectId": 4}), 5, Some(&row)));
+        assert!(takes(
+            &json!({"level": "owner", "objectId": 0}),
+            5,
+            Some(&row)
+        ));
+        assert!(takes(
+            &json!({"level": "owner", "objectId": 5}),
+            5,
+            Some(&row)
+        ));
+        assert!(!takes(
+            &json!({"level": "owner", "objectId": 6}),
+            5,
+            Some(&row)
+        ));
+        assert!(takes(
+            &json!({"level": "board", "objectId": 3}),
+            5,
+            Some(&row)
+        ));
+        assert!(!takes(
+            &json!({"level": "board", "objectId": 4}),
+            5,
+            Some(&row)
+        ));
         assert!(!takes(&json!({"level": "board", "objectId": 3}), 5, None));
     }
 

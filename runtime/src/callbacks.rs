@@ -223,14 +223,12 @@ fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D:
         U(u64),
         F(f64),
     }
-    Ok(
-        Option::<Text>::deserialize(deserializer)?.map(|t| match t {
-            Text::S(s) => s,
-            Text::I(i) => i.to_string(),
-            Text::U(u) => u.to_string(),
-            Text::F(f) => f.to_string(),
-        }),
-    )
+    Ok(Option::<Text>::deserialize(deserializer)?.map(|t| match t {
+        Text::S(s) => s,
+        Text::I(i) => i.to_string(),
+        Text::U(u) => u.to_string(),
+        Text::F(f) => f.to_string(),
+    }))
 }
 
 /// An integer, or a string holding one.
@@ -721,7 +719,10 @@ mod tests {
     #[test]
     fn hosts_are_normalized() {
         assert_eq!(normalize_host("[::1]"), "::1");
-        assert_eq!(normalize_host("NA.MyConnectWise.net."), "na.myconnectwise.net");
+        assert_eq!(
+            normalize_host("NA.MyConnectWise.net."),
+            "na.myconnectwise.net"
+        );
         assert!(is_loopback("127.0.0.1") && is_loopback("::1") && !is_loopback("localhost"));
     }
 }

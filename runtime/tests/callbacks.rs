@@ -115,7 +115,10 @@ async fn tampering_and_bad_headers_are_typed_errors() {
         let mut h = HeaderMap::new();
         h.insert(SIGNATURE_HEADER, HeaderValue::from_static(bad));
         let e = verifier.verify(&h, &body).await.unwrap_err();
-        assert!(matches!(e, CallbackError::MalformedSignature), "{bad:?}: {e:?}");
+        assert!(
+            matches!(e, CallbackError::MalformedSignature),
+            "{bad:?}: {e:?}"
+        );
     }
 
     // Not a callback at all.
@@ -165,7 +168,10 @@ async fn keys_are_fetched_only_from_allowed_places() {
     ] {
         let (h, b) = delivery(&bad, None, &key);
         let e = v.verify(&h, &b).await.unwrap_err();
-        assert!(matches!(e, CallbackError::InvalidKeyUrl { .. }), "{bad}: {e:?}");
+        assert!(
+            matches!(e, CallbackError::InvalidKeyUrl { .. }),
+            "{bad}: {e:?}"
+        );
     }
     let mut no_url: Callback = serde_json::from_slice(&b).unwrap();
     no_url.metadata = None;
@@ -201,10 +207,20 @@ async fn keys_are_fetched_only_from_allowed_places() {
     assert_eq!(key_fetches(&server), 0, "{:#?}", server.requests());
 
     // A key URL that is allowed but wrong is an error of its own.
-    let (h, b) = delivery(&format!("{}/system/callbackkey/nope", server.url()), None, &key);
+    let (h, b) = delivery(
+        &format!("{}/system/callbackkey/nope", server.url()),
+        None,
+        &key,
+    );
     let e = v.verify(&h, &b).await.unwrap_err();
     assert!(
-        matches!(e, CallbackError::KeyFetch { status: Some(404), .. }),
+        matches!(
+            e,
+            CallbackError::KeyFetch {
+                status: Some(404),
+                ..
+            }
+        ),
         "{e:?}"
     );
 }

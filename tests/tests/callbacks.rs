@@ -256,18 +256,25 @@ async fn the_extractor_answers_401_and_413() {
     assert_eq!(unsigned.status().as_u16(), 401);
     let forged = http
         .post(&url)
-        .header("x-content-signature", connectwise::callbacks::sign("guess", b"{}"))
+        .header(
+            "x-content-signature",
+            connectwise::callbacks::sign("guess", b"{}"),
+        )
         .body(r#"{"Action":"added","Type":"ticket","ID":1}"#)
         .send()
         .await
         .unwrap();
     assert_eq!(forged.status().as_u16(), 401);
-    let big = http.post(&url).body(vec![b' '; 10_000]).send().await.unwrap();
+    let big = http
+        .post(&url)
+        .body(vec![b' '; 10_000])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(big.status().as_u16(), 413);
     // A streamed body with no length is cut off at the limit too.
-    let chunks = futures_util::stream::iter(
-        (0..100).map(|_| Ok::<_, std::io::Error>(vec![b' '; 100])),
-    );
+    let chunks =
+        futures_util::stream::iter((0..100).map(|_| Ok::<_, std::io::Error>(vec![b' '; 100])));
     let streamed = http
         .post(&url)
         .body(reqwest::Body::wrap_stream(chunks))
