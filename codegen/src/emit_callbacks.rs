@@ -150,6 +150,46 @@ pub fn callbacks_tokens(ir: &Ir, modules: &ModuleFilter) -> TokenStream {
     let records = variants
         .iter()
         .map(|(_, variant, _, _)| quote!(Event::#variant(record) => record.is_some()));
+    let unknown = quote! {
+        ::std::result::Result::Ok(Event::Unknown {
+            kind: kind.to_owned(),
+            entity: entity.map(::serde_json::from_str).transpose()?,
+        })
+    };
+    // With no type compiled, `Unknown` is the only variant: no match (clippy-clean).
+    let (decode_body, kind_body, record_body) = if variants.is_empty() {
+        (
+            unknown,
+            quote!(let Event::Unknown { kind, .. } = self; kind),
+            quote!(let Event::Unknown { entity, .. } = self; entity.is_some()),
+        )
+    } else {
+        (
+            quote! {
+                fn record<T: ::serde::de::DeserializeOwned>(
+                    entity: ::std::option::Option<&str>,
+                ) -> ::std::result::Result<::std::option::Option<::std::boxed::Box<T>>, ::serde_json::Error> {
+                    entity.map(|e| ::serde_json::from_str(e).map(::std::boxed::Box::new)).transpose()
+                }
+                match kind.to_ascii_lowercase().as_str() {
+                    #(#arms,)*
+                    _ => #unknown,
+                }
+            },
+            quote! {
+                match self {
+                    #(#kinds,)*
+                    Event::Unknown { kind, .. } => kind,
+                }
+            },
+            quote! {
+                match self {
+                    #(#records,)*
+                    Event::Unknown { entity, .. } => entity.is_some(),
+                }
+            },
+        )
+    };
     quote! {
         /// The callback types decoded into models, `(Type, model)`: the `callbacks` table of
         /// `specs/overrides.json`, for the models compiled with the enabled module features.
@@ -177,34 +217,17 @@ pub fn callbacks_tokens(ir: &Ir, modules: &ModuleFilter) -> TokenStream {
                 kind: &str,
                 entity: ::std::option::Option<&str>,
             ) -> ::std::result::Result<Event, ::serde_json::Error> {
-                fn record<T: ::serde::de::DeserializeOwned>(
-                    entity: ::std::option::Option<&str>,
-                ) -> ::std::result::Result<::std::option::Option<::std::boxed::Box<T>>, ::serde_json::Error> {
-                    entity.map(|e| ::serde_json::from_str(e).map(::std::boxed::Box::new)).transpose()
-                }
-                match kind.to_ascii_lowercase().as_str() {
-                    #(#arms,)*
-                    _ => ::std::result::Result::Ok(Event::Unknown {
-                        kind: kind.to_owned(),
-                        entity: entity.map(::serde_json::from_str).transpose()?,
-                    }),
-                }
+                #decode_body
             }
 
             /// The callback type: as the table spells it, or as sent for `Unknown`.
             pub fn kind(&self) -> &str {
-                match self {
-                    #(#kinds,)*
-                    Event::Unknown { kind, .. } => kind,
-                }
+                #kind_body
             }
 
             /// Whether it carries a record (false for a deletion).
             pub fn has_record(&self) -> bool {
-                match self {
-                    #(#records,)*
-                    Event::Unknown { entity, .. } => entity.is_some(),
-                }
+                #record_body
             }
         }
     }
