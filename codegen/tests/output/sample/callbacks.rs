@@ -12,7 +12,6 @@ pub const CALLBACK_TYPES: &[(&str, &str)] = &[
     ("member", "Member"),
     ("opportunity", "Opportunity"),
     ("project", "Project"),
-    ("purchaseorder", "PurchaseOrder"),
     ("schedule", "ScheduleEntry"),
     ("ticket", "Ticket"),
     ("time", "TimeEntry"),
@@ -41,10 +40,6 @@ pub enum Event {
     Opportunity(::std::option::Option<::std::boxed::Box<crate::models::Opportunity>>),
     /// `project`: the [`Project`](crate::models::Project) record; `None` when it was deleted.
     Project(::std::option::Option<::std::boxed::Box<crate::models::Project>>),
-    /// `purchaseorder`: the [`PurchaseOrder`](crate::models::PurchaseOrder) record; `None` when it was deleted.
-    PurchaseOrder(
-        ::std::option::Option<::std::boxed::Box<crate::models::PurchaseOrder>>,
-    ),
     /// `schedule`: the [`ScheduleEntry`](crate::models::ScheduleEntry) record; `None` when it was deleted.
     ScheduleEntry(
         ::std::option::Option<::std::boxed::Box<crate::models::ScheduleEntry>>,
@@ -90,9 +85,6 @@ impl Event {
                 ::std::result::Result::Ok(Event::Opportunity(record(entity)?))
             }
             "project" => ::std::result::Result::Ok(Event::Project(record(entity)?)),
-            "purchaseorder" => {
-                ::std::result::Result::Ok(Event::PurchaseOrder(record(entity)?))
-            }
             "schedule" => {
                 ::std::result::Result::Ok(Event::ScheduleEntry(record(entity)?))
             }
@@ -117,7 +109,6 @@ impl Event {
             Event::Member(_) => "member",
             Event::Opportunity(_) => "opportunity",
             Event::Project(_) => "project",
-            Event::PurchaseOrder(_) => "purchaseorder",
             Event::ScheduleEntry(_) => "schedule",
             Event::Ticket(_) => "ticket",
             Event::TimeEntry(_) => "time",
@@ -135,7 +126,6 @@ impl Event {
             Event::Member(record) => record.is_some(),
             Event::Opportunity(record) => record.is_some(),
             Event::Project(record) => record.is_some(),
-            Event::PurchaseOrder(record) => record.is_some(),
             Event::ScheduleEntry(record) => record.is_some(),
             Event::Ticket(record) => record.is_some(),
             Event::TimeEntry(record) => record.is_some(),
