@@ -41,7 +41,7 @@ pub(crate) struct Callbacks {
 
 #[derive(Debug)]
 struct Inner {
-    signing_key: String,
+    signing_key: Mutex<String>,
     key_id: String,
     /// Distinguishes this server's message ids from another's.
     prefix: String,
@@ -146,7 +146,10 @@ impl Callbacks {
             .map_or(0, |d| d.as_nanos());
         Callbacks {
             inner: Arc::new(Inner {
-                signing_key: format!("mock-signing-key-{seed:x}-{port}-{:x}", nanos & 0xffff_ffff),
+                signing_key: Mutex::new(format!(
+                    "mock-signing-key-{seed:x}-{port}-{:x}",
+                    nanos & 0xffff_ffff
+                )),
                 key_id: format!("{:x}", (nanos >> 8) & 0xff_ffff),
                 prefix: format!("{port:04x}{:08x}", nanos & 0xffff_ffff),
                 sequence: AtomicU64::new(0),
@@ -160,6 +163,15 @@ impl Callbacks {
 
     fn key_path(&self) -> String {
         format!("/system/callbackkey/{}", self.inner.key_id)
+    }
+
+    /// The current signing key.
+    fn signing_key(&self) -> String {
+        self.inner
+            .signing_key
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     fn log(&self) -> MutexGuard<'_, Vec<Delivery>> {
@@ -258,7 +270,7 @@ pub(crate) fn key(
     if rest.eq_ignore_ascii_case(&format!("/{}", s.callbacks.inner.key_id)) {
         Some(Reply::json(
             200,
-            &json!({ "signing_key": s.callbacks.inner.signing_key }),
+            &json!({ "signing_key": s.callbacks.signing_key() }),
         ))
     } else {
         Some(failure(404, "NotFound", "no such callback key"))
@@ -351,7 +363,7 @@ pub(crate) fn written(
         };
         s.callbacks.enqueue(Outgoing {
             url: text("url").to_owned(),
-            signature: connectwise::callbacks::sign(&s.callbacks.inner.signing_key, &body),
+            signature: connectwise::callbacks::sign(&s.callbacks.signing_key(), &body),
             message_id: callback.message_id.unwrap_or_default(),
             body,
         });
@@ -402,7 +414,18 @@ fn on_loopback(url: &str) -> bool {
 impl MockServer {
     /// The signing key the server signs callbacks with (what its key URL answers).
     pub fn callback_signing_key(&self) -> String {
-        self.callbacks.inner.signing_key.clone()
+        self.callbacks.signing_key()
+    }
+
+    /// Replaces the signing key (as ConnectWise may): later callbacks are signed with
+    /// `key`, and the key URL answers it.
+    pub fn rotate_callback_signing_key(&self, key: impl Into<String>) {
+        *self
+            .callbacks
+            .inner
+            .signing_key
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = key.into();
     }
 
     /// The key URL its callbacks carry: `<url>/system/callbackkey/<id>`.

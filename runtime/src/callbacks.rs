@@ -333,6 +333,7 @@ struct Inner {
     hosts: HashSet<String>,
     insecure_loopback: bool,
     ttl: Duration,
+    refetch_after: Duration,
     body_limit: usize,
     cache: Mutex<HashMap<String, (Instant, [u8; 32])>>,
 }
@@ -348,6 +349,7 @@ impl fmt::Debug for Verifier {
             .field("hosts", &hosts)
             .field("insecure_loopback", &self.inner.insecure_loopback)
             .field("ttl", &self.inner.ttl)
+            .field("refetch_after", &self.inner.refetch_after)
             .field("body_limit", &self.inner.body_limit)
             .finish_non_exhaustive()
     }
@@ -378,6 +380,7 @@ impl Verifier {
                 hosts,
                 insecure_loopback: false,
                 ttl: Duration::from_secs(3600),
+                refetch_after: Duration::from_secs(60),
                 body_limit: 1 << 20,
                 cache: Mutex::new(HashMap::new()),
             }),
@@ -393,6 +396,7 @@ impl Verifier {
                 hosts: old.hosts.clone(),
                 insecure_loopback: old.insecure_loopback,
                 ttl: old.ttl,
+                refetch_after: old.refetch_after,
                 body_limit: old.body_limit,
                 cache: Mutex::new(HashMap::new()),
             });
@@ -415,10 +419,18 @@ impl Verifier {
         self
     }
 
-    /// How long a fetched key is used before it is fetched again (default one hour). A
-    /// signature that does not match a cached key fetches the key once more (keys rotate).
+    /// How long a fetched key is used before it is fetched again (default one hour); see
+    /// also [`key_refetch_after`](Self::key_refetch_after).
     pub fn key_ttl(mut self, ttl: Duration) -> Self {
         self.inner_mut().ttl = ttl;
+        self
+    }
+
+    /// A signature that does not match a cached key fetched at least this long ago (default
+    /// one minute) fetches the key once more, in case it rotated. Never sooner, so that
+    /// forged deliveries cannot make the verifier fetch keys in a loop.
+    pub fn key_refetch_after(mut self, after: Duration) -> Self {
+        self.inner_mut().refetch_after = after;
         self
     }
 
@@ -459,12 +471,13 @@ impl Verifier {
         let callback = Callback::from_slice(body)?;
         let key_url = callback.key_url().ok_or(CallbackError::MissingKeyUrl)?;
         let url = self.check_url(key_url)?;
-        let (key, cached) = self.key(&url).await?;
+        let (key, cached_at) = self.key(&url).await?;
         if signature_matches(&key, body, &signature) {
             return Ok(callback);
         }
-        if cached {
-            // The key may have rotated since it was cached.
+        if cached_at.is_some_and(|at| at.elapsed() >= self.inner.refetch_after) {
+            // The key may have rotated since it was cached. Not sooner than `refetch_after`,
+            // so that forged deliveries cannot make us fetch keys in a loop.
             self.forget(url.as_str());
             let (key, _) = self.key(&url).await?;
             if signature_matches(&key, body, &signature) {
@@ -516,11 +529,11 @@ impl Verifier {
         self.cache().remove(url);
     }
 
-    /// The key digest for `url` and whether it came from the cache.
-    async fn key(&self, url: &reqwest::Url) -> Result<([u8; 32], bool), CallbackError> {
+    /// The key digest for `url` and, if it came from the cache, when it was fetched.
+    async fn key(&self, url: &reqwest::Url) -> Result<([u8; 32], Option<Instant>), CallbackError> {
         if let Some((at, key)) = self.cache().get(url.as_str()) {
             if at.elapsed() < self.inner.ttl {
-                return Ok((*key, true));
+                return Ok((*key, Some(*at)));
             }
         }
         let key = self.fetch(url).await?;
@@ -535,7 +548,7 @@ impl Verifier {
             }
         }
         cache.insert(url.as_str().to_owned(), (Instant::now(), key));
-        Ok((key, false))
+        Ok((key, None))
     }
 
     async fn fetch(&self, url: &reqwest::Url) -> Result<[u8; 32], CallbackError> {

@@ -226,7 +226,7 @@ async fn keys_are_fetched_only_from_allowed_places() {
 }
 
 #[tokio::test]
-async fn another_allowed_host_gets_the_credentials() {
+async fn allowed_hosts_are_matched_in_any_case_and_still_need_https() {
     let server = server().await;
     let port = server.address().port();
     let key = server.callback_signing_key();
@@ -304,4 +304,50 @@ async fn ensure_callbacks_twice_sends_no_write_the_second_time() {
         .await
         .unwrap();
     assert!(again.unchanged() && again.kept.len() == 1, "{again:?}");
+}
+
+#[tokio::test]
+async fn keys_are_cached_for_their_ttl() {
+    let server = server().await;
+    let key = server.callback_signing_key();
+    let (headers, body) = delivery(&server.callback_key_url(), Some(ENTITY), &key);
+    let fresh = verifier(&server).key_ttl(std::time::Duration::ZERO);
+    fresh.verify(&headers, &body).await.unwrap();
+    fresh.verify(&headers, &body).await.unwrap();
+    assert_eq!(key_fetches(&server), 2, "a zero TTL fetches every time");
+
+    server.clear_requests();
+    let cached = verifier(&server);
+    let clone = cached.clone();
+    cached.verify(&headers, &body).await.unwrap();
+    clone.verify(&headers, &body).await.unwrap();
+    assert_eq!(key_fetches(&server), 1, "clones share the cache");
+
+    // A signature that does not match a freshly cached key does not fetch it again: forged
+    // deliveries cannot make the verifier fetch keys in a loop.
+    let (wrong, body2) = delivery(&server.callback_key_url(), Some(ENTITY), "old-key");
+    for _ in 0..3 {
+        let e = cached.verify(&wrong, &body2).await.unwrap_err();
+        assert!(matches!(e, CallbackError::BadSignature), "{e:?}");
+    }
+    assert_eq!(key_fetches(&server), 1);
+}
+
+#[tokio::test]
+async fn a_rotated_key_is_fetched_again() {
+    let server = server().await;
+    let url = server.callback_key_url();
+    let old = server.callback_signing_key();
+    let v = verifier(&server).key_refetch_after(std::time::Duration::ZERO);
+    let (h, b) = delivery(&url, Some(ENTITY), &old);
+    v.verify(&h, &b).await.unwrap();
+    server.rotate_callback_signing_key("the-new-key");
+    let (h, b) = delivery(&url, Some(ENTITY), "the-new-key");
+    v.verify(&h, &b).await.unwrap();
+    assert_eq!(key_fetches(&server), 2);
+    // Deliveries signed with the old key now fail, after one more fetch.
+    let (h, b) = delivery(&url, Some(ENTITY), &old);
+    let e = v.verify(&h, &b).await.unwrap_err();
+    assert!(matches!(e, CallbackError::BadSignature), "{e:?}");
+    assert_eq!(key_fetches(&server), 3);
 }
