@@ -21,31 +21,43 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeMap;
 
+/// What [`resolve`] found: callback type -> Rust model name, the errors, and the warnings.
+pub(crate) type Resolved = (BTreeMap<String, String>, Vec<Diagnostic>, Vec<Diagnostic>);
+
 /// Resolves the overrides' `callbacks` table (callback type -> component schema or Rust model
-/// name) to callback type -> Rust model name. A name that is no model of the spec is a
-/// diagnostic (with the closest model name), as is a type that is not a lower-case word.
+/// name) to callback type -> Rust model name. A type that is not a lower-case word, two types
+/// naming one model, or the model name `Unknown` are errors. A name that is no model of the
+/// spec is an error when the spec has callbacks (`strict`: it has `/system/callbacks`), with
+/// the closest model name; in a cut-down spec without them it is a warning and the type is
+/// left out (the same overrides file serves every spec).
 pub(crate) fn resolve(
     table: &BTreeMap<String, String>,
     components: &BTreeMap<String, String>,
     models: &BTreeMap<String, Model>,
-) -> Result<BTreeMap<String, String>, Vec<Diagnostic>> {
+    strict: bool,
+) -> Resolved {
     let mut out = BTreeMap::new();
     let mut problems = Vec::new();
+    let mut warnings = Vec::new();
     for (kind, name) in table {
-        let pointer = format!("overrides.json#/callbacks/{kind}");
+        let pointer = format!(
+            "#/components/schemas/{}",
+            crate::error::escape_pointer(name)
+        );
+        let diag = |message: String| Diagnostic {
+            pointer: pointer.clone(),
+            schema: None,
+            message: format!("overrides.json, callbacks.{kind}: {message}"),
+        };
         if kind.is_empty()
             || !kind
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         {
-            problems.push(Diagnostic {
-                pointer,
-                schema: None,
-                message: format!(
-                    "callback type {kind:?} must be lower case letters, digits and `_` \
-                     (the API's `Type`, matched in any case)"
-                ),
-            });
+            problems.push(diag(format!(
+                "callback type {kind:?} must be lower case letters, digits and `_` (the \
+                 API's `Type`, matched in any case)"
+            )));
             continue;
         }
         let rust = components
@@ -53,24 +65,15 @@ pub(crate) fn resolve(
             .filter(|r| models.contains_key(*r))
             .or_else(|| models.contains_key(name).then_some(name));
         match rust {
-            Some(rust) if rust == "Unknown" => problems.push(Diagnostic {
-                pointer,
-                schema: None,
-                message: format!(
-                    "callback type `{kind}` names the model `Unknown`, which is the name of \
-                     `Event`'s catch-all variant"
-                ),
-            }),
+            Some(rust) if rust == "Unknown" => problems.push(diag(
+                "names the model `Unknown`, the name of `Event`'s catch-all variant".into(),
+            )),
             Some(rust) => {
                 if let Some((other, _)) = out.iter().find(|(_, r)| *r == rust) {
-                    problems.push(Diagnostic {
-                        pointer,
-                        schema: None,
-                        message: format!(
-                            "callback types `{other}` and `{kind}` both name `{name}`: \
-                             `Event` has one variant per model"
-                        ),
-                    });
+                    problems.push(diag(format!(
+                        "callback types `{other}` and `{kind}` both name `{name}`: `Event` \
+                         has one variant per model"
+                    )));
                     continue;
                 }
                 out.insert(kind.clone(), rust.clone());
@@ -87,22 +90,21 @@ pub(crate) fn resolve(
                     })
                     .map(|(schema, _)| format!(" (did you mean `{schema}`?)"))
                     .unwrap_or_default();
-                problems.push(Diagnostic {
-                    pointer,
-                    schema: None,
-                    message: format!(
-                        "callback type `{kind}` names `{name}`, which is no model (object \
-                         schema) of the spec{close}"
-                    ),
-                });
+                let message = format!(
+                    "callback type `{kind}` names `{name}`, which is no model (object schema) \
+                     of the spec{close}"
+                );
+                if strict {
+                    problems.push(diag(message));
+                } else {
+                    warnings.push(diag(format!(
+                        "{message}; left out, as this spec has no /system/callbacks"
+                    )));
+                }
             }
         }
     }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(problems)
-    }
+    (out, problems, warnings)
 }
 
 /// `callbacks.rs`: the table and the `Event` enum, for the callback types whose model is
@@ -279,38 +281,36 @@ mod tests {
     #[test]
     fn schema_and_rust_names_resolve() {
         let (components, models) = spec();
-        let resolved = resolve(
+        let (resolved, errors, _) = resolve(
             &table(&[
                 ("ticket", "Ticket"),
                 ("configuration", "Company.Configuration"),
             ]),
             &components,
             &models,
-        )
-        .unwrap();
+            true,
+        );
+        assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(resolved["configuration"], "CompanyConfiguration");
-        let again = resolve(
+        let (again, _, _) = resolve(
             &table(&[("configuration", "CompanyConfiguration")]),
             &components,
             &models,
-        )
-        .unwrap();
+            true,
+        );
         assert_eq!(again["configuration"], "CompanyConfiguration");
     }
 
     #[test]
     fn unknown_names_are_errors_with_a_suggestion() {
         let (components, models) = spec();
-        let problems = resolve(
-            &table(&[
-                ("ticket", "Tickets"),
-                ("config", "Configuration"),
-                ("Bad", "Ticket"),
-            ]),
-            &components,
-            &models,
-        )
-        .unwrap_err();
+        let bad = table(&[
+            ("ticket", "Tickets"),
+            ("config", "Configuration"),
+            ("Bad", "Ticket"),
+        ]);
+        let (_, problems, warnings) = resolve(&bad, &components, &models, true);
+        assert!(warnings.is_empty(), "{warnings:?}");
         let text: Vec<String> = problems.iter().map(|d| d.to_string()).collect();
         assert_eq!(problems.len(), 3, "{text:#?}");
         assert!(
@@ -328,13 +328,23 @@ mod tests {
                 .any(|t| t.contains("\"Bad\" must be lower case")),
             "{text:#?}"
         );
-        let twice = resolve(
+        assert!(problems.iter().all(|d| d.pointer.starts_with("#/")));
+        let (_, twice, _) = resolve(
             &table(&[("ticket", "Ticket"), ("serviceticket", "Ticket")]),
             &components,
             &models,
-        )
-        .unwrap_err();
+            true,
+        );
         assert!(twice[0].message.contains("both name"), "{twice:?}");
+        // A spec without callbacks: missing models are warnings, the rest resolves; a bad
+        // type is still an error.
+        let (lenient, errors, warnings) = resolve(&bad, &components, &models, false);
+        assert_eq!(lenient.len(), 0);
+        assert_eq!(
+            (errors.len(), warnings.len()),
+            (1, 2),
+            "{errors:?} {warnings:?}"
+        );
     }
 
     #[test]
@@ -375,8 +385,9 @@ mod tests {
                 ]),
                 &components,
                 &models,
+                true,
             )
-            .unwrap(),
+            .0,
             models,
             ..Ir::default()
         };

@@ -224,11 +224,11 @@ pub fn build(spec: &OpenAPI, overrides: &Overrides, path: &Path) -> Result<Ir, E
     b.check_alias_cycles();
     let mut resources = b.resources();
     let operations = b.operations(&mut resources);
-    let callbacks = crate::emit_callbacks::resolve(&b.overrides.callbacks, &b.names, &b.models)
-        .unwrap_or_else(|problems| {
-            b.diags.extend(problems);
-            BTreeMap::new()
-        });
+    let has_callbacks = spec.paths.paths.contains_key("/system/callbacks");
+    let (callbacks, errors, warnings) =
+        crate::emit_callbacks::resolve(&b.overrides.callbacks, &b.names, &b.models, has_callbacks);
+    b.diags.extend(errors);
+    b.warnings.extend(warnings);
     if !b.diags.is_empty() {
         return Err(Error::Spec {
             path: path.to_owned(),
