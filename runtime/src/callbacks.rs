@@ -309,8 +309,11 @@ fn key_digest(signing_key: &str) -> [u8; 32] {
 }
 
 fn mac(key: &[u8; 32]) -> Hmac<Sha256> {
-    // HMAC takes a key of any length.
-    <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!())
+    // HMAC pads a key shorter than the hash's 64-byte block with zeros (RFC 2104); padding it
+    // here gives the fixed-size key `KeyInit::new` takes, with nothing that can fail.
+    let mut block = [0u8; 64];
+    block[..32].copy_from_slice(key);
+    <Hmac<Sha256> as hmac::digest::KeyInit>::new(&block.into())
 }
 
 /// Whether `signature` (raw bytes) is right for `body` under `key`, in constant time.
@@ -336,6 +339,21 @@ struct Inner {
     refetch_after: Duration,
     body_limit: usize,
     cache: Mutex<HashMap<String, (Instant, [u8; 32])>>,
+}
+
+impl Clone for Inner {
+    fn clone(&self) -> Self {
+        Inner {
+            http: self.http.clone(),
+            headers: self.headers.clone(),
+            hosts: self.hosts.clone(),
+            insecure_loopback: self.insecure_loopback,
+            ttl: self.ttl,
+            refetch_after: self.refetch_after,
+            body_limit: self.body_limit,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
 }
 
 /// Keys kept at most (per verifier); the oldest goes first.
@@ -387,21 +405,10 @@ impl Verifier {
         }
     }
 
+    /// The settings, for a builder method: shared ones are copied first (with an empty key
+    /// cache), so clones made before keep theirs.
     fn inner_mut(&mut self) -> &mut Inner {
-        if Arc::get_mut(&mut self.inner).is_none() {
-            let old = &self.inner;
-            self.inner = Arc::new(Inner {
-                http: old.http.clone(),
-                headers: old.headers.clone(),
-                hosts: old.hosts.clone(),
-                insecure_loopback: old.insecure_loopback,
-                ttl: old.ttl,
-                refetch_after: old.refetch_after,
-                body_limit: old.body_limit,
-                cache: Mutex::new(HashMap::new()),
-            });
-        }
-        Arc::get_mut(&mut self.inner).unwrap_or_else(|| unreachable!())
+        Arc::make_mut(&mut self.inner)
     }
 
     /// Also fetch keys from `host` (any port and path on it): a name (`eu.myconnectwise.net`)
@@ -727,6 +734,33 @@ mod tests {
         // `a` was forgotten.
         assert!(d.first_id("a"));
         assert!(!d.first_id("c"));
+    }
+
+    #[test]
+    fn the_default_host_is_the_clients_and_clones_keep_their_settings() {
+        let client = Client::builder("https://NA.myconnectwise.net/v4_6_release/apis/3.0")
+            .credentials(crate::Credentials::new("acme", "pub", "priv"))
+            .client_id("id")
+            .build()
+            .unwrap();
+        let a = Verifier::new(&client);
+        let b = a.clone().allow_host("eu.myconnectwise.net").body_limit(10);
+        assert_eq!(a.inner.hosts.len(), 1);
+        assert!(a.inner.hosts.contains("na.myconnectwise.net"));
+        assert_eq!(b.inner.hosts.len(), 2);
+        assert_eq!((a.limit(), b.limit()), (1 << 20, 10));
+        assert!(a
+            .check_url("https://na.myconnectwise.net:8443/x/callbackkey/1")
+            .is_ok());
+        assert!(matches!(
+            a.check_url("https://eu.myconnectwise.net/k"),
+            Err(CallbackError::HostNotAllowed { .. })
+        ));
+        assert!(b.check_url("https://eu.myconnectwise.net/k").is_ok());
+        // Credentials go with the key request, marked sensitive.
+        let auth = a.inner.headers.get(http::header::AUTHORIZATION).unwrap();
+        assert!(auth.is_sensitive());
+        assert!(!format!("{a:?}").contains("priv"));
     }
 
     #[test]
