@@ -1,8 +1,9 @@
 //! Callbacks (webhooks): ConnectWise POSTs one when a record it watches for an integration is
 //! added, updated or deleted. This module decodes them into the models ([`Callback`],
 //! [`Callback::entity`], [`Event`]), checks their signature ([`Verifier`]), drops repeated
-//! deliveries ([`Dedup`]), and registers them ([`Client::ensure_callbacks`]). With the
-//! cargo feature `axum`, [`Callback`] is an axum extractor (verified, or 401).
+//! deliveries ([`Dedup`]), and registers them (`Client::ensure_callbacks`, with the `system`
+//! module feature, on by default). With the cargo feature `axum`, [`Callback`] is an axum
+//! extractor (verified, or 401).
 //!
 //! A delivery is a JSON body, keys in PascalCase:
 //!
