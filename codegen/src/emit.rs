@@ -11,7 +11,8 @@
 //! - `registry.rs`: the `Resource` enum, one variant per list endpoint, with its facts;
 //! - `resources.rs`, including `resources_<module>.rs`: one module per resource with its typed
 //!   request constructors (`resources::purchase_order_line_item::list(parent_id)`), and
-//!   `list`/`get` on each model for its primary resource (`PurchaseOrderLineItem::list(parent_id)`).
+//!   `list`/`get` on each model for its primary resource (`PurchaseOrderLineItem::list(parent_id)`);
+//! - `callbacks.rs`: the callback types' table and `Event` enum (see `emit_callbacks`).
 //!
 //! Generated code names runtime items by `crate::` paths, and external crates by absolute
 //! paths (`::serde`, `::chrono`, `::serde_json`). Output is byte-for-byte deterministic:
@@ -149,7 +150,13 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<BTreeMap<String, String>, 
         };
         code.map(|code| (file.clone(), format!("{header}{code}")))
     });
-    results.into_iter().collect()
+    let mut files: BTreeMap<String, String> = results.into_iter().collect::<Result<_, _>>()?;
+    let callbacks = crate::emit_callbacks::callbacks_tokens(ir, &options.modules);
+    files.insert(
+        "callbacks.rs".into(),
+        format!("{header}{}", pretty("callbacks.rs", callbacks)?),
+    );
+    Ok(files)
 }
 
 /// Runs `f` over `items` on up to `available_parallelism` threads, keeping the order.

@@ -10,6 +10,7 @@
 //! the CLI), and on nothing of this workspace.
 
 pub mod emit;
+pub mod emit_callbacks;
 pub mod emit_fields;
 pub mod emit_macro;
 mod emit_operations;

@@ -20,6 +20,10 @@
 //!   are named after and sent to (`/finance/agreements/types{id}/copy` ->
 //!   `/finance/agreements/types/{id}/copy`). These name typos of particular spec versions,
 //!   so one the spec lacks is not reported.
+//! - `callbacks`, keyed by callback type (`ticket`): the component schema (or Rust model name)
+//!   the callback's record decodes into (`Ticket`, `Company.Configuration`). Unlike the
+//!   others, a name the spec lacks is an error when the spec has `/system/callbacks` (the
+//!   runtime's `Event` enum is built from it); in a cut-down spec without them, a warning.
 //!
 //! An override that names a path, schema or property the spec does not have is not an error
 //! (the same file serves every spec version) but is reported as a warning.
@@ -46,6 +50,11 @@ pub struct Overrides {
     /// that have the typo have the path, so an unmatched entry is not reported.
     #[serde(default)]
     pub paths: BTreeMap<String, PathOverride>,
+    /// Callback types (the `Type` of a callback, lower case) -> the component schema (or Rust
+    /// model name) its `Entity` decodes into; see `emit_callbacks`. A name that is no model
+    /// of a spec with `/system/callbacks` is an error.
+    #[serde(default)]
+    pub callbacks: BTreeMap<String, String>,
 }
 
 /// A repaired path.

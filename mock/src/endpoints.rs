@@ -90,7 +90,9 @@ pub(crate) fn answer(
         }
         _ => Ok(generated(s, op, params)),
     };
-    result.unwrap_or_else(|f| Reply::failure(&f))
+    let reply = result.unwrap_or_else(|f| Reply::failure(&f));
+    crate::callbacks::written(s, op, resource, params, &reply);
+    reply
 }
 
 /// The condition check for `model` (unknown fields, type mismatches), with the same checker

@@ -56,6 +56,11 @@
 //! (`ActivityReference`); the ids a sub-request sends pick among them: the resource whose
 //! get-by-id path, else list path, takes exactly those ids, else the primary one.
 //!
+//! Callbacks: after every write to a resource whose model is a callback type, it POSTs a
+//! signed payload to each matching `/system/callbacks` entry's url on loopback, and serves
+//! the signing key at the payload's key URL (see [`MockServer::deliveries`],
+//! [`MockServer::callback_faults`], [`MockServer::callback_signing_key`]).
+//!
 //! Every request is recorded as it arrived ([`MockServer::requests`]: method, path, query,
 //! headers, body), faults included, so tests can assert what the server received; faults
 //! (latency, 429, 5xx, truncated or slow bodies) are set at run time ([`Faults`]).
@@ -91,6 +96,7 @@
 
 mod api;
 mod bundles;
+mod callbacks;
 mod endpoints;
 mod faults;
 mod generate;
@@ -100,6 +106,7 @@ mod query;
 mod server;
 mod store;
 
+pub use callbacks::{CallbackFaults, Delivery, DeliveryOutcome};
 pub use faults::Faults;
 
 use std::net::SocketAddr;
@@ -297,6 +304,7 @@ impl MockServerBuilder {
         let origin = format!("http://{address}");
         let faults = Faults::default();
         let log = Arc::new(Mutex::new(Vec::new()));
+        let callbacks = callbacks::Callbacks::new(self.seed, address.port());
         let shared = Arc::new(server::Shared {
             api,
             store,
@@ -305,6 +313,7 @@ impl MockServerBuilder {
             faults: faults.clone(),
             log: log.clone(),
             origin: origin.clone(),
+            callbacks: callbacks.clone(),
         });
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -336,6 +345,7 @@ impl MockServerBuilder {
             credentials: self.credentials,
             faults,
             log,
+            callbacks,
             stop: Some(stop),
         })
     }
@@ -348,6 +358,7 @@ pub struct MockServer {
     credentials: MockCredentials,
     faults: Faults,
     log: Arc<Mutex<Vec<RecordedRequest>>>,
+    callbacks: callbacks::Callbacks,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 

@@ -30,6 +30,8 @@ pub(crate) struct Shared {
     pub log: Arc<Mutex<Vec<RecordedRequest>>>,
     /// `http://127.0.0.1:port`, for `Link` headers.
     pub origin: String,
+    /// Callback deliveries and the signing key.
+    pub callbacks: crate::callbacks::Callbacks,
 }
 
 /// One request, as the answering code reads it.
@@ -169,6 +171,7 @@ async fn handle(
 
 /// Routes an authenticated request below the API root.
 fn answer(s: &Shared, method: &HttpMethod, request: &Incoming<'_>) -> Reply {
+    let method_http = method;
     let method = match *method {
         HttpMethod::GET => Some(Method::Get),
         HttpMethod::POST => Some(Method::Post),
@@ -177,6 +180,9 @@ fn answer(s: &Shared, method: &HttpMethod, request: &Incoming<'_>) -> Reply {
         HttpMethod::DELETE => Some(Method::Delete),
         _ => None,
     };
+    if let Some(reply) = crate::callbacks::key(s, method_http, request) {
+        return reply;
+    }
     // The Bundle endpoints are served whatever the spec says: every client uses them.
     let bare = request.path.trim_end_matches('/');
     if method == Some(Method::Post) && bare.eq_ignore_ascii_case("/system/bundles") {

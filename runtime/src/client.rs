@@ -187,7 +187,7 @@ impl ClientBuilder {
             .map_err(|_| Error::Config("version is not a valid header value".into()))?,
         );
         let http = reqwest::Client::builder()
-            .default_headers(headers)
+            .default_headers(headers.clone())
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             .user_agent(concat!("connectwise-rs/", env!("CARGO_PKG_VERSION")))
@@ -199,6 +199,7 @@ impl ClientBuilder {
             version: self.version,
             retry: self.retry,
             company: credentials.company,
+            headers,
         })
     }
 }
@@ -211,6 +212,9 @@ pub struct Client {
     version: String,
     retry: RetryPolicy,
     company: String,
+    /// The headers sent with every request (credentials marked sensitive, `clientId`,
+    /// `Accept`), for the callback verifier's own HTTP client.
+    headers: HeaderMap,
 }
 
 impl fmt::Debug for Client {
@@ -247,6 +251,12 @@ impl Client {
     /// The API root this client talks to.
     pub fn base_url(&self) -> &str {
         &self.base
+    }
+
+    /// The credentials, `clientId` and `Accept` headers of every request: what the callback
+    /// verifier sends to the hosts it allows.
+    pub(crate) fn default_headers(&self) -> &HeaderMap {
+        &self.headers
     }
 
     pub(crate) fn bundle_url(&self) -> String {

@@ -40,6 +40,7 @@ pub mod resources {
 }
 
 pub mod bundle;
+pub mod callbacks;
 mod client;
 pub mod conditions;
 mod envelope;

@@ -65,6 +65,8 @@ pub struct Ir {
     pub warnings: Vec<Diagnostic>,
     /// Every component schema's name -> the Rust name of the type generated for it.
     pub components: BTreeMap<String, String>,
+    /// Callback type (`ticket`) -> Rust model name, from the overrides' `callbacks` table.
+    pub callbacks: BTreeMap<String, String>,
 }
 
 /// Where a generated type lives: in one API module (compiled only with that module's feature)
@@ -222,6 +224,11 @@ pub fn build(spec: &OpenAPI, overrides: &Overrides, path: &Path) -> Result<Ir, E
     b.check_alias_cycles();
     let mut resources = b.resources();
     let operations = b.operations(&mut resources);
+    let has_callbacks = spec.paths.paths.contains_key("/system/callbacks");
+    let (callbacks, errors, warnings) =
+        crate::emit_callbacks::resolve(&b.overrides.callbacks, &b.names, &b.models, has_callbacks);
+    b.diags.extend(errors);
+    b.warnings.extend(warnings);
     if !b.diags.is_empty() {
         return Err(Error::Spec {
             path: path.to_owned(),
@@ -241,6 +248,7 @@ pub fn build(spec: &OpenAPI, overrides: &Overrides, path: &Path) -> Result<Ir, E
         modules,
         warnings: b.warnings,
         components: b.names.clone(),
+        callbacks,
     };
     homes::assign_homes(&mut ir, spec, &b.names);
     cycles::box_cycles(&mut ir);

@@ -34,6 +34,11 @@ pub mod resources {
     include!("../sample/resources.rs");
 }
 
+/// The callback types' table and `Event` enum, as `connectwise::callbacks` includes them.
+pub mod callbacks {
+    include!("../sample/callbacks.rs");
+}
+
 pub use connectwise::{__private, request, Resource};
 
 /// The runtime's typed conditions, compiled here as a local module: the generated
