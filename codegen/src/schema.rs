@@ -19,7 +19,39 @@ const MAX_ALIAS_DEPTH: usize = 32;
 /// The condition schema of every model of `ir`, as compact JSON with models and fields
 /// sorted by name (the same IR always gives the same bytes).
 pub fn condition_schema(ir: &Ir) -> String {
-    build(ir).to_json()
+    with_formats(ir, build(ir).to_json())
+}
+
+/// Adds, to each model that has string fields with a `format` of their own (`uuid`, `byte`,
+/// `binary`: `ir::Field::format`), `"formats": {"mobileGuid": "uuid"}`, which the fake server
+/// generates and checks values with. `connectwise_conditions::Schema` ignores the key (its
+/// format leaves room for additions); a schema without such fields is unchanged.
+fn with_formats(ir: &Ir, text: String) -> String {
+    let mut formats: Vec<(&str, serde_json::Map<String, serde_json::Value>)> = Vec::new();
+    for (name, model) in &ir.models {
+        let fields: serde_json::Map<String, serde_json::Value> = model
+            .fields
+            .iter()
+            .filter_map(|f| Some((f.json.clone(), f.format.clone()?.into())))
+            .collect();
+        if !fields.is_empty() {
+            formats.push((name, fields));
+        }
+    }
+    if formats.is_empty() {
+        return text;
+    }
+    let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return text;
+    };
+    if let Some(models) = value.get_mut("models").and_then(|m| m.as_object_mut()) {
+        for (name, fields) in formats {
+            if let Some(model) = models.get_mut(name).and_then(|m| m.as_object_mut()) {
+                model.insert("formats".to_owned(), fields.into());
+            }
+        }
+    }
+    serde_json::to_string(&value).unwrap_or(text)
 }
 
 /// The condition schema of every model of `ir`. Of two fields with the same JSON name the
@@ -84,6 +116,7 @@ mod tests {
             ty,
             doc: None,
             boxed: false,
+            format: None,
         }
     }
 
@@ -150,5 +183,30 @@ mod tests {
                 r#""value":"any"}}},"version":1}"#
             )
         );
+    }
+
+    #[test]
+    fn string_formats_are_written_beside_the_fields_and_ignored_by_the_reader() {
+        let mut ir = Ir::default();
+        let mut guid = field("mobileGuid", Type::String);
+        guid.format = Some("uuid".into());
+        ir.models.insert(
+            "Ticket".into(),
+            Model {
+                schema: "Ticket".into(),
+                name: "Ticket".into(),
+                doc: None,
+                fields: vec![guid, field("summary", Type::String)],
+                additional: None,
+                home: None,
+            },
+        );
+        let text = condition_schema(&ir);
+        assert!(
+            text.contains(r#""formats":{"mobileGuid":"uuid"}"#),
+            "{text}"
+        );
+        let read = Schema::from_json(&text).unwrap();
+        assert_eq!(read, build(&ir));
     }
 }
