@@ -72,7 +72,7 @@ pub(crate) fn answer(
                 written(
                     info,
                     Some(id),
-                    s.store.patch(resource, table.parents, id, &ops),
+                    s.store.patch(resource, table.parents, id, ops),
                 )
             })
             .map(|row| Reply::json(200, &row)),
@@ -116,9 +116,7 @@ fn written<T>(
 ) -> Result<T, Failure> {
     result.map_err(|e| match e {
         WriteError::NotFound => Failure::not_found(info.resource_type, id.unwrap_or_default()),
-        WriteError::Invalid { field, message } => {
-            Failure::invalid(info.resource_type, &field, message)
-        }
+        WriteError::Invalid(problems) => Failure::invalid_problems(info.resource_type, problems),
     })
 }
 
@@ -311,7 +309,7 @@ fn generated(s: &Shared, op: &OperationInfo, params: &[(Segment, &str)]) -> Repl
     } else {
         200
     };
-    let schema = &s.api.schema;
+    let api = s.api;
     match op.response {
         ResponseKind::None if op.method == Method::Delete => Reply::no_content(),
         ResponseKind::None => Reply::json(status, &json!({})),
@@ -320,7 +318,7 @@ fn generated(s: &Shared, op: &OperationInfo, params: &[(Segment, &str)]) -> Repl
         ResponseKind::Json => Reply::json(status, &json!(0)),
         ResponseKind::Model(model) => Reply::json(
             status,
-            &generate::model_value(schema, &s.params, model, &parts),
+            &generate::model_value(api, &s.params, model, &parts),
         ),
         ResponseKind::List(model) => {
             let n = 1 + generate::Rng::new(&parts).below(3);
@@ -328,7 +326,7 @@ fn generated(s: &Shared, op: &OperationInfo, params: &[(Segment, &str)]) -> Repl
                 .map(|i| {
                     let mut parts = parts.clone();
                     parts.push(i);
-                    generate::model_value(schema, &s.params, model, &parts)
+                    generate::model_value(api, &s.params, model, &parts)
                 })
                 .collect();
             Reply::json(status, &items)

@@ -99,6 +99,7 @@ mod patch;
 mod query;
 mod server;
 mod store;
+mod validate;
 
 pub use faults::Faults;
 
@@ -289,8 +290,7 @@ impl MockServerBuilder {
             rows: self.rows,
             child_rows: self.child_rows,
         };
-        let store =
-            store::Store::new(&api.schema, params, self.generate, self.data_dir.as_deref())?;
+        let store = store::Store::new(api, params, self.generate, self.data_dir.as_deref())?;
         let listener = std::net::TcpListener::bind(("127.0.0.1", self.port))?;
         listener.set_nonblocking(true)?;
         let address = listener.local_addr()?;
