@@ -18,8 +18,11 @@
 //! - Strings look like what their field holds (`summary`: "Printer offline in the
 //!   warehouse", `email`, `phone`, `city`, ...); enums take one of their values; dates fall in
 //!   2023-2024; nested objects are filled two levels deep, lists of objects get up to two
-//!   elements; free-form JSON is a string; maps are empty but for `_info` (`lastUpdated`,
-//!   `updatedBy`).
+//!   elements; free-form JSON is an empty object (a custom field's value is text); maps are
+//!   empty but for `_info` (`lastUpdated`, `updatedBy`).
+//! - String formats of the spec are honoured (`uuid`: a version 4 UUID, `byte`: base64), and
+//!   text fields named like dates (`date`, `dateEntered`, `closedDate`) hold date-times, as
+//!   the API writes them, so a client that validates formats accepts every value.
 //!
 //! Every field is optional in the generated models, so a field the generator leaves out (too
 //! deep) still decodes.
@@ -301,7 +304,12 @@ impl Generator<'_> {
                 _ if named_like_a_date(ctx.json) => date_time(rng),
                 _ => string_for(ctx, rng),
             }),
-            FieldType::Any => Value::from(string_for(ctx, rng)),
+            // Free-form JSON is `type: object` in the specs: an empty object, which a strict
+            // client accepts; but a custom field's value is text, as the API sends it.
+            FieldType::Any if ctx.model.ends_with("CustomFieldValue") => {
+                Value::from(string_for(ctx, rng))
+            }
+            FieldType::Any => Value::Object(Map::new()),
             FieldType::Boolean => Value::from(match ctx.json {
                 "success" => true,
                 json => rng.chance(if json.ends_with("Flag") { 30 } else { 50 }),
@@ -742,7 +750,7 @@ mod tests {
     /// Whether `value` is of type `ty` as the schema says.
     fn conforms(schema: &Schema, ty: &FieldType, value: &Value) -> Result<(), String> {
         let ok = match (ty, value) {
-            (FieldType::String | FieldType::Any, Value::String(_)) => true,
+            (FieldType::String, Value::String(_)) | (FieldType::Any, _) => true,
             (FieldType::Integer, v) => v.is_i64(),
             (FieldType::Number, v) => v.is_number(),
             (FieldType::Boolean, v) => v.is_boolean(),

@@ -103,6 +103,53 @@ mod validate;
 
 pub use faults::Faults;
 
+/// The data the server generates, for tests that check it or send it as bodies: the same
+/// function of the seed as the rows the server serves.
+pub mod data {
+    use crate::{api::Api, generate, MockError};
+    use connectwise::registry::Resource;
+    use serde_json::Value;
+
+    /// Every model's Rust name the server knows (the runtime's condition schema), sorted.
+    pub fn models() -> Result<Vec<&'static str>, MockError> {
+        Ok(Api::get()?.schema.models().map(|m| m.name()).collect())
+    }
+
+    /// A generated value of the model named `model` (its Rust name: `Ticket`,
+    /// `CompanyConfiguration`), a function of `seed`: what an action answering that model
+    /// answers, and a body a create of it accepts. `None` for a model the schema lacks.
+    pub fn value(model: &str, seed: u64) -> Result<Option<Value>, MockError> {
+        let api = Api::get()?;
+        if api.schema.model(model).is_none() {
+            return Ok(None);
+        }
+        let params = generate::Params {
+            seed,
+            rows: 100,
+            child_rows: 3,
+        };
+        Ok(Some(generate::model_value(api, &params, model, &[seed])))
+    }
+
+    /// The rows the server generates for `resource` under `parents` (`(grandParentId,
+    /// parentId)`, `(None, None)` for a top-level resource), with `seed`, `rows` rows per
+    /// top-level resource and at most `child_rows` per parent.
+    pub fn rows(
+        resource: Resource,
+        parents: (Option<i32>, Option<i32>),
+        seed: u64,
+        rows: u32,
+        child_rows: u32,
+    ) -> Result<Vec<Value>, MockError> {
+        let params = generate::Params {
+            seed,
+            rows,
+            child_rows,
+        };
+        Ok(generate::rows(Api::get()?, &params, resource, parents))
+    }
+}
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
