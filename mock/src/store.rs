@@ -47,6 +47,9 @@ pub(crate) struct Store {
     /// Resources with a file in the data folder: never generated.
     loaded: HashSet<Resource>,
     tables: Mutex<HashMap<(Resource, Parents), Rows>>,
+    /// The highest id each table has given a created row: ids are not reused after a
+    /// delete, as the API's are not.
+    last_ids: Mutex<HashMap<(Resource, Parents), i64>>,
 }
 
 /// Why a write did not happen.
@@ -124,6 +127,7 @@ impl Store {
             generate,
             loaded,
             tables: Mutex::new(tables),
+            last_ids: Mutex::default(),
         })
     }
 
@@ -207,7 +211,7 @@ impl Store {
     ///
     /// - A create checks the body against the model ([`crate::validate`]: every bad field is
     ///   reported), drops `id` and `_info`, and stores it with the next id (after the table's
-    ///   last), the parent fields of a child row (`ticketId`) set from the path, `_info` filled
+    ///   last row and every id created before: a deleted row's id is not given again), the parent fields of a child row (`ticketId`) set from the path, `_info` filled
     ///   in as the API does (`lastUpdated`, `updatedBy`, `dateEntered`, `enteredBy`, those the
     ///   model's `_info` has) and, when the body lacks them, the model's `dateEntered`-like
     ///   and `enteredBy`-like fields.
@@ -228,6 +232,11 @@ impl Store {
         let model = resource.info().model;
         let mut tables = self.tables();
         let table = self.table(&mut tables, resource, parents);
+        // The highest id the table has had, before this write changes it. Locked after
+        // `tables`, as everywhere: no deadlock.
+        let mut last_ids = self.last_ids.lock().unwrap_or_else(|p| p.into_inner());
+        let last_id = last_ids.entry((resource, parents)).or_insert(0);
+        *last_id = (*last_id).max(table.last().and_then(id_of).unwrap_or(0));
         let found = |id: i32| position(table, id).map_err(|_| WriteError::NotFound);
         let now = generate::now();
         let (slot, written) = match write {
@@ -235,7 +244,8 @@ impl Store {
                 let mut row = validate::body(self.api, model, body).map_err(WriteError::Invalid)?;
                 self.set_parent_fields(&mut row, resource, parents);
                 self.fill_created(&mut row, model, &now);
-                let id = table.last().and_then(id_of).unwrap_or(0) + 1;
+                let id = *last_id + 1;
+                *last_id = id;
                 let row = self.stamp(row, model, id, None, &now);
                 (Slot::Append, Written::Created(row))
             }
@@ -554,6 +564,12 @@ mod tests {
             s.delete(Resource::Ticket, top, 11),
             Err(WriteError::NotFound)
         );
+        // The deleted last row's id is not given again, a generated one's neither.
+        let next = s.create(Resource::Ticket, top, json!({})).unwrap();
+        assert_eq!(next["id"], 12);
+        s.delete(Resource::Board, top, 5).unwrap();
+        let next = s.create(Resource::Board, top, json!({})).unwrap();
+        assert_eq!(next["id"], 6);
     }
 
     #[test]
