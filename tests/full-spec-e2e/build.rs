@@ -3,7 +3,8 @@
 //! `runtime/build.rs`), a function that pushes one typed sub-request per resource of that
 //! module (up to `PER_MODULE`, list and get-by-id alternating where there is a get-by-id)
 //! into a `Bundle` and returns, for each, a closure that takes its result out as its model
-//! type.
+//! type. Also tells `src/main.rs` where the spec and overrides are (`E2E_SPEC`,
+//! `E2E_OVERRIDES`), for its strict check of generated data.
 
 use connectwise_codegen::ir::Resource;
 use connectwise_codegen::{ir, load, Overrides};
@@ -36,6 +37,9 @@ fn run() -> Result<(), String> {
         .unwrap_or_else(|| specs.join("overrides.json"));
     println!("cargo:rerun-if-changed={}", spec.display());
     println!("cargo:rerun-if-changed={}", overrides.display());
+    // For the strict check of generated data against the spec itself (`src/main.rs`).
+    println!("cargo:rustc-env=E2E_SPEC={}", spec.display());
+    println!("cargo:rustc-env=E2E_OVERRIDES={}", overrides.display());
     let doc = load::read_spec(&spec).map_err(|e| e.to_string())?;
     let overrides = if overrides.exists() {
         Overrides::read(&overrides).map_err(|e| e.to_string())?
