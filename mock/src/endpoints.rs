@@ -6,9 +6,9 @@
 //! | list (the list path) | the rows, filtered, ordered and paged, with `Link` headers |
 //! | get (list path + id) | the row, or 404 |
 //! | count (the count path) | `{"count": n}`, conditions applied |
-//! | create (the list path) | 201, the body with the next id and `_info/lastUpdated`, stored |
-//! | replace (list path + id) | 200, the body with that id, stored; 404 if no such row |
-//! | patch (list path + id) | 200, the row with the JSON Patch applied, stored; 404 if none |
+//! | create (the list path) | 201, the body (checked against the model: 400 `InvalidObject` naming every bad field) with the next id, `_info` and the fields the API fills in, stored |
+//! | replace (list path + id) | 200, the body (checked) with that id, stored; 404 if no such row |
+//! | patch (list path + id) | 200, the row with the JSON Patch (paths and values checked) applied, stored; 404 if none |
 //! | delete (list path + id) | 204, the row removed; 404 if none |
 //! | an action answering a list of its resource's model (`POST /service/tickets/search`) | the rows, filtered by the body's `conditions`, `childConditions`, `customFieldConditions` and `orderBy` |
 //! | anything else | 404 if it is below a row that does not exist (`/service/tickets/{id}/copy`); else a generated value of the response model (201 for a create), a list of one to three, `{"count": 0}`, `{}` (no response model), `0` (JSON of another shape: an integer or free-form JSON), 204 (a delete), or some bytes (a download) |

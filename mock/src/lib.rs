@@ -38,9 +38,31 @@
 //! `NotFound`; a path it has with a method it lacks is a 405 with `Allow`. Requests need Basic
 //! `company+public:private` and a `clientId` header, else 401. What each kind of operation
 //! answers is in the `endpoints` module: lists, gets and counts read the rows; creates,
-//! replaces, patches (JSON Patch: `summary`, `/summary`, `status/id`, `/status/id`) and deletes
-//! change them, so later reads see the change; other operations answer a generated value of
-//! their response model.
+//! replaces, patches (JSON Patch: `summary`, `/summary`, `status/id`, `/status/id`, and
+//! `status` with `{"id": 3}`) and deletes change them, so later reads see the change; other
+//! operations answer a generated value of their response model.
+//!
+//! # Writes
+//!
+//! Bodies of creates and replaces, and the paths and values of patches, are checked against
+//! the model first: every problem at once, in one 400
+//! `{"code": "InvalidObject", "message": "Ticket object is invalid", "errors": [{"code",
+//! "message", "resource", "field"}]}`, `field` being the JSON path (`status/id`). The codes:
+//! `InvalidField` (no such field, or a patch path into a value without fields),
+//! `InvalidType` (a value of the wrong JSON type), `InvalidValue` (an enum value not in the
+//! enum, a date that does not parse, a `uuid` or `byte` string that is not one),
+//! `InvalidPatch` (an operation that is not `add`, `replace` or `remove`, or lacks its path
+//! or value, or an index out of range). `null` is accepted anywhere; field names match
+//! ignoring case and are stored in the model's spelling. `id` and `_info` are the server's:
+//! ignored in bodies and patches. A replace, patch or delete of a missing row is a 404
+//! `NotFound`, whatever the body.
+//!
+//! A create stores the row with the next id of its table (ids are never reused after a
+//! delete), a child row's parent field (`ticketId`) from the path, `_info` with `lastUpdated`,
+//! `updatedBy`, `dateEntered` and `enteredBy` (the member is `APIMember`), and, when the body
+//! lacks them, the model's `dateEntered`/`dateCreated`-like and `enteredBy`/`createdBy`
+//! fields. Replaces and patches set `_info/lastUpdated` and `updatedBy` anew and keep the
+//! rest of `_info`.
 //!
 //! Lists take `conditions` and `childConditions` (parsed, checked against the model with the
 //! same checker `bundle!` uses, evaluated per entity; a problem is a 400 `InvalidObject` with
@@ -70,7 +92,10 @@
 //! referenced records; statuses, boards, priorities, sources, locations and departments
 //! come from a fixed vocabulary (`status/name = 'New'`, `board/name = 'Help Desk'`);
 //! strings look like their field (`summary like '%printer%'` finds rows); enums take their
-//! spec values; every entity decodes into its generated model.
+//! spec values; the spec's string formats are honoured (`uuid`, `byte`, dates and
+//! date-times, and text fields named like dates hold date-times), so a client that validates
+//! formats accepts every value; every entity decodes into its generated model. The
+//! [`data`] module gives the same values to tests (bodies to send, rows to check).
 //!
 //! Or loaded from a folder ([`data_dir`](MockServerBuilder::data_dir)), one file per
 //! resource named as `bundle!` names it:

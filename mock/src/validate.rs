@@ -440,10 +440,11 @@ fn bad_format(format: &str, s: &str) -> Option<&'static str> {
         }
         _ => true,
     };
-    (!ok).then(|| match format {
+    let expected = match format {
         "uuid" => "a UUID such as \"0f8fad5b-d9cb-469f-a165-70867728950e\"",
         _ => "base64",
-    })
+    };
+    (!ok).then_some(expected)
 }
 
 /// `8-4-4-4-12` hex digits.

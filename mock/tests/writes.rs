@@ -315,6 +315,7 @@ async fn patch_paths_and_values_are_checked_and_a_refused_patch_changes_nothing(
             {"op": "replace", "path": "board", "value": {"id": 2}},
             {"op": "replace", "path": "id", "value": 77},
             {"op": "replace", "path": "/_info/updatedBy", "value": "me"},
+            {"op": "replace", "path": "customFields", "value": [{"id": 3, "value": "x"}, {"id": 4, "value": 5}]},
         ])),
     )
     .await;
@@ -330,6 +331,11 @@ async fn patch_paths_and_values_are_checked_and_a_refused_patch_changes_nothing(
         (&json!(3), &json!("a"), &json!(3), &json!({"id": 2}))
     );
     assert_eq!(row["_info"]["updatedBy"], "APIMember");
+    assert_eq!(
+        row["customFields"],
+        json!([{"id": 3, "value": "x"}, {"id": 4, "value": 5}]),
+        "custom fields are set as one replace of the list"
+    );
 }
 
 #[tokio::test]
