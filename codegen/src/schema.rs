@@ -8,7 +8,8 @@
 //! -> `Boolean`, `DateTime` -> `DateTime`, `Date` -> `Date`, `Json` -> `Any`, `List(t)` ->
 //! `List(t)`, `Map(_)` -> `Map`, `Named(x)` -> `Object(x)` for a model, `Enum(wire values)`
 //! for an enum, the aliased type for an alias. A model's `additional` map becomes its
-//! `additional` type.
+//! `additional` type; string fields with a format of their own (`ir::Field::format`: `uuid`,
+//! `byte`, `binary`) are listed in its `formats`.
 
 use crate::ir::{Ir, Type};
 use connectwise_conditions::schema::{FieldSchema, FieldType, ModelSchema, Schema};
@@ -19,39 +20,7 @@ const MAX_ALIAS_DEPTH: usize = 32;
 /// The condition schema of every model of `ir`, as compact JSON with models and fields
 /// sorted by name (the same IR always gives the same bytes).
 pub fn condition_schema(ir: &Ir) -> String {
-    with_formats(ir, build(ir).to_json())
-}
-
-/// Adds, to each model that has string fields with a `format` of their own (`uuid`, `byte`,
-/// `binary`: `ir::Field::format`), `"formats": {"mobileGuid": "uuid"}`, which the fake server
-/// generates and checks values with. `connectwise_conditions::Schema` ignores the key (its
-/// format leaves room for additions); a schema without such fields is unchanged.
-fn with_formats(ir: &Ir, text: String) -> String {
-    let mut formats: Vec<(&str, serde_json::Map<String, serde_json::Value>)> = Vec::new();
-    for (name, model) in &ir.models {
-        let fields: serde_json::Map<String, serde_json::Value> = model
-            .fields
-            .iter()
-            .filter_map(|f| Some((f.json.clone(), f.format.clone()?.into())))
-            .collect();
-        if !fields.is_empty() {
-            formats.push((name, fields));
-        }
-    }
-    if formats.is_empty() {
-        return text;
-    }
-    let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&text) else {
-        return text;
-    };
-    if let Some(models) = value.get_mut("models").and_then(|m| m.as_object_mut()) {
-        for (name, fields) in formats {
-            if let Some(model) = models.get_mut(name).and_then(|m| m.as_object_mut()) {
-                model.insert("formats".to_owned(), fields.into());
-            }
-        }
-    }
-    serde_json::to_string(&value).unwrap_or(text)
+    build(ir).to_json()
 }
 
 /// The condition schema of every model of `ir`. Of two fields with the same JSON name the
@@ -68,6 +37,12 @@ pub fn build(ir: &Ir) -> Schema {
             .additional
             .as_ref()
             .map(|additional| field_type(ir, additional, 0));
+        // String formats the types do not carry (`uuid`, `byte`), for the fake server.
+        model_schema.formats = model
+            .fields
+            .iter()
+            .filter_map(|f| Some((f.json.clone(), f.format.clone()?)))
+            .collect();
         schema.insert(model_schema);
     }
     schema
@@ -186,7 +161,7 @@ mod tests {
     }
 
     #[test]
-    fn string_formats_are_written_beside_the_fields_and_ignored_by_the_reader() {
+    fn string_formats_are_written_beside_the_fields_and_read_back() {
         let mut ir = Ir::default();
         let mut guid = field("mobileGuid", Type::String);
         guid.format = Some("uuid".into());
@@ -208,5 +183,10 @@ mod tests {
         );
         let read = Schema::from_json(&text).unwrap();
         assert_eq!(read, build(&ir));
+        assert_eq!(read.to_json(), text, "formats round-trip byte for byte");
+        assert_eq!(
+            read.model("Ticket").unwrap().formats.get("mobileGuid"),
+            Some(&"uuid".to_owned())
+        );
     }
 }

@@ -19,9 +19,6 @@ use std::sync::OnceLock;
 pub(crate) struct Api {
     /// Every model's fields, by Rust name.
     pub schema: Schema,
-    /// The string formats of fields that have one (`uuid`, `byte`, `binary`): model -> field
-    /// -> format, from the same table's `formats` (`connectwise_codegen::schema`).
-    formats: HashMap<String, HashMap<String, String>>,
     /// Lower-cased resourceType, and resource name without underscores -> resources, each
     /// model's primary resource first.
     by_type: HashMap<String, Vec<Resource>>,
@@ -62,18 +59,15 @@ impl Api {
     pub fn get() -> Result<&'static Api, MockError> {
         static API: OnceLock<Result<Api, String>> = OnceLock::new();
         API.get_or_init(|| {
-            let text = connectwise::__private::CONDITION_SCHEMA;
-            let schema = Schema::from_json(text)
-                .map_err(|e| format!("the runtime's condition schema does not load: {e}"))?;
-            let formats = formats(text)
-                .map_err(|e| format!("the runtime's condition schema's formats: {e}"))?;
-            Ok(Api::new(schema, formats))
+            Schema::from_json(connectwise::__private::CONDITION_SCHEMA)
+                .map(Api::new)
+                .map_err(|e| format!("the runtime's condition schema does not load: {e}"))
         })
         .as_ref()
         .map_err(|e| MockError::Spec(e.clone()))
     }
 
-    fn new(schema: Schema, formats: HashMap<String, HashMap<String, String>>) -> Api {
+    fn new(schema: Schema) -> Api {
         let mut ordered: Vec<Resource> = Resource::ALL.to_vec();
         // The primary resource of a model first, by codegen's rule: fewest segments, then
         // fewest parameters, then the smallest path. `Member` is `/system/members`, not
@@ -100,16 +94,19 @@ impl Api {
         types.dedup();
         Api {
             schema,
-            formats,
             by_type,
             types,
         }
     }
 
     /// The string format of `model`'s field `field` (its JSON name), if it has one: `uuid`,
-    /// `byte`, `binary`.
+    /// `byte`, `binary` (the schema's `formats`).
     pub fn format(&self, model: &str, field: &str) -> Option<&str> {
-        self.formats.get(model)?.get(field).map(String::as_str)
+        self.schema
+            .model(model)?
+            .formats
+            .get(field)
+            .map(String::as_str)
     }
 
     /// The operation `method` on `path` (below the API root) is: the one whose path matches
@@ -192,27 +189,6 @@ impl Api {
     pub fn closest_type(&self, resource_type: &str) -> Option<&'static str> {
         connectwise_conditions::did_you_mean(resource_type, self.types.iter().copied())
     }
-}
-
-/// The `formats` of every model of the condition schema's JSON text (model -> field ->
-/// format); models without formats are left out.
-fn formats(text: &str) -> Result<HashMap<String, HashMap<String, String>>, serde_json::Error> {
-    #[derive(serde::Deserialize)]
-    struct Table {
-        models: HashMap<String, Model>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Model {
-        #[serde(default)]
-        formats: HashMap<String, String>,
-    }
-    let table: Table = serde_json::from_str(text)?;
-    Ok(table
-        .models
-        .into_iter()
-        .filter(|(_, m)| !m.formats.is_empty())
-        .map(|(name, m)| (name, m.formats))
-        .collect())
 }
 
 /// What `op` acts on within `resource`, from the shape of its path and the values `params`
