@@ -17,7 +17,7 @@ use crate::api::{self, Target};
 use crate::generate::{self, hash_str};
 use crate::query::{self, Failure, ListParams};
 use crate::server::{Incoming, Reply, Shared, BASE_PATH};
-use crate::store::{Parents, WriteError};
+use crate::store::{Parents, Write, WriteError, Written};
 use connectwise::registry::{
     BodyKind, Method, OperationInfo, OperationKind, Resource, ResourceInfo, ResponseKind, Segment,
 };
@@ -56,30 +56,12 @@ pub(crate) fn answer(
         (OperationKind::Get, Target::Record(id)) => get(s, table, id, request),
         (OperationKind::Count, Target::Count) => count(s, table, request),
         (OperationKind::Create, Target::Collection) => json_body(op, info, request, json!({}))
-            .and_then(|body| written(info, None, s.store.create(resource, table.parents, body)))
-            .map(|row| Reply::json(201, &row)),
+            .and_then(|body| write(s, table, None, Write::Create(body))),
         (OperationKind::Replace, Target::Record(id)) => json_body(op, info, request, json!({}))
-            .and_then(|body| {
-                written(
-                    info,
-                    Some(id),
-                    s.store.replace(resource, table.parents, id, body),
-                )
-            })
-            .map(|row| Reply::json(200, &row)),
+            .and_then(|body| write(s, table, Some(id), Write::Replace(id, body))),
         (OperationKind::Patch, Target::Record(id)) => json_body(op, info, request, json!([]))
-            .and_then(|ops| {
-                written(
-                    info,
-                    Some(id),
-                    s.store.patch(resource, table.parents, id, ops),
-                )
-            })
-            .map(|row| Reply::json(200, &row)),
-        (OperationKind::Delete, Target::Record(id)) => {
-            written(info, Some(id), s.store.delete(resource, table.parents, id))
-                .map(|()| Reply::no_content())
-        }
+            .and_then(|ops| write(s, table, Some(id), Write::Patch(id, ops))),
+        (OperationKind::Delete, Target::Record(id)) => write(s, table, Some(id), Write::Delete(id)),
         (_, Target::Record(id) | Target::UnderRecord(id))
             if !s.store.contains(resource, table.parents, id) =>
         {
@@ -108,16 +90,24 @@ pub(crate) fn checker<'a>(
     }
 }
 
-/// A write's outcome as the API answers it.
-fn written<T>(
-    info: &ResourceInfo,
-    id: Option<i32>,
-    result: Result<T, WriteError>,
-) -> Result<T, Failure> {
-    result.map_err(|e| match e {
-        WriteError::NotFound => Failure::not_found(info.resource_type, id.unwrap_or_default()),
-        WriteError::Invalid(problems) => Failure::invalid_problems(info.resource_type, problems),
-    })
+/// Applies one write to the store and answers as the API does: 201 with the created row, 200
+/// with the replaced or patched one, 204 for a delete; 404 `NotFound` for a missing row
+/// (`id`), 400 `InvalidObject` with every problem of the body. Every write of the HTTP API
+/// goes through here, and [`Written`] says what changed.
+fn write(s: &Shared, table: Table, id: Option<i32>, write: Write) -> Result<Reply, Failure> {
+    let info = table.info();
+    match s.store.write(table.resource, table.parents, write) {
+        Ok(Written::Created(row)) => Ok(Reply::json(201, &row)),
+        Ok(Written::Replaced(row) | Written::Patched(row)) => Ok(Reply::json(200, &row)),
+        Ok(Written::Deleted(_)) => Ok(Reply::no_content()),
+        Err(WriteError::NotFound) => Err(Failure::not_found(
+            info.resource_type,
+            id.unwrap_or_default(),
+        )),
+        Err(WriteError::Invalid(problems)) => {
+            Err(Failure::invalid_problems(info.resource_type, problems))
+        }
+    }
 }
 
 /// The request's body as JSON, or the API's 400. An operation the spec gives no body takes

@@ -167,6 +167,7 @@ impl Store {
     }
 
     /// Adds `body` as a new row (see [`Store::write`]).
+    #[cfg(test)]
     pub fn create(
         &self,
         resource: Resource,
@@ -178,6 +179,7 @@ impl Store {
     }
 
     /// Replaces row `id` with `body` (see [`Store::write`]).
+    #[cfg(test)]
     pub fn replace(
         &self,
         resource: Resource,
@@ -190,6 +192,7 @@ impl Store {
     }
 
     /// Applies JSON Patch operations to row `id` (see [`Store::write`]).
+    #[cfg(test)]
     pub fn patch(
         &self,
         resource: Resource,
@@ -202,6 +205,7 @@ impl Store {
     }
 
     /// Removes row `id` (see [`Store::write`]).
+    #[cfg(test)]
     pub fn delete(&self, resource: Resource, parents: Parents, id: i32) -> Result<(), WriteError> {
         self.write(resource, parents, Write::Delete(id)).map(|_| ())
     }
@@ -570,6 +574,42 @@ mod tests {
         s.delete(Resource::Board, top, 5).unwrap();
         let next = s.create(Resource::Board, top, json!({})).unwrap();
         assert_eq!(next["id"], 6);
+    }
+
+    #[test]
+    fn a_patch_is_all_or_nothing() {
+        let s = store();
+        let top = (None, None);
+        let before = s.rows(Resource::Ticket, top)[2].clone();
+        let refused = s.patch(
+            Resource::Ticket,
+            top,
+            3,
+            json!([
+                {"op": "replace", "path": "summary", "value": "changed"},
+                {"op": "replace", "path": "status/id", "value": "x"},
+            ]),
+        );
+        let Err(WriteError::Invalid(problems)) = refused else {
+            panic!("{refused:?}");
+        };
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].field, "status/id");
+        assert_eq!(s.rows(Resource::Ticket, top)[2], before);
+        let row = s
+            .patch(
+                Resource::Ticket,
+                top,
+                3,
+                json!([{"op": "replace", "path": "status", "value": {"id": 2}}]),
+            )
+            .unwrap();
+        assert_eq!(row["status"], json!({"id": 2}));
+        assert_eq!(s.rows(Resource::Ticket, top)[2], row);
+        assert_eq!(
+            s.patch(Resource::Ticket, top, 99, json!([])),
+            Err(WriteError::NotFound)
+        );
     }
 
     #[test]

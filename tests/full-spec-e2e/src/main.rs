@@ -6,7 +6,8 @@
 //! 2. writes (`writes.rs`): for every resource with a create and a get in
 //!    `connectwise::registry::OPERATIONS`, creates a record from a body the fake server's
 //!    generator makes for the model, sent through the client as JSON with the runtime's
-//!    generic `Call`, and reads it back: `WRITES swept=.. failed=.. skipped=..`;
+//!    generic `Call`, and reads it back: a `wrote <resource>` line each and
+//!    `WRITES swept=.. failed=.. skipped=..`;
 //! 3. formats (`formats.rs`): every generated row of every resource, and a generated value of
 //!    every model, checked against the spec itself, formats included:
 //!    `FORMATS rows=.. values=.. problems=..`.

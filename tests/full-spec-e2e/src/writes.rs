@@ -121,7 +121,7 @@ pub async fn sweep(client: &Client) -> Sweep {
         args.push(PathArg::Int(id));
         let read = Call::<Value>::new(get, &args, decode_json::<Value>);
         match client.send(read).await {
-            Ok(v) if v == created => println!("ok   write {name}: created {id}, read back equal"),
+            Ok(v) if v == created => println!("wrote {name}: created {id}, read back equal"),
             Ok(v) => fail(&mut sweep, format!("read back {v}, created {created}")),
             Err(e) => fail(&mut sweep, format!("get {id}: {e}")),
         }
