@@ -155,6 +155,7 @@ mod tests {
             ty,
             doc: None,
             boxed: false,
+            format: None,
         }
     }
 

@@ -8,7 +8,8 @@
 //! -> `Boolean`, `DateTime` -> `DateTime`, `Date` -> `Date`, `Json` -> `Any`, `List(t)` ->
 //! `List(t)`, `Map(_)` -> `Map`, `Named(x)` -> `Object(x)` for a model, `Enum(wire values)`
 //! for an enum, the aliased type for an alias. A model's `additional` map becomes its
-//! `additional` type.
+//! `additional` type; string fields with a format of their own (`ir::Field::format`: `uuid`,
+//! `byte`, `binary`) are listed in its `formats`.
 
 use crate::ir::{Ir, Type};
 use connectwise_conditions::schema::{FieldSchema, FieldType, ModelSchema, Schema};
@@ -36,6 +37,12 @@ pub fn build(ir: &Ir) -> Schema {
             .additional
             .as_ref()
             .map(|additional| field_type(ir, additional, 0));
+        // String formats the types do not carry (`uuid`, `byte`), for the fake server.
+        model_schema.formats = model
+            .fields
+            .iter()
+            .filter_map(|f| Some((f.json.clone(), f.format.clone()?)))
+            .collect();
         schema.insert(model_schema);
     }
     schema
@@ -84,6 +91,7 @@ mod tests {
             ty,
             doc: None,
             boxed: false,
+            format: None,
         }
     }
 
@@ -149,6 +157,36 @@ mod tests {
                 r#""severity":{"enum":["Low","High"]},"summary":"string","tags":{"list":"string"},"#,
                 r#""value":"any"}}},"version":1}"#
             )
+        );
+    }
+
+    #[test]
+    fn string_formats_are_written_beside_the_fields_and_read_back() {
+        let mut ir = Ir::default();
+        let mut guid = field("mobileGuid", Type::String);
+        guid.format = Some("uuid".into());
+        ir.models.insert(
+            "Ticket".into(),
+            Model {
+                schema: "Ticket".into(),
+                name: "Ticket".into(),
+                doc: None,
+                fields: vec![guid, field("summary", Type::String)],
+                additional: None,
+                home: None,
+            },
+        );
+        let text = condition_schema(&ir);
+        assert!(
+            text.contains(r#""formats":{"mobileGuid":"uuid"}"#),
+            "{text}"
+        );
+        let read = Schema::from_json(&text).unwrap();
+        assert_eq!(read, build(&ir));
+        assert_eq!(read.to_json(), text, "formats round-trip byte for byte");
+        assert_eq!(
+            read.model("Ticket").unwrap().formats.get("mobileGuid"),
+            Some(&"uuid".to_owned())
         );
     }
 }

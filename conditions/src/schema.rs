@@ -33,7 +33,10 @@
 //! - `format` must be `"connectwise-condition-schema"` and `version` must be `1`.
 //! - `models` maps each model's Rust name to an object with `fields` (JSON name -> type) and,
 //!   optionally, `additional`: the type of properties the model does not list (a model with
-//!   `additionalProperties`), whose keys are then accepted in paths.
+//!   `additionalProperties`), whose keys are then accepted in paths, and, optionally,
+//!   `formats`: the spec's `format` of string fields that have one the types above do not
+//!   carry (`{"mobileGuid": "uuid", "file": "byte"}`), for the fake server's generated data
+//!   and write checks; conditions ignore it.
 //! - A type is one of the strings `"string"`, `"integer"`, `"number"`, `"boolean"`,
 //!   `"datetime"`, `"date"`, `"map"` (an object with free keys), `"any"` (free-form JSON), or
 //!   one of the objects `{"enum": ["A", "B"]}` (the wire values, in spec order),
@@ -152,6 +155,10 @@ pub struct ModelSchema {
     pub additional: Option<FieldType>,
     #[serde(with = "field_map")]
     fields: Vec<FieldSchema>,
+    /// String formats of fields, by JSON name (`mobileGuid` -> `uuid`): the spec's `format`
+    /// where the type does not carry it (`uuid`, `byte`, `binary`). Not used by conditions.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub formats: BTreeMap<String, String>,
 }
 
 /// A model's fields as one JSON object from name to type, sorted by name.
@@ -196,6 +203,7 @@ impl ModelSchema {
             name: name.into(),
             fields: kept,
             additional: None,
+            formats: BTreeMap::new(),
         }
     }
 

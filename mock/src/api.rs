@@ -99,6 +99,16 @@ impl Api {
         }
     }
 
+    /// The string format of `model`'s field `field` (its JSON name), if it has one: `uuid`,
+    /// `byte`, `binary` (the schema's `formats`).
+    pub fn format(&self, model: &str, field: &str) -> Option<&str> {
+        self.schema
+            .model(model)?
+            .formats
+            .get(field)
+            .map(String::as_str)
+    }
+
     /// The operation `method` on `path` (below the API root) is: the one whose path matches
     /// with the most literal segments (`/system/members/withSso` over `/system/members/{id}`).
     /// An id parameter (`{id}`, `{parentId}`, `{grandparentId}`) must be an integer.
@@ -355,5 +365,13 @@ mod tests {
         );
         assert_eq!(api.resource_for_type("Tickett", &Keys::NONE), None);
         assert_eq!(api.closest_type("Tickett"), Some("Ticket"));
+    }
+
+    #[test]
+    fn string_formats_come_from_the_table() {
+        let api = Api::get().unwrap();
+        assert_eq!(api.format("Ticket", "mobileGuid"), Some("uuid"));
+        assert_eq!(api.format("Ticket", "summary"), None);
+        assert_eq!(api.format("NoSuchModel", "mobileGuid"), None);
     }
 }

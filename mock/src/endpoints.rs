@@ -6,9 +6,9 @@
 //! | list (the list path) | the rows, filtered, ordered and paged, with `Link` headers |
 //! | get (list path + id) | the row, or 404 |
 //! | count (the count path) | `{"count": n}`, conditions applied |
-//! | create (the list path) | 201, the body with the next id and `_info/lastUpdated`, stored |
-//! | replace (list path + id) | 200, the body with that id, stored; 404 if no such row |
-//! | patch (list path + id) | 200, the row with the JSON Patch applied, stored; 404 if none |
+//! | create (the list path) | 201, the body (checked against the model: 400 `InvalidObject` naming every bad field) with the next id, `_info` and the fields the API fills in, stored |
+//! | replace (list path + id) | 200, the body (checked) with that id, stored; 404 if no such row |
+//! | patch (list path + id) | 200, the row with the JSON Patch (paths and values checked) applied, stored; 404 if none |
 //! | delete (list path + id) | 204, the row removed; 404 if none |
 //! | an action answering a list of its resource's model (`POST /service/tickets/search`) | the rows, filtered by the body's `conditions`, `childConditions`, `customFieldConditions` and `orderBy` |
 //! | anything else | 404 if it is below a row that does not exist (`/service/tickets/{id}/copy`); else a generated value of the response model (201 for a create), a list of one to three, `{"count": 0}`, `{}` (no response model), `0` (JSON of another shape: an integer or free-form JSON), 204 (a delete), or some bytes (a download) |
@@ -17,7 +17,7 @@ use crate::api::{self, Target};
 use crate::generate::{self, hash_str};
 use crate::query::{self, Failure, ListParams};
 use crate::server::{Incoming, Reply, Shared, BASE_PATH};
-use crate::store::{Parents, WriteError};
+use crate::store::{Parents, Write, WriteError, Written};
 use connectwise::registry::{
     BodyKind, Method, OperationInfo, OperationKind, Resource, ResourceInfo, ResponseKind, Segment,
 };
@@ -56,30 +56,12 @@ pub(crate) fn answer(
         (OperationKind::Get, Target::Record(id)) => get(s, table, id, request),
         (OperationKind::Count, Target::Count) => count(s, table, request),
         (OperationKind::Create, Target::Collection) => json_body(op, info, request, json!({}))
-            .and_then(|body| written(info, None, s.store.create(resource, table.parents, body)))
-            .map(|row| Reply::json(201, &row)),
+            .and_then(|body| write(s, table, None, Write::Create(body))),
         (OperationKind::Replace, Target::Record(id)) => json_body(op, info, request, json!({}))
-            .and_then(|body| {
-                written(
-                    info,
-                    Some(id),
-                    s.store.replace(resource, table.parents, id, body),
-                )
-            })
-            .map(|row| Reply::json(200, &row)),
+            .and_then(|body| write(s, table, Some(id), Write::Replace(id, body))),
         (OperationKind::Patch, Target::Record(id)) => json_body(op, info, request, json!([]))
-            .and_then(|ops| {
-                written(
-                    info,
-                    Some(id),
-                    s.store.patch(resource, table.parents, id, &ops),
-                )
-            })
-            .map(|row| Reply::json(200, &row)),
-        (OperationKind::Delete, Target::Record(id)) => {
-            written(info, Some(id), s.store.delete(resource, table.parents, id))
-                .map(|()| Reply::no_content())
-        }
+            .and_then(|ops| write(s, table, Some(id), Write::Patch(id, ops))),
+        (OperationKind::Delete, Target::Record(id)) => write(s, table, Some(id), Write::Delete(id)),
         (_, Target::Record(id) | Target::UnderRecord(id))
             if !s.store.contains(resource, table.parents, id) =>
         {
@@ -110,18 +92,24 @@ pub(crate) fn checker<'a>(
     }
 }
 
-/// A write's outcome as the API answers it.
-fn written<T>(
-    info: &ResourceInfo,
-    id: Option<i32>,
-    result: Result<T, WriteError>,
-) -> Result<T, Failure> {
-    result.map_err(|e| match e {
-        WriteError::NotFound => Failure::not_found(info.resource_type, id.unwrap_or_default()),
-        WriteError::Invalid { field, message } => {
-            Failure::invalid(info.resource_type, &field, message)
+/// Applies one write to the store and answers as the API does: 201 with the created row, 200
+/// with the replaced or patched one, 204 for a delete; 404 `NotFound` for a missing row
+/// (`id`), 400 `InvalidObject` with every problem of the body. Every write of the HTTP API
+/// goes through here, and [`Written`] says what changed.
+fn write(s: &Shared, table: Table, id: Option<i32>, write: Write) -> Result<Reply, Failure> {
+    let info = table.info();
+    match s.store.write(table.resource, table.parents, write) {
+        Ok(Written::Created(row)) => Ok(Reply::json(201, &row)),
+        Ok(Written::Replaced(row) | Written::Patched(row)) => Ok(Reply::json(200, &row)),
+        Ok(Written::Deleted(_)) => Ok(Reply::no_content()),
+        Err(WriteError::NotFound) => Err(Failure::not_found(
+            info.resource_type,
+            id.unwrap_or_default(),
+        )),
+        Err(WriteError::Invalid(problems)) => {
+            Err(Failure::invalid_problems(info.resource_type, problems))
         }
-    })
+    }
 }
 
 /// The request's body as JSON, or the API's 400. An operation the spec gives no body takes
@@ -313,7 +301,7 @@ fn generated(s: &Shared, op: &OperationInfo, params: &[(Segment, &str)]) -> Repl
     } else {
         200
     };
-    let schema = &s.api.schema;
+    let api = s.api;
     match op.response {
         ResponseKind::None if op.method == Method::Delete => Reply::no_content(),
         ResponseKind::None => Reply::json(status, &json!({})),
@@ -322,7 +310,7 @@ fn generated(s: &Shared, op: &OperationInfo, params: &[(Segment, &str)]) -> Repl
         ResponseKind::Json => Reply::json(status, &json!(0)),
         ResponseKind::Model(model) => Reply::json(
             status,
-            &generate::model_value(schema, &s.params, model, &parts),
+            &generate::model_value(api, &s.params, model, &parts),
         ),
         ResponseKind::List(model) => {
             let n = 1 + generate::Rng::new(&parts).below(3);
@@ -330,7 +318,7 @@ fn generated(s: &Shared, op: &OperationInfo, params: &[(Segment, &str)]) -> Repl
                 .map(|i| {
                     let mut parts = parts.clone();
                     parts.push(i);
-                    generate::model_value(schema, &s.params, model, &parts)
+                    generate::model_value(api, &s.params, model, &parts)
                 })
                 .collect();
             Reply::json(status, &items)

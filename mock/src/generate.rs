@@ -18,12 +18,16 @@
 //! - Strings look like what their field holds (`summary`: "Printer offline in the
 //!   warehouse", `email`, `phone`, `city`, ...); enums take one of their values; dates fall in
 //!   2023-2024; nested objects are filled two levels deep, lists of objects get up to two
-//!   elements; free-form JSON is a string; maps are empty but for `_info` (`lastUpdated`,
-//!   `updatedBy`).
+//!   elements; free-form JSON is an empty object (a custom field's value is text); maps are
+//!   empty but for `_info` (`lastUpdated`, `updatedBy`).
+//! - String formats of the spec are honoured (`uuid`: a version 4 UUID, `byte`: base64), and
+//!   text fields named like dates (`date`, `dateEntered`, `closedDate`) hold date-times, as
+//!   the API writes them, so a client that validates formats accepts every value.
 //!
 //! Every field is optional in the generated models, so a field the generator leaves out (too
 //! deep) still decodes.
 
+use crate::api::Api;
 use crate::store::Parents;
 use connectwise::registry::{Resource, Segment};
 use connectwise_conditions::schema::{FieldType, ModelSchema};
@@ -89,17 +93,13 @@ pub(crate) fn hash_str(s: &str) -> u64 {
 }
 
 /// The rows of one resource under one parent (`parents`: grandparent and parent ids).
-pub(crate) fn rows(
-    schema: &Schema,
-    params: &Params,
-    resource: Resource,
-    parents: Parents,
-) -> Vec<Value> {
+pub(crate) fn rows(api: &Api, params: &Params, resource: Resource, parents: Parents) -> Vec<Value> {
     let count = row_count(params, resource, parents);
     let generator = Generator {
-        schema,
+        api,
+        schema: &api.schema,
         params,
-        parent_fields: parent_fields(schema, resource, parents),
+        parent_fields: parent_fields(&api.schema, resource, parents),
     };
     (1..=count as i32)
         .map(|id| generator.entity(resource, parents, id))
@@ -108,16 +108,17 @@ pub(crate) fn rows(
 
 /// A value of the model named `model` (a Rust name of the schema), for an operation's
 /// answer: a function of the seed and `parts`. `{}` for a model the schema lacks.
-pub(crate) fn model_value(schema: &Schema, params: &Params, model: &str, parts: &[u64]) -> Value {
+pub(crate) fn model_value(api: &Api, params: &Params, model: &str, parts: &[u64]) -> Value {
     let mut seed = vec![params.seed, hash_str(model)];
     seed.extend_from_slice(parts);
     let mut rng = Rng::new(&seed);
     let generator = Generator {
-        schema,
+        api,
+        schema: &api.schema,
         params,
         parent_fields: Vec::new(),
     };
-    match schema.model(model) {
+    match api.schema.model(model) {
         Some(m) => generator.object(m, &mut rng, 0, None),
         None => Value::Object(Map::new()),
     }
@@ -153,6 +154,8 @@ fn row_count(params: &Params, resource: Resource, parents: Parents) -> u32 {
 }
 
 struct Generator<'a> {
+    /// For the fields' string formats.
+    api: &'a Api,
     schema: &'a Schema,
     params: &'a Params,
     /// Fields of a child row that hold its parent's id (`ticketId` under
@@ -244,6 +247,7 @@ impl Generator<'_> {
             } else {
                 let ctx = FieldCtx {
                     json: &field.name,
+                    model: model.name(),
                     kind,
                     row,
                 };
@@ -270,6 +274,7 @@ impl Generator<'_> {
                 ("_info", ty) => {
                     let ctx = FieldCtx {
                         json: "_info",
+                        model: model.name(),
                         kind,
                         row: id,
                     };
@@ -293,7 +298,18 @@ impl Generator<'_> {
         depth: usize,
     ) -> Option<Value> {
         Some(match ty {
-            FieldType::String | FieldType::Any => Value::from(string_for(ctx, rng)),
+            FieldType::String => Value::from(match self.api.format(ctx.model, ctx.json) {
+                Some("uuid") => uuid(rng),
+                Some("byte") => base64_of(rng),
+                _ if named_like_a_date(ctx.json) => date_time(rng),
+                _ => string_for(ctx, rng),
+            }),
+            // Free-form JSON is `type: object` in the specs: an empty object, which a strict
+            // client accepts; but a custom field's value is text, as the API sends it.
+            FieldType::Any if ctx.model.ends_with("CustomFieldValue") => {
+                Value::from(string_for(ctx, rng))
+            }
+            FieldType::Any => Value::Object(Map::new()),
             FieldType::Boolean => Value::from(match ctx.json {
                 "success" => true,
                 json => rng.chance(if json.ends_with("Flag") { 30 } else { 50 }),
@@ -340,9 +356,11 @@ impl Generator<'_> {
     }
 }
 
-/// Where a value goes: its property name, the kind of the object it is in, the object's id.
+/// Where a value goes: its property name, the model and kind of the object it is in, the
+/// object's id.
 struct FieldCtx<'a> {
     json: &'a str,
+    model: &'a str,
     kind: &'a str,
     row: i32,
 }
@@ -622,6 +640,47 @@ fn integer_for(ctx: &FieldCtx<'_>, rng: &mut Rng, rows: u32) -> i64 {
     }
 }
 
+/// Whether a text field without a format holds a date as the API writes them (a date-time):
+/// `date`, `dateEntered`, `closedDate`, `lastUpdatedDateUtc`, not `dateFilter`-like names of
+/// other things (`dateFormat`, `dateFilter`) nor flags.
+pub(crate) fn named_like_a_date(json: &str) -> bool {
+    let rest = match json.strip_prefix("date") {
+        Some("") => return true,
+        Some(rest) => rest,
+        None => {
+            return json.ends_with("Date")
+                || json.ends_with("DateUtc")
+                || json.ends_with("DateTime")
+        }
+    };
+    rest.starts_with(|c: char| c.is_ascii_uppercase())
+        && !["Format", "Filter", "Caption", "Type", "Range", "Option"]
+            .iter()
+            .any(|w| rest.contains(w))
+}
+
+/// A version 4 UUID, lower-case: `0f8fad5b-d9cb-469f-a165-70867728950e`.
+fn uuid(rng: &mut Rng) -> String {
+    let (a, b) = (rng.next_u64(), rng.next_u64());
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:x}{:03x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xfff,
+        8 + (b >> 62),
+        (b >> 48) & 0xfff,
+        b & 0xffff_ffff_ffff
+    )
+}
+
+/// Some bytes as standard base64, what a `byte` field holds.
+fn base64_of(rng: &mut Rng) -> String {
+    use base64::Engine;
+    let n = 3 + rng.below(30) as usize;
+    let bytes: Vec<u8> = (0..n).map(|_| rng.next_u64() as u8).collect();
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
 /// A date-time in 2023-2024, whole seconds, UTC: `2024-03-05T14:07:00Z`.
 fn date_time(rng: &mut Rng) -> String {
     const START: i64 = 1_672_531_200; // 2023-01-01T00:00:00Z
@@ -691,7 +750,7 @@ mod tests {
     /// Whether `value` is of type `ty` as the schema says.
     fn conforms(schema: &Schema, ty: &FieldType, value: &Value) -> Result<(), String> {
         let ok = match (ty, value) {
-            (FieldType::String | FieldType::Any, Value::String(_)) => true,
+            (FieldType::String, Value::String(_)) | (FieldType::Any, _) => true,
             (FieldType::Integer, v) => v.is_i64(),
             (FieldType::Number, v) => v.is_number(),
             (FieldType::Boolean, v) => v.is_boolean(),
@@ -717,7 +776,8 @@ mod tests {
 
     #[test]
     fn every_resource_has_rows_of_its_models_fields_and_types() {
-        let schema = &crate::api::Api::get().unwrap().schema;
+        let api = crate::api::Api::get().unwrap();
+        let schema = &api.schema;
         let params = Params {
             seed: 3,
             rows: 5,
@@ -730,16 +790,16 @@ mod tests {
                 1 => (None, Some(4)),
                 _ => (Some(2), Some(4)),
             };
-            let rows = rows(schema, &params, resource, parents);
+            let rows = rows(api, &params, resource, parents);
             assert!(!rows.is_empty(), "{}", info.name);
-            assert_eq!(rows, super::rows(schema, &params, resource, parents));
+            assert_eq!(rows, super::rows(api, &params, resource, parents));
             for (i, row) in rows.iter().enumerate() {
                 let model = FieldType::Object(info.model.to_owned());
                 conforms(schema, &model, row).unwrap_or_else(|e| panic!("{}: {e}", info.name));
                 assert_eq!(row["id"], i + 1, "{}", info.name);
             }
         }
-        let notes = rows(schema, &params, Resource::ServiceNote, (None, Some(4)));
+        let notes = rows(api, &params, Resource::ServiceNote, (None, Some(4)));
         assert!(notes.iter().all(|n| n["ticketId"] == 4));
     }
 

@@ -38,9 +38,31 @@
 //! `NotFound`; a path it has with a method it lacks is a 405 with `Allow`. Requests need Basic
 //! `company+public:private` and a `clientId` header, else 401. What each kind of operation
 //! answers is in the `endpoints` module: lists, gets and counts read the rows; creates,
-//! replaces, patches (JSON Patch: `summary`, `/summary`, `status/id`, `/status/id`) and deletes
-//! change them, so later reads see the change; other operations answer a generated value of
-//! their response model.
+//! replaces, patches (JSON Patch: `summary`, `/summary`, `status/id`, `/status/id`, and
+//! `status` with `{"id": 3}`) and deletes change them, so later reads see the change; other
+//! operations answer a generated value of their response model.
+//!
+//! # Writes
+//!
+//! Bodies of creates and replaces, and the paths and values of patches, are checked against
+//! the model first: every problem at once, in one 400
+//! `{"code": "InvalidObject", "message": "Ticket object is invalid", "errors": [{"code",
+//! "message", "resource", "field"}]}`, `field` being the JSON path (`status/id`). The codes:
+//! `InvalidField` (no such field, or a patch path into a value without fields),
+//! `InvalidType` (a value of the wrong JSON type), `InvalidValue` (an enum value not in the
+//! enum, a date that does not parse, a `uuid` or `byte` string that is not one),
+//! `InvalidPatch` (an operation that is not `add`, `replace` or `remove`, or lacks its path
+//! or value, or an index out of range). `null` is accepted anywhere; field names match
+//! ignoring case and are stored in the model's spelling. `id` and `_info` are the server's:
+//! ignored in bodies and patches. A replace, patch or delete of a missing row is a 404
+//! `NotFound`, whatever the body.
+//!
+//! A create stores the row with the next id of its table (ids are never reused after a
+//! delete), a child row's parent field (`ticketId`) from the path, `_info` with `lastUpdated`,
+//! `updatedBy`, `dateEntered` and `enteredBy` (the member is `APIMember`), and, when the body
+//! lacks them, the model's `dateEntered`/`dateCreated`-like and `enteredBy`/`createdBy`
+//! fields. Replaces and patches set `_info/lastUpdated` and `updatedBy` anew and keep the
+//! rest of `_info`.
 //!
 //! Lists take `conditions` and `childConditions` (parsed, checked against the model with the
 //! same checker `bundle!` uses, evaluated per entity; a problem is a 400 `InvalidObject` with
@@ -75,7 +97,10 @@
 //! referenced records; statuses, boards, priorities, sources, locations and departments
 //! come from a fixed vocabulary (`status/name = 'New'`, `board/name = 'Help Desk'`);
 //! strings look like their field (`summary like '%printer%'` finds rows); enums take their
-//! spec values; every entity decodes into its generated model.
+//! spec values; the spec's string formats are honoured (`uuid`, `byte`, dates and
+//! date-times, and text fields named like dates hold date-times), so a client that validates
+//! formats accepts every value; every entity decodes into its generated model. The
+//! [`data`] module gives the same values to tests (bodies to send, rows to check).
 //!
 //! Or loaded from a folder ([`data_dir`](MockServerBuilder::data_dir)), one file per
 //! resource named as `bundle!` names it:
@@ -105,9 +130,57 @@ mod patch;
 mod query;
 mod server;
 mod store;
+mod validate;
 
 pub use callbacks::{CallbackFaults, Delivery, DeliveryOutcome};
 pub use faults::Faults;
+
+/// The data the server generates, for tests that check it or send it as bodies: the same
+/// function of the seed as the rows the server serves.
+pub mod data {
+    use crate::{api::Api, generate, MockError};
+    use connectwise::registry::Resource;
+    use serde_json::Value;
+
+    /// Every model's Rust name the server knows (the runtime's condition schema), sorted.
+    pub fn models() -> Result<Vec<&'static str>, MockError> {
+        Ok(Api::get()?.schema.models().map(|m| m.name()).collect())
+    }
+
+    /// A generated value of the model named `model` (its Rust name: `Ticket`,
+    /// `CompanyConfiguration`), a function of `seed`: what an action answering that model
+    /// answers, and a body a create of it accepts. `None` for a model the schema lacks.
+    pub fn value(model: &str, seed: u64) -> Result<Option<Value>, MockError> {
+        let api = Api::get()?;
+        if api.schema.model(model).is_none() {
+            return Ok(None);
+        }
+        let params = generate::Params {
+            seed,
+            rows: 100,
+            child_rows: 3,
+        };
+        Ok(Some(generate::model_value(api, &params, model, &[seed])))
+    }
+
+    /// The rows the server generates for `resource` under `parents` (`(grandParentId,
+    /// parentId)`, `(None, None)` for a top-level resource), with `seed`, `rows` rows per
+    /// top-level resource and at most `child_rows` per parent.
+    pub fn rows(
+        resource: Resource,
+        parents: (Option<i32>, Option<i32>),
+        seed: u64,
+        rows: u32,
+        child_rows: u32,
+    ) -> Result<Vec<Value>, MockError> {
+        let params = generate::Params {
+            seed,
+            rows,
+            child_rows,
+        };
+        Ok(generate::rows(Api::get()?, &params, resource, parents))
+    }
+}
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -296,8 +369,7 @@ impl MockServerBuilder {
             rows: self.rows,
             child_rows: self.child_rows,
         };
-        let store =
-            store::Store::new(&api.schema, params, self.generate, self.data_dir.as_deref())?;
+        let store = store::Store::new(api, params, self.generate, self.data_dir.as_deref())?;
         let listener = std::net::TcpListener::bind(("127.0.0.1", self.port))?;
         listener.set_nonblocking(true)?;
         let address = listener.local_addr()?;

@@ -58,6 +58,28 @@ impl Failure {
         }
     }
 
+    /// 400 `InvalidObject` with one validation error per problem, each with its own code
+    /// and field.
+    pub fn invalid_problems(resource: &str, problems: Vec<crate::validate::Problem>) -> Failure {
+        let errors = problems
+            .into_iter()
+            .map(|p| ValidationError {
+                code: Some(p.code.to_owned()),
+                message: Some(p.message),
+                resource: Some(resource.to_owned()),
+                field: Some(p.field),
+            })
+            .collect();
+        Failure {
+            status: 400,
+            error: ApiError {
+                code: Some("InvalidObject".into()),
+                message: Some(format!("{resource} object is invalid")),
+                errors,
+            },
+        }
+    }
+
     pub fn not_found(resource_type: &str, id: impl std::fmt::Display) -> Failure {
         Failure::new(404, "NotFound", format!("{resource_type} {id} not found"))
     }

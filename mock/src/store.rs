@@ -18,9 +18,12 @@
 //! which case it is empty. A file whose name is no resource of the spec is an error at start
 //! (with the closest resource name), not silently ignored.
 
+use crate::api::Api;
 use crate::generate::{self, Params};
+use crate::validate::{self, Problem};
 use crate::MockError;
 use connectwise::registry::Resource;
+use connectwise_conditions::schema::FieldType;
 use connectwise_conditions::Schema;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
@@ -37,12 +40,16 @@ pub(crate) type Rows = Arc<Vec<Value>>;
 /// Rows by resource and parent.
 #[derive(Debug)]
 pub(crate) struct Store {
+    api: &'static Api,
     schema: &'static Schema,
     params: Params,
     generate: bool,
     /// Resources with a file in the data folder: never generated.
     loaded: HashSet<Resource>,
     tables: Mutex<HashMap<(Resource, Parents), Rows>>,
+    /// The highest id each table has given a created row: ids are not reused after a
+    /// delete, as the API's are not.
+    last_ids: Mutex<HashMap<(Resource, Parents), i64>>,
 }
 
 /// Why a write did not happen.
@@ -50,13 +57,55 @@ pub(crate) struct Store {
 pub(crate) enum WriteError {
     /// No row with that id.
     NotFound,
-    /// The body or a patch operation is wrong: what is wrong, and the field.
-    Invalid { field: String, message: String },
+    /// The body or the patch is wrong: every problem found (see [`crate::validate`]).
+    Invalid(Vec<Problem>),
 }
+
+/// A write to one table.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Write {
+    /// A new row from a body (`POST`).
+    Create(Value),
+    /// Row `id` replaced by a body (`PUT`).
+    Replace(i32, Value),
+    /// JSON Patch operations applied to row `id` (`PATCH`).
+    Patch(i32, Value),
+    /// Row `id` removed (`DELETE`).
+    Delete(i32),
+}
+
+/// What a write did: the row as now stored, or the row removed.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Written {
+    Created(Value),
+    Replaced(Value),
+    Patched(Value),
+    Deleted(Value),
+}
+
+impl Written {
+    /// The row as stored (the removed row for a delete).
+    pub fn into_row(self) -> Value {
+        match self {
+            Written::Created(row)
+            | Written::Replaced(row)
+            | Written::Patched(row)
+            | Written::Deleted(row) => row,
+        }
+    }
+}
+
+/// The member the API's writes are made by, in `_info/updatedBy` and `enteredBy`.
+pub(crate) const API_MEMBER: &str = "APIMember";
+
+/// Top-level fields the API fills in with the time of a create when the body lacks them.
+const ENTERED_DATES: &[&str] = &["dateEntered", "dateCreated", "enteredDate", "createdDate"];
+/// Top-level fields the API fills in with the member of a create when the body lacks them.
+const ENTERED_BY: &[&str] = &["enteredBy", "createdBy"];
 
 impl Store {
     pub fn new(
-        schema: &'static Schema,
+        api: &'static Api,
         params: Params,
         generate: bool,
         dir: Option<&Path>,
@@ -72,11 +121,13 @@ impl Store {
             }
         }
         Ok(Store {
-            schema,
+            api,
+            schema: &api.schema,
             params,
             generate,
             loaded,
             tables: Mutex::new(tables),
+            last_ids: Mutex::default(),
         })
     }
 
@@ -97,7 +148,7 @@ impl Store {
     ) -> &'t mut Rows {
         tables.entry((resource, parents)).or_insert_with(|| {
             if self.generate && !self.loaded.contains(&resource) {
-                Arc::new(generate::rows(self.schema, &self.params, resource, parents))
+                Arc::new(generate::rows(self.api, &self.params, resource, parents))
             } else {
                 Arc::default()
             }
@@ -115,28 +166,20 @@ impl Store {
         position(&self.rows(resource, parents), id).is_ok()
     }
 
-    /// Adds `body` as a new row with the next id (after the table's last) and
-    /// `_info/lastUpdated`; a child row's parent fields (`ticketId`) are filled in when the
-    /// body lacks them. Gives the row as stored.
+    /// Adds `body` as a new row (see [`Store::write`]).
+    #[cfg(test)]
     pub fn create(
         &self,
         resource: Resource,
         parents: Parents,
         body: Value,
     ) -> Result<Value, WriteError> {
-        let mut row = object(body)?;
-        for (field, id) in generate::parent_fields(self.schema, resource, parents) {
-            row.entry(field).or_insert(Value::from(id));
-        }
-        let mut tables = self.tables();
-        let rows = Arc::make_mut(self.table(&mut tables, resource, parents));
-        let id = rows.last().and_then(id_of).unwrap_or(0) + 1;
-        let row = stamp(row, id);
-        rows.push(row.clone());
-        Ok(row)
+        self.write(resource, parents, Write::Create(body))
+            .map(Written::into_row)
     }
 
-    /// Replaces row `id` with `body` (its id kept, `_info/lastUpdated` set).
+    /// Replaces row `id` with `body` (see [`Store::write`]).
+    #[cfg(test)]
     pub fn replace(
         &self,
         resource: Resource,
@@ -144,79 +187,211 @@ impl Store {
         id: i32,
         body: Value,
     ) -> Result<Value, WriteError> {
-        let row = object(body)?;
-        let mut tables = self.tables();
-        let table = self.table(&mut tables, resource, parents);
-        let i = position(table, id).map_err(|_| WriteError::NotFound)?;
-        let row = stamp(row, i64::from(id));
-        Arc::make_mut(table)[i] = row.clone();
-        Ok(row)
+        self.write(resource, parents, Write::Replace(id, body))
+            .map(Written::into_row)
     }
 
-    /// Applies JSON Patch operations to row `id`, all or none.
+    /// Applies JSON Patch operations to row `id` (see [`Store::write`]).
+    #[cfg(test)]
     pub fn patch(
         &self,
         resource: Resource,
         parents: Parents,
         id: i32,
-        operations: &Value,
+        operations: Value,
     ) -> Result<Value, WriteError> {
-        let mut tables = self.tables();
-        let table = self.table(&mut tables, resource, parents);
-        let i = position(table, id).map_err(|_| WriteError::NotFound)?;
-        let mut row = table[i].clone();
-        crate::patch::apply(&mut row, operations)
-            .map_err(|(field, message)| WriteError::Invalid { field, message })?;
-        let row = stamp(object(row)?, i64::from(id));
-        Arc::make_mut(table)[i] = row.clone();
-        Ok(row)
+        self.write(resource, parents, Write::Patch(id, operations))
+            .map(Written::into_row)
     }
 
-    /// Removes row `id`.
+    /// Removes row `id` (see [`Store::write`]).
+    #[cfg(test)]
     pub fn delete(&self, resource: Resource, parents: Parents, id: i32) -> Result<(), WriteError> {
+        self.write(resource, parents, Write::Delete(id)).map(|_| ())
+    }
+
+    /// Applies one write to the rows of `resource` under `parents`, all of it or nothing: the
+    /// one place where rows change.
+    ///
+    /// - A create checks the body against the model ([`crate::validate`]: every bad field is
+    ///   reported), drops `id` and `_info`, and stores it with the next id (after the table's
+    ///   last row and every id created before: a deleted row's id is not given again), the parent fields of a child row (`ticketId`) set from the path, `_info` filled
+    ///   in as the API does (`lastUpdated`, `updatedBy`, `dateEntered`, `enteredBy`, those the
+    ///   model's `_info` has) and, when the body lacks them, the model's `dateEntered`-like
+    ///   and `enteredBy`-like fields.
+    /// - A replace checks the body the same way and stores it with the row's id, its parent
+    ///   fields, and its `_info` kept but for `lastUpdated` and `updatedBy`, set anew.
+    /// - A patch checks the operations' paths and values, applies them to a copy of the row
+    ///   and stores it with `_info` updated the same way.
+    /// - A delete removes the row.
+    ///
+    /// A replace, patch or delete of a row that does not exist is [`WriteError::NotFound`]
+    /// (before the body is looked at, as the API answers 404 first).
+    pub fn write(
+        &self,
+        resource: Resource,
+        parents: Parents,
+        write: Write,
+    ) -> Result<Written, WriteError> {
+        let model = resource.info().model;
         let mut tables = self.tables();
         let table = self.table(&mut tables, resource, parents);
-        let i = position(table, id).map_err(|_| WriteError::NotFound)?;
-        Arc::make_mut(table).remove(i);
-        Ok(())
+        // The highest id the table has had, before this write changes it. Locked after
+        // `tables`, as everywhere: no deadlock.
+        let mut last_ids = self.last_ids.lock().unwrap_or_else(|p| p.into_inner());
+        let last_id = last_ids.entry((resource, parents)).or_insert(0);
+        *last_id = (*last_id).max(table.last().and_then(id_of).unwrap_or(0));
+        let found = |id: i32| position(table, id).map_err(|_| WriteError::NotFound);
+        let now = generate::now();
+        let (slot, written) = match write {
+            Write::Create(body) => {
+                let mut row = validate::body(self.api, model, body).map_err(WriteError::Invalid)?;
+                self.set_parent_fields(&mut row, resource, parents);
+                self.fill_created(&mut row, model, &now);
+                let id = *last_id + 1;
+                *last_id = id;
+                let row = self.stamp(row, model, id, None, &now);
+                (Slot::Append, Written::Created(row))
+            }
+            Write::Replace(id, body) => {
+                let i = found(id)?;
+                let mut row = validate::body(self.api, model, body).map_err(WriteError::Invalid)?;
+                self.set_parent_fields(&mut row, resource, parents);
+                let row = self.stamp(row, model, i64::from(id), table[i].get("_info"), &now);
+                (Slot::At(i), Written::Replaced(row))
+            }
+            Write::Patch(id, operations) => {
+                let i = found(id)?;
+                let operations =
+                    validate::patch(self.api, model, &operations).map_err(WriteError::Invalid)?;
+                let mut row = table[i].clone();
+                crate::patch::apply(&mut row, &operations).map_err(|(field, message)| {
+                    WriteError::Invalid(vec![Problem::new(
+                        field.trim_start_matches('/'),
+                        validate::INVALID_PATCH,
+                        message,
+                    )])
+                })?;
+                let Value::Object(row) = row else {
+                    return Err(WriteError::Invalid(vec![Problem::new(
+                        "",
+                        validate::INVALID_PATCH,
+                        "the patch replaces the whole record",
+                    )]));
+                };
+                let info = table[i].get("_info");
+                let row = self.stamp(row, model, i64::from(id), info, &now);
+                (Slot::At(i), Written::Patched(row))
+            }
+            Write::Delete(id) => {
+                let i = found(id)?;
+                (Slot::Remove(i), Written::Deleted(table[i].clone()))
+            }
+        };
+        let rows = Arc::make_mut(table);
+        match slot {
+            Slot::Append => rows.push(written.clone().into_row()),
+            Slot::At(i) => rows[i] = written.clone().into_row(),
+            Slot::Remove(i) => {
+                rows.remove(i);
+            }
+        }
+        Ok(written)
+    }
+
+    /// A child row's parent fields (`ticketId`), from the path.
+    fn set_parent_fields(
+        &self,
+        row: &mut Map<String, Value>,
+        resource: Resource,
+        parents: Parents,
+    ) {
+        for (field, id) in generate::parent_fields(self.schema, resource, parents) {
+            row.insert(field, Value::from(id));
+        }
+    }
+
+    /// The model's `dateEntered`- and `enteredBy`-like top-level fields the body lacks.
+    fn fill_created(&self, row: &mut Map<String, Value>, model: &str, now: &str) {
+        let Some(m) = self.schema.model(model) else {
+            return;
+        };
+        for field in m.fields() {
+            if row.get(&field.name).is_some_and(|v| !v.is_null()) {
+                continue;
+            }
+            let value = if ENTERED_DATES.contains(&field.name.as_str()) {
+                match field.ty {
+                    FieldType::DateTime | FieldType::String => Value::from(now),
+                    FieldType::Date => Value::from(&now[..10]),
+                    _ => continue,
+                }
+            } else if ENTERED_BY.contains(&field.name.as_str()) && field.ty == FieldType::String {
+                Value::from(API_MEMBER)
+            } else {
+                continue;
+            };
+            row.insert(field.name.clone(), value);
+        }
+    }
+
+    /// The row with `id`, and `_info` (when the model has one) as the API writes it: `old`'s
+    /// keys (a replaced or patched row's) with `lastUpdated` and `updatedBy` set to now and
+    /// the API member, and, for a new row, `dateEntered` and `enteredBy` too; only keys the
+    /// model's `_info` can hold.
+    fn stamp(
+        &self,
+        mut row: Map<String, Value>,
+        model: &str,
+        id: i64,
+        old: Option<&Value>,
+        now: &str,
+    ) -> Value {
+        row.insert("id".into(), Value::from(id));
+        let info_type = match self.schema.model(model) {
+            Some(m) => m.field("_info").map(|f| f.ty.clone()),
+            None => Some(FieldType::Map),
+        };
+        let info_model = match &info_type {
+            Some(FieldType::Object(name)) => self.schema.model(name),
+            _ => None,
+        };
+        let holds = |key: &str| match (&info_type, info_model) {
+            (Some(FieldType::Map), _) => true,
+            (Some(FieldType::Object(_)), Some(m)) => {
+                m.field(key).is_some() || m.additional.is_some()
+            }
+            _ => false,
+        };
+        if info_type.is_none() {
+            row.remove("_info");
+            return Value::Object(row);
+        }
+        let mut info = match old {
+            Some(Value::Object(old)) => old.clone(),
+            _ => Map::new(),
+        };
+        let mut set = |key: &str, value: &str| {
+            if holds(key) {
+                info.insert(key.to_owned(), Value::from(value));
+            }
+        };
+        set("lastUpdated", now);
+        set("updatedBy", API_MEMBER);
+        if old.is_none() {
+            set("dateEntered", now);
+            set("enteredBy", API_MEMBER);
+        }
+        row.insert("_info".into(), Value::Object(info));
+        Value::Object(row)
     }
 }
 
-/// A body that must be one JSON object.
-fn object(body: Value) -> Result<Map<String, Value>, WriteError> {
-    match body {
-        Value::Object(map) => Ok(map),
-        other => Err(WriteError::Invalid {
-            field: String::new(),
-            message: format!("expected a JSON object, found {}", kind_of(&other)),
-        }),
-    }
-}
-
-fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// The row with `id` and `_info/lastUpdated` set to now (other `_info` keys kept).
-fn stamp(mut row: Map<String, Value>, id: i64) -> Value {
-    row.insert("id".into(), Value::from(id));
-    let info = row
-        .entry("_info")
-        .or_insert_with(|| Value::Object(Map::new()));
-    if !info.is_object() {
-        *info = Value::Object(Map::new());
-    }
-    if let Value::Object(info) = info {
-        info.insert("lastUpdated".into(), Value::from(generate::now()));
-    }
-    Value::Object(row)
+/// Where a write puts its row.
+enum Slot {
+    Append,
+    At(usize),
+    Remove(usize),
 }
 
 /// Where row `id` is (or would be) in id-ordered rows.
@@ -354,7 +529,7 @@ mod tests {
             rows: 10,
             child_rows: 3,
         };
-        Store::new(&api.schema, params, true, None).unwrap()
+        Store::new(api, params, true, None).unwrap()
     }
 
     #[test]
@@ -384,13 +559,55 @@ mod tests {
         );
         assert!(matches!(
             s.replace(Resource::Ticket, top, 11, json!([1])),
-            Err(WriteError::Invalid { .. })
+            Err(WriteError::Invalid(_))
         ));
 
         s.delete(Resource::Ticket, top, 11).unwrap();
         assert!(!s.contains(Resource::Ticket, top, 11));
         assert_eq!(
             s.delete(Resource::Ticket, top, 11),
+            Err(WriteError::NotFound)
+        );
+        // The deleted last row's id is not given again, a generated one's neither.
+        let next = s.create(Resource::Ticket, top, json!({})).unwrap();
+        assert_eq!(next["id"], 12);
+        s.delete(Resource::Board, top, 5).unwrap();
+        let next = s.create(Resource::Board, top, json!({})).unwrap();
+        assert_eq!(next["id"], 6);
+    }
+
+    #[test]
+    fn a_patch_is_all_or_nothing() {
+        let s = store();
+        let top = (None, None);
+        let before = s.rows(Resource::Ticket, top)[2].clone();
+        let refused = s.patch(
+            Resource::Ticket,
+            top,
+            3,
+            json!([
+                {"op": "replace", "path": "summary", "value": "changed"},
+                {"op": "replace", "path": "status/id", "value": "x"},
+            ]),
+        );
+        let Err(WriteError::Invalid(problems)) = refused else {
+            panic!("{refused:?}");
+        };
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].field, "status/id");
+        assert_eq!(s.rows(Resource::Ticket, top)[2], before);
+        let row = s
+            .patch(
+                Resource::Ticket,
+                top,
+                3,
+                json!([{"op": "replace", "path": "status", "value": {"id": 2}}]),
+            )
+            .unwrap();
+        assert_eq!(row["status"], json!({"id": 2}));
+        assert_eq!(s.rows(Resource::Ticket, top)[2], row);
+        assert_eq!(
+            s.patch(Resource::Ticket, top, 99, json!([])),
             Err(WriteError::NotFound)
         );
     }

@@ -100,6 +100,10 @@ pub struct Field {
     pub doc: Option<String>,
     /// True when the field closes a cycle of structs and must be boxed.
     pub boxed: bool,
+    /// The spec's `format` of a string property when it is not a type of its own (`uuid`,
+    /// `byte`, `binary`; `date` and `date-time` are `Type::Date`/`Type::DateTime`): for the
+    /// condition schema's `formats`, which the fake server generates and checks values with.
+    pub format: Option<String>,
 }
 
 /// A field's type, before `Option<...>`.

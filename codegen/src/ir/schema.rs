@@ -196,6 +196,7 @@ impl<'a> Builder<'a> {
                 ty: ty.unwrap_or(Type::Json),
                 doc,
                 boxed: false,
+                format: string_format(prop),
             });
         }
         self.models.insert(
@@ -485,4 +486,25 @@ fn override_type(t: FieldTypeOverride) -> Type {
 fn clean_doc(doc: Option<&str>) -> Option<String> {
     let d = doc?.trim();
     (!d.is_empty()).then(|| d.to_owned())
+}
+
+/// The `format` of a string property that is not a date, date-time or enum (`uuid`, `byte`,
+/// `binary`): see `Field::format`.
+fn string_format(prop: &ReferenceOr<Box<Schema>>) -> Option<String> {
+    let ReferenceOr::Item(schema) = prop else {
+        return None;
+    };
+    let SchemaKind::Type(OaType::String(s)) = &schema.schema_kind else {
+        return None;
+    };
+    if !s.enumeration.is_empty() {
+        return None;
+    }
+    match &s.format {
+        VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => Some("byte".to_owned()),
+        VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Some("binary".to_owned()),
+        VariantOrUnknownOrEmpty::Item(StringFormat::Password) => Some("password".to_owned()),
+        VariantOrUnknownOrEmpty::Unknown(format) => Some(format.clone()),
+        _ => None,
+    }
 }

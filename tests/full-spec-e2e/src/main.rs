@@ -1,8 +1,21 @@
-//! Starts the fake server (which embeds the same spec as the runtime), sends one bundle per
-//! API module with one typed sub-request per picked resource, and decodes every sub-result
-//! into its model type. Prints one line per sub-request and a final `SUMMARY` line:
-//! `SUMMARY modules=12 sub_requests=130 decoded=130 entities=540 failed=0`. Exits 1 if
-//! anything failed.
+//! Starts the fake server (which embeds the same spec as the runtime), and:
+//!
+//! 1. sends one bundle per API module with one typed sub-request per picked resource, and
+//!    decodes every sub-result into its model type: one line per sub-request and a
+//!    `SUMMARY modules=12 sub_requests=130 decoded=130 entities=540 failed=0` line;
+//! 2. writes (`writes.rs`): for every resource with a create and a get in
+//!    `connectwise::registry::OPERATIONS`, creates a record from a body the fake server's
+//!    generator makes for the model, sent through the client as JSON with the runtime's
+//!    generic `Call`, and reads it back: a `wrote <resource>` line each and
+//!    `WRITES swept=.. failed=.. skipped=..`;
+//! 3. formats (`formats.rs`): every generated row of every resource, and a generated value of
+//!    every model, checked against the spec itself, formats included:
+//!    `FORMATS rows=.. values=.. problems=..`.
+//!
+//! Exits 1 if anything failed.
+
+mod formats;
+mod writes;
 
 use connectwise_mock::MockServer;
 use std::time::Instant;
@@ -65,7 +78,18 @@ async fn main() {
         "SUMMARY modules={modules} sub_requests={sub_requests} decoded={decoded} entities={entities} failed={failed} seconds={:.2}",
         started.elapsed().as_secs_f64()
     );
-    if failed > 0 {
+
+    let sweep = writes::sweep(&client).await;
+    println!(
+        "WRITES swept={} failed={} skipped={}",
+        sweep.swept, sweep.failed, sweep.skipped
+    );
+    let check = formats::check();
+    println!(
+        "FORMATS rows={} values={} problems={}",
+        check.rows, check.values, check.problems
+    );
+    if failed > 0 || sweep.failed > 0 || check.problems > 0 {
         std::process::exit(1);
     }
 }
