@@ -42,8 +42,10 @@ pub mod resources {
 pub mod bundle;
 mod client;
 pub mod conditions;
+pub mod custom_fields;
 mod envelope;
 pub mod error;
+pub mod patch;
 pub mod registry;
 pub mod request;
 pub mod wire;
@@ -56,8 +58,10 @@ pub use connectwise_macros::bundle;
 /// `conditions!(ticket, "status/name = 'New'")`: that `&'static str`, checked at compile time
 /// against the resource's (or a model's) fields; for the builder and the individual endpoints.
 pub use connectwise_macros::conditions;
-pub use error::{ApiError, Error, ItemError, ItemErrorKind, ValidationError};
+pub use custom_fields::HasCustomFields;
+pub use error::{ApiError, Error, ItemError, ItemErrorKind, StatusKind, ValidationError};
 pub use registry::{Method, OperationInfo, OperationKind, Resource, API_VERSION};
+pub use patch::{PatchTarget, PatchValue};
 pub use request::{
     Call, CountRequest, GetRequest, ListRequest, PatchOperation, PatchRequest, RawRequest, Request,
 };
