@@ -293,9 +293,29 @@ mod tests {
                     ),
                     field("bad-name", "bad_name", Type::String),
                     field("or", "or", Type::Bool),
+                    field(
+                        "customFields",
+                        "custom_fields",
+                        Type::List(Box::new(Type::Named("Entry".into()))),
+                    ),
                 ],
                 additional: None,
                 home: Some("service".into()),
+            },
+        );
+        ir.models.insert(
+            "Entry".into(),
+            Model {
+                schema: "Entry".into(),
+                name: "Entry".into(),
+                doc: None,
+                fields: vec![
+                    field("id", "id", Type::I32),
+                    field("caption", "caption", Type::String),
+                    field("value", "value", Type::Json),
+                ],
+                additional: None,
+                home: None,
             },
         );
         ir.models.insert(
@@ -324,23 +344,34 @@ mod tests {
         for expected in [
             "impl Ticket {",
             "pub fn fields() -> crate::conditions::Fields<Ticket> { crate::conditions::root() }",
-            "impl crate::conditions::Fields<Ticket> {",
-            "pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> { crate::conditions::field(self, \"id\") }",
-            "pub fn summary(&self) -> crate::conditions::Field<crate::conditions::Text>",
-            "pub fn r#type(&self) -> crate::conditions::Fields<Ref> { crate::conditions::nested(self, \"type\") }",
-            "&self, ) -> crate::conditions::Field<crate::conditions::Enum<TicketSeverity>> { crate::conditions::field(self, \"severity\") }",
-            "pub fn ids(&self) -> crate::conditions::Field<crate::conditions::Integer>",
-            "pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> { crate::conditions::field(self, \"_info\") }",
-            "pub fn tags(&self) -> crate::conditions::Fields<Ref>",
+            "impl<P: crate::conditions::Place> crate::conditions::Fields<Ticket, P> {",
+            "pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> { crate::conditions::field(self, \"id\") }",
+            "pub fn summary(&self) -> crate::conditions::Field<crate::conditions::Text, P>",
+            "pub fn r#type(&self) -> crate::conditions::Fields<Ref, P::Inner> { crate::conditions::nested(self, \"type\") }",
+            "crate::conditions::Field<crate::conditions::Enum<TicketSeverity>, P> { crate::conditions::field(self, \"severity\") }",
+            "crate::conditions::List<crate::conditions::Integer>, P",
+            "pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> { crate::conditions::field(self, \"_info\") }",
+            "crate::conditions::Fields<Ref, crate::conditions::Each<P>> { crate::conditions::nested(self, \"tags\") }",
+            "impl crate::custom_fields::HasCustomFields for Ticket { type Entry = Entry; fn custom_field_entries(&self) -> &[Entry] { self.custom_fields.as_deref().unwrap_or_default() } }",
         ] {
             assert!(compact.contains(expected), "missing {expected:?} in:\n{code}");
         }
+        // `Ref` has no custom fields; `Entry` is an entry, in `shared`.
+        assert!(!code.contains("CustomFieldEntry for"), "{code}");
+        let shared = pretty(fields_tokens(&ir(), "shared"));
+        let compact_shared: String = shared.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            compact_shared.contains("impl crate::custom_fields::CustomFieldEntry for Entry { fn id(&self) -> Option<i32> { self.id } fn caption(&self) -> Option<&str> { self.caption.as_deref() } fn value(&self) -> Option<&::serde_json::Value> { self.value.as_ref() } }"),
+            "{shared}"
+        );
+        assert!(!shared.contains("HasCustomFields for Ref"), "{shared}");
         assert!(!code.contains("bad_name"), "{code}");
         assert!(!code.contains("fn or"), "{code}");
         // `Ref` lives in `shared`, not here.
         assert!(!code.contains("impl Ref"), "{code}");
         assert!(
-            pretty(fields_tokens(&ir(), "shared")).contains("impl crate::conditions::Fields<Ref>")
+            compact_shared.contains("impl<P: crate::conditions::Place> crate::conditions::Fields<Ref, P>"),
+            "{shared}"
         );
     }
 

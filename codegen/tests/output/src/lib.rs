@@ -34,7 +34,7 @@ pub mod resources {
     include!("../sample/resources.rs");
 }
 
-pub use connectwise::{request, Resource};
+pub use connectwise::{custom_fields, request, Resource};
 
 /// The runtime's typed conditions, compiled here as a local module: the generated
 /// `impl Fields<Model>` blocks need `Fields` to be a type of this crate.
