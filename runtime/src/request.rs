@@ -22,7 +22,7 @@
 use crate::custom_fields::HasCustomFields;
 use crate::error::Error;
 use crate::patch::{PatchTarget, PatchValue};
-use crate::registry::{Method, OperationInfo, PathKey, Resource, Segment};
+use crate::registry::{Method, OperationInfo, OperationKind, PathKey, Resource, Segment};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -511,9 +511,21 @@ impl<O> Call<O> {
     /// Used by the generated constructors: a JSON body (a model, a list of models, ...).
     /// Fields the caller did not set (`None`) are not sent.
     #[doc(hidden)]
+    /// A create never sends the record's `id` or `_info` (the server assigns them).
     pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
-        self.body = Some(
+        let bytes = if self.operation.kind == OperationKind::Create {
+            serde_json::to_value(body).and_then(|mut value| {
+                if let serde_json::Value::Object(map) = &mut value {
+                    map.remove("id");
+                    map.remove("_info");
+                }
+                serde_json::to_vec(&value)
+            })
+        } else {
             serde_json::to_vec(body)
+        };
+        self.body = Some(
+            bytes
                 .map(|bytes| Body {
                     content_type: "application/json".into(),
                     bytes: bytes.into(),

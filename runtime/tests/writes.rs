@@ -197,3 +197,36 @@ fn custom_field_values_by_id_and_caption() {
     assert_eq!(Ticket::default().custom_field(7), None);
     assert!(Company::default().custom_field_entries().is_empty());
 }
+
+#[test]
+fn a_create_never_sends_id_info_or_nulls() {
+    let read_back: Ticket = serde_json::from_value(json!({
+        "id": 41,
+        "summary": "Copy me",
+        "status": {"id": 3, "name": "New"},
+        "budgetHours": null,
+        "_info": {"lastUpdated": "2024-01-31T00:00:00Z", "updatedBy": "admin"}
+    }))
+    .expect("a ticket");
+    assert!(read_back.id.is_some() && read_back.info.is_some());
+    let create = Ticket::create(&read_back);
+    assert_eq!(
+        body(&create),
+        json!({"summary": "Copy me", "status": {"id": 3, "name": "New"}})
+    );
+    // A child's create too; a replace sends what it was given.
+    let note = connectwise::models::ServiceNote {
+        id: Some(9),
+        text: Some("hello".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        body(&connectwise::models::ServiceNote::create(41, &note)),
+        json!({"text": "hello"})
+    );
+    assert_eq!(
+        body(&Ticket::put(41, &read_back))["id"],
+        json!(41),
+        "a PUT keeps the id"
+    );
+}
