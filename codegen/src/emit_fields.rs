@@ -370,7 +370,8 @@ mod tests {
         // `Ref` lives in `shared`, not here.
         assert!(!code.contains("impl Ref"), "{code}");
         assert!(
-            compact_shared.contains("impl<P: crate::conditions::Place> crate::conditions::Fields<Ref, P>"),
+            compact_shared
+                .contains("impl<P: crate::conditions::Place> crate::conditions::Fields<Ref, P>"),
             "{shared}"
         );
     }

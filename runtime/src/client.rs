@@ -175,7 +175,11 @@ impl ClientBuilder {
             )));
         };
         // Errors and logs carry the URL: it must hold no secret. (Not echoed here.)
-        if rest.split('/').next().is_some_and(|host| host.contains('@')) {
+        if rest
+            .split('/')
+            .next()
+            .is_some_and(|host| host.contains('@'))
+        {
             return Err(Error::Config(
                 "the base URL holds user information (`user:password@`): pass credentials \
                  with `Credentials` instead"
@@ -484,10 +488,8 @@ impl Client {
                         let status = response.status().as_u16();
                         let body = response.bytes().await.ok();
                         let body = body.and_then(|b| ApiError::from_body(&b));
-                        let kind = StatusKind::of(
-                            status,
-                            body.as_ref().and_then(|b| b.code.as_deref()),
-                        );
+                        let kind =
+                            StatusKind::of(status, body.as_ref().and_then(|b| b.code.as_deref()));
                         return Err(Error::Status {
                             method: method_name,
                             url: call.url.to_owned(),

@@ -60,8 +60,8 @@ pub use connectwise_macros::bundle;
 pub use connectwise_macros::conditions;
 pub use custom_fields::HasCustomFields;
 pub use error::{ApiError, Error, ItemError, ItemErrorKind, StatusKind, ValidationError};
-pub use registry::{Method, OperationInfo, OperationKind, Resource, API_VERSION};
 pub use patch::{PatchTarget, PatchValue};
+pub use registry::{Method, OperationInfo, OperationKind, Resource, API_VERSION};
 pub use request::{
     Call, CountRequest, GetRequest, ListRequest, PatchOperation, PatchRequest, RawRequest, Request,
 };

@@ -218,7 +218,9 @@ impl<V: Serialize> PatchValue<Map> for std::collections::BTreeMap<String, V> {
     }
 }
 
-impl<V: Serialize, S: std::hash::BuildHasher> PatchValue<Map> for std::collections::HashMap<String, V, S> {
+impl<V: Serialize, S: std::hash::BuildHasher> PatchValue<Map>
+    for std::collections::HashMap<String, V, S>
+{
     fn patch_value(self) -> Result<Value, String> {
         json(self)
     }

@@ -180,12 +180,18 @@ async fn each_status_has_its_kind_and_keeps_the_message() {
     assert_eq!(err.kind(), Some(StatusKind::ServerError), "{err}");
     let err = client.send(ServiceNote::delete(5, 1)).await.unwrap_err();
     assert_eq!(err.kind(), Some(StatusKind::ServerError), "{err}");
-    let err = client.send(Ticket::put(4, &Ticket::default())).await.unwrap_err();
+    let err = client
+        .send(Ticket::put(4, &Ticket::default()))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), Some(StatusKind::Forbidden), "{err}");
     let err = client.send(Ticket::get(5)).await.unwrap_err();
     assert_eq!(err.kind(), Some(StatusKind::NotFound), "{err}");
     let shown = err.to_string();
-    assert!(shown.contains("HTTP 404 (not found): NotFound: Ticket 5 not found"), "{shown}");
+    assert!(
+        shown.contains("HTTP 404 (not found): NotFound: Ticket 5 not found"),
+        "{shown}"
+    );
 }
 
 #[tokio::test]

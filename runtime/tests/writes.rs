@@ -4,8 +4,7 @@
 
 use chrono::TimeZone;
 use connectwise::models::{
-    Company, CompanyTypeReference, CustomFieldValue, ServiceStatusReference, Ticket,
-    TicketSeverity,
+    Company, CompanyTypeReference, CustomFieldValue, ServiceStatusReference, Ticket, TicketSeverity,
 };
 use connectwise::{Error, HasCustomFields, Request};
 use serde_json::{json, Value};
@@ -188,7 +187,10 @@ fn custom_field_values_by_id_and_caption() {
     assert_eq!(ticket.custom_field(8).and_then(Value::as_i64), Some(12));
     assert_eq!(ticket.custom_field(9), None);
     assert_eq!(ticket.custom_field(10), None);
-    assert_eq!(ticket.custom_field_by_caption("Region"), Some(&json!("EMEA")));
+    assert_eq!(
+        ticket.custom_field_by_caption("Region"),
+        Some(&json!("EMEA"))
+    );
     assert_eq!(ticket.custom_field_by_caption("seats"), Some(&json!(12)));
     assert_eq!(ticket.custom_field_by_caption("Nope"), None);
     let entry: &CustomFieldValue = ticket.custom_field_entry(8).expect("entry 8");
