@@ -49,6 +49,7 @@ fn values_of_every_kind() {
         .expect("a valid date");
     let day = chrono::NaiveDate::from_ymd_opt(2024, 2, 29).expect("a valid day");
     let summary = String::from("owned");
+    let critical = TicketSeverity::Unknown("Critical".into());
     let patch = Ticket::patch(1)
         .replace(t().summary(), summary.clone())
         .replace(t().summary(), &summary)
@@ -59,7 +60,7 @@ fn values_of_every_kind() {
         .replace(t().required_date(), when)
         .replace(t().closed_date(), day)
         .replace(t().severity(), TicketSeverity::High)
-        .replace(t().severity(), &TicketSeverity::Unknown("Critical".into()))
+        .replace(t().severity(), &critical)
         .replace(
             t().status(),
             ServiceStatusReference {

@@ -173,11 +173,9 @@ async fn a_deleted_child_is_gone_with_a_typed_404() {
             .as_deref(),
         Some("Called the customer")
     );
-    let unit: () = client
-        .send(ServiceNote::delete(4, note_id))
-        .await
-        .expect("deleted");
-    let _ = unit;
+    // A delete answers `()`.
+    let deleted: Result<(), _> = client.send(ServiceNote::delete(4, note_id)).await;
+    deleted.expect("deleted");
     let seen = last(&server);
     assert_eq!(
         (seen.method.as_str(), seen.path.clone()),
