@@ -23,7 +23,9 @@
 //!   models) or a list of them returns that model's `Fields`; any other field returns a
 //!   [`Field<Kind>`], whose methods accept only values of the field's kind: [`Text`],
 //!   [`Integer`], [`Number`], [`Boolean`], [`DateTime`], [`Date`], [`Enum<E>`] (the generated
-//!   enum type), [`Json`] (free-form) and [`Map`] (`_info`).
+//!   enum type), [`Json`] (free-form), [`Map`] (`_info`) and [`List<K>`] (a list of values,
+//!   compared through its elements). The same accessors give the typed patch builder its
+//!   paths (`crate::patch`); `Fields`' second parameter says where a path is (see [`Fields`]).
 //! - Each comparison is a [`Condition`]; `&` is `and`, `|` is `or`, `!` is `not`. As in the
 //!   language, `and` binds tighter than `or`: `a & b | c` is `(a and b) or c`, and Rust's
 //!   operator precedence agrees.
