@@ -37,16 +37,25 @@ const MAX_ALIAS_DEPTH: usize = 32;
 /// be emitted inside that module's file next to the models (so the module's cargo feature
 /// gates them too).
 pub fn fields_tokens(ir: &Ir, module: &str) -> TokenStream {
+    // The models that are the entries of some model's `customFields`.
+    let entries: std::collections::BTreeSet<&str> = ir
+        .models
+        .values()
+        .flat_map(|m| &m.fields)
+        .filter(|f| f.json == "customFields")
+        .filter_map(|f| custom_field_entry(ir, &f.ty).map(|(e, _)| e.name.as_str()))
+        .collect();
     let models = ir
         .models
         .values()
         .filter(|m| m.home.as_deref().unwrap_or("shared") == module)
-        .map(|m| model_fields(ir, m));
+        .map(|m| model_fields(ir, m, entries.contains(m.name.as_str())));
     quote!(#(#models)*)
 }
 
-/// The accessors of one model.
-pub fn model_fields(ir: &Ir, model: &Model) -> TokenStream {
+/// The accessors of one model (and its custom field impls; `is_entry`: it is the entry model
+/// of some model's `customFields`).
+fn model_fields(ir: &Ir, model: &Model, is_entry: bool) -> TokenStream {
     let name = ident(&model.name);
     let accessors = model.fields.iter().filter_map(|field| {
         if !is_condition_name(&field.json) {
@@ -55,26 +64,32 @@ pub fn model_fields(ir: &Ir, model: &Model) -> TokenStream {
         let method = ident(&field.name);
         let json = &field.json;
         Some(match access(ir, &field.ty, 0) {
-            Access::Nested(inner) => {
+            Access::Nested(inner, list) => {
                 let inner = ident(inner);
+                let place = if list {
+                    quote!(crate::conditions::Each<P>)
+                } else {
+                    quote!(P::Inner)
+                };
                 quote! {
-                    pub fn #method(&self) -> crate::conditions::Fields<#inner> {
+                    pub fn #method(&self) -> crate::conditions::Fields<#inner, #place> {
                         crate::conditions::nested(self, #json)
                     }
                 }
             }
             Access::Field(kind) => quote! {
-                pub fn #method(&self) -> crate::conditions::Field<#kind> {
+                pub fn #method(&self) -> crate::conditions::Field<#kind, P> {
                     crate::conditions::field(self, #json)
                 }
             },
         })
     });
     let doc = format!(
-        " The fields of `{}`, for conditions built in code: \
+        " The fields of `{}`, for conditions built in code and typed patches: \
          `{}::fields().some_field().eq(value)` (see `crate::conditions`).",
         model.name, model.name
     );
+    let custom_fields = custom_fields_impl(ir, model, is_entry);
     quote! {
         impl #name {
             #[doc = #doc]
@@ -85,15 +100,86 @@ pub fn model_fields(ir: &Ir, model: &Model) -> TokenStream {
         // Accessors are named after the spec's fields (`from_address`, `into_stock`), not
         // after what clippy expects of such names.
         #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-        impl crate::conditions::Fields<#name> {
+        impl<P: crate::conditions::Place> crate::conditions::Fields<#name, P> {
             #(#accessors)*
         }
+        #custom_fields
     }
 }
 
+/// The Rust names of a custom field entry model's `id`, `caption` and `value` fields, when
+/// `ty` is a list of such a model (`customFields`: `CustomFieldValue`).
+fn custom_field_entry<'a>(ir: &'a Ir, ty: &Type) -> Option<(&'a Model, [&'a str; 3])> {
+    let Type::List(inner) = ty else { return None };
+    let Type::Named(entry) = inner.as_ref() else {
+        return None;
+    };
+    let entry = ir.models.get(entry)?;
+    let find = |json: &str, ty: Type| {
+        entry
+            .fields
+            .iter()
+            .find(|f| f.json == json && f.ty == ty && !f.boxed)
+            .map(|f| f.name.as_str())
+    };
+    Some((
+        entry,
+        [
+            find("id", Type::I32)?,
+            find("caption", Type::String)?,
+            find("value", Type::Json)?,
+        ],
+    ))
+}
+
+/// `impl HasCustomFields for Model` when the model has a `customFields` list of entries with
+/// `id`, `caption` and `value`; `impl CustomFieldEntry for Entry` when the model is such an
+/// entry (one line of logic each: the rest is the runtime's `custom_fields` module).
+fn custom_fields_impl(ir: &Ir, model: &Model, is_entry: bool) -> TokenStream {
+    let name = ident(&model.name);
+    let mut out = TokenStream::new();
+    let has = model.fields.iter().find_map(|f| {
+        (f.json == "customFields" && !f.boxed)
+            .then(|| custom_field_entry(ir, &f.ty).map(|(e, _)| (f, e)))
+            .flatten()
+    });
+    if let Some((field, entry)) = has {
+        let field = ident(&field.name);
+        let entry = ident(&entry.name);
+        out.extend(quote! {
+            impl crate::custom_fields::HasCustomFields for #name {
+                type Entry = #entry;
+                fn custom_field_entries(&self) -> &[#entry] {
+                    self.#field.as_deref().unwrap_or_default()
+                }
+            }
+        });
+    }
+    if let Some((_, [id, caption, value])) = is_entry
+        .then(|| custom_field_entry(ir, &Type::List(Box::new(Type::Named(model.name.clone())))))
+        .flatten()
+    {
+        let (id, caption, value) = (ident(id), ident(caption), ident(value));
+        out.extend(quote! {
+            impl crate::custom_fields::CustomFieldEntry for #name {
+                fn id(&self) -> Option<i32> {
+                    self.#id
+                }
+                fn caption(&self) -> Option<&str> {
+                    self.#caption.as_deref()
+                }
+                fn value(&self) -> Option<&::serde_json::Value> {
+                    self.#value.as_ref()
+                }
+            }
+        });
+    }
+    out
+}
+
 enum Access<'a> {
-    /// A nested model, by Rust name.
-    Nested(&'a str),
+    /// A nested model, by Rust name, and whether it is a list of them.
+    Nested(&'a str, bool),
     /// A leaf: the kind's tokens.
     Field(TokenStream),
 }
@@ -109,10 +195,13 @@ fn access<'a>(ir: &'a Ir, ty: &'a Type, depth: usize) -> Access<'a> {
         Type::Date => kind(quote!(Date)),
         Type::Json => kind(quote!(Json)),
         Type::Map(_) => kind(quote!(Map)),
-        Type::List(inner) => access(ir, inner, depth),
+        Type::List(inner) => match access(ir, inner, depth) {
+            Access::Nested(model, _) => Access::Nested(model, true),
+            Access::Field(k) => Access::Field(quote!(crate::conditions::List<#k>)),
+        },
         Type::Named(name) => {
             if ir.models.contains_key(name) {
-                Access::Nested(name)
+                Access::Nested(name, false)
             } else if ir.enums.contains_key(name) {
                 let e = ident(name);
                 kind(quote!(Enum<#e>))
@@ -205,9 +294,29 @@ mod tests {
                     ),
                     field("bad-name", "bad_name", Type::String),
                     field("or", "or", Type::Bool),
+                    field(
+                        "customFields",
+                        "custom_fields",
+                        Type::List(Box::new(Type::Named("Entry".into()))),
+                    ),
                 ],
                 additional: None,
                 home: Some("service".into()),
+            },
+        );
+        ir.models.insert(
+            "Entry".into(),
+            Model {
+                schema: "Entry".into(),
+                name: "Entry".into(),
+                doc: None,
+                fields: vec![
+                    field("id", "id", Type::I32),
+                    field("caption", "caption", Type::String),
+                    field("value", "value", Type::Json),
+                ],
+                additional: None,
+                home: None,
             },
         );
         ir.models.insert(
@@ -236,23 +345,35 @@ mod tests {
         for expected in [
             "impl Ticket {",
             "pub fn fields() -> crate::conditions::Fields<Ticket> { crate::conditions::root() }",
-            "impl crate::conditions::Fields<Ticket> {",
-            "pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> { crate::conditions::field(self, \"id\") }",
-            "pub fn summary(&self) -> crate::conditions::Field<crate::conditions::Text>",
-            "pub fn r#type(&self) -> crate::conditions::Fields<Ref> { crate::conditions::nested(self, \"type\") }",
-            "&self, ) -> crate::conditions::Field<crate::conditions::Enum<TicketSeverity>> { crate::conditions::field(self, \"severity\") }",
-            "pub fn ids(&self) -> crate::conditions::Field<crate::conditions::Integer>",
-            "pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> { crate::conditions::field(self, \"_info\") }",
-            "pub fn tags(&self) -> crate::conditions::Fields<Ref>",
+            "impl<P: crate::conditions::Place> crate::conditions::Fields<Ticket, P> {",
+            "pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> { crate::conditions::field(self, \"id\") }",
+            "pub fn summary(&self) -> crate::conditions::Field<crate::conditions::Text, P>",
+            "pub fn r#type(&self) -> crate::conditions::Fields<Ref, P::Inner> { crate::conditions::nested(self, \"type\") }",
+            "crate::conditions::Field<crate::conditions::Enum<TicketSeverity>, P> { crate::conditions::field(self, \"severity\") }",
+            "crate::conditions::List<crate::conditions::Integer>, P",
+            "pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> { crate::conditions::field(self, \"_info\") }",
+            "crate::conditions::Fields<Ref, crate::conditions::Each<P>> { crate::conditions::nested(self, \"tags\") }",
+            "impl crate::custom_fields::HasCustomFields for Ticket { type Entry = Entry; fn custom_field_entries(&self) -> &[Entry] { self.custom_fields.as_deref().unwrap_or_default() } }",
         ] {
             assert!(compact.contains(expected), "missing {expected:?} in:\n{code}");
         }
+        // `Ref` has no custom fields; `Entry` is an entry, in `shared`.
+        assert!(!code.contains("CustomFieldEntry for"), "{code}");
+        let shared = pretty(fields_tokens(&ir(), "shared"));
+        let compact_shared: String = shared.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            compact_shared.contains("impl crate::custom_fields::CustomFieldEntry for Entry { fn id(&self) -> Option<i32> { self.id } fn caption(&self) -> Option<&str> { self.caption.as_deref() } fn value(&self) -> Option<&::serde_json::Value> { self.value.as_ref() } }"),
+            "{shared}"
+        );
+        assert!(!shared.contains("HasCustomFields for Ref"), "{shared}");
         assert!(!code.contains("bad_name"), "{code}");
         assert!(!code.contains("fn or"), "{code}");
         // `Ref` lives in `shared`, not here.
         assert!(!code.contains("impl Ref"), "{code}");
         assert!(
-            pretty(fields_tokens(&ir(), "shared")).contains("impl crate::conditions::Fields<Ref>")
+            compact_shared
+                .contains("impl<P: crate::conditions::Place> crate::conditions::Fields<Ref, P>"),
+            "{shared}"
         );
     }
 

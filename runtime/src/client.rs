@@ -1,7 +1,7 @@
 //! The HTTP client: authentication, the versioned `Accept` header, timeouts, retries, and the
 //! one way to send any request (`send`), with `list`, `get` and `stream` as conveniences.
 
-use crate::error::{ApiError, Error};
+use crate::error::{ApiError, Error, StatusKind};
 use crate::registry::Method;
 use crate::request::{Body, GetRequest, ListRequest, Query, Request, MAX_PAGE_SIZE};
 use futures_util::stream::{self, Stream, TryStreamExt};
@@ -166,10 +166,25 @@ impl ClientBuilder {
             .client_id
             .ok_or_else(|| Error::Config("client_id is required".into()))?;
         let base = self.base_url.trim_end_matches('/').to_owned();
-        if !(base.starts_with("https://") || base.starts_with("http://")) {
+        let Some((_, rest)) = base
+            .split_once("://")
+            .filter(|_| base.starts_with("https://") || base.starts_with("http://"))
+        else {
             return Err(Error::Config(format!(
                 "base URL {base:?} must start with https:// (or http:// for a local server)"
             )));
+        };
+        // Errors and logs carry the URL: it must hold no secret. (Not echoed here.)
+        if rest
+            .split('/')
+            .next()
+            .is_some_and(|host| host.contains('@'))
+        {
+            return Err(Error::Config(
+                "the base URL holds user information (`user:password@`): pass credentials \
+                 with `Credentials` instead"
+                    .into(),
+            ));
         }
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, credentials.header()?);
@@ -482,11 +497,14 @@ impl Client {
                     if !response.status().is_success() {
                         let status = response.status().as_u16();
                         let body = response.bytes().await.ok();
-                        let body = body.and_then(|b| serde_json::from_slice::<ApiError>(&b).ok());
+                        let body = body.and_then(|b| ApiError::from_body(&b));
+                        let kind =
+                            StatusKind::of(status, body.as_ref().and_then(|b| b.code.as_deref()));
                         return Err(Error::Status {
                             method: method_name,
                             url: call.url.to_owned(),
                             status,
+                            kind,
                             body,
                         });
                     }

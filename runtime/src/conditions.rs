@@ -23,7 +23,9 @@
 //!   models) or a list of them returns that model's `Fields`; any other field returns a
 //!   [`Field<Kind>`], whose methods accept only values of the field's kind: [`Text`],
 //!   [`Integer`], [`Number`], [`Boolean`], [`DateTime`], [`Date`], [`Enum<E>`] (the generated
-//!   enum type), [`Json`] (free-form) and [`Map`] (`_info`).
+//!   enum type), [`Json`] (free-form), [`Map`] (`_info`) and [`List<K>`] (a list of values,
+//!   compared through its elements). The same accessors give the typed patch builder its
+//!   paths (`crate::patch`); `Fields`' second parameter says where a path is (see [`Fields`]).
 //! - Each comparison is a [`Condition`]; `&` is `and`, `|` is `or`, `!` is `not`. As in the
 //!   language, `and` binds tighter than `or`: `a & b | c` is `(a and b) or c`, and Rust's
 //!   operator precedence agrees.
@@ -142,14 +144,49 @@ impl From<&Condition> for String {
 
 /// The fields of model `M`, reached from the model a condition is about by some path
 /// (empty for `M::fields()`). Its methods are generated, one per field of the spec.
-pub struct Fields<M> {
+///
+/// `P` says where the path is, for the typed patch builder ([`PatchRequest`]): [`Root<T>`]
+/// (from model `T`, crossing no list), [`Each<P>`] (the path ends at a list of models, whose
+/// element fields these are) or [`InList<P>`] (further inside a list). Conditions ignore it;
+/// a patch takes only paths of its own model that cross no list.
+///
+/// [`PatchRequest`]: crate::PatchRequest
+pub struct Fields<M, P = Root<M>> {
     /// The JSON names, outermost first (`["status"]`).
     path: Vec<&'static str>,
-    model: PhantomData<fn() -> M>,
+    model: PhantomData<fn() -> (M, P)>,
+}
+
+/// Where a path starts: model `M`, crossing no list. See [`Fields`].
+pub struct Root<M>(PhantomData<fn() -> M>, std::convert::Infallible);
+/// The path ends at a list of models (`customFields`): the list itself, whose element fields
+/// the [`Fields`] name. See [`Fields`].
+pub struct Each<P>(PhantomData<fn() -> P>, std::convert::Infallible);
+/// The path is inside an element of a list (`customFields/caption`): no patch can change it
+/// alone. See [`Fields`].
+pub struct InList<P>(PhantomData<fn() -> P>, std::convert::Infallible);
+
+/// The place of a nested model's fields: [`Root`] stays, [`Each`] and [`InList`] become
+/// [`InList`]. Used by the generated accessors.
+pub trait Place {
+    /// Where the fields of a nested model field are.
+    type Inner;
+}
+
+impl<M> Place for Root<M> {
+    type Inner = Root<M>;
+}
+
+impl<P> Place for Each<P> {
+    type Inner = InList<P>;
+}
+
+impl<P> Place for InList<P> {
+    type Inner = InList<P>;
 }
 
 // Written by hand: derives would require `M: Clone` / `M: Debug`.
-impl<M> Clone for Fields<M> {
+impl<M, P> Clone for Fields<M, P> {
     fn clone(&self) -> Self {
         Fields {
             path: self.path.clone(),
@@ -158,10 +195,19 @@ impl<M> Clone for Fields<M> {
     }
 }
 
-impl<M> fmt::Debug for Fields<M> {
+impl<M, P> fmt::Debug for Fields<M, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let path = self.path.join("/");
         write!(f, "Fields<{}>({path})", std::any::type_name::<M>())
+    }
+}
+
+impl<M, P> Fields<M, P> {
+    /// The JSON names of the path, outermost first. (Used by `crate::patch`; the codegen
+    /// snapshot crate compiles this file without it.)
+    #[allow(dead_code)]
+    pub(crate) fn names(&self) -> &[&'static str] {
+        &self.path
     }
 }
 
@@ -174,8 +220,9 @@ pub(crate) fn root<M>() -> Fields<M> {
     }
 }
 
-/// The fields of the model of field `name` of `parent` (`status` -> `ServiceStatusReference`).
-pub(crate) fn nested<M, N>(parent: &Fields<M>, name: &'static str) -> Fields<N> {
+/// The fields of the model of field `name` of `parent` (`status` -> `ServiceStatusReference`),
+/// at the place the generated signature names (`P::Inner`, or `Each<P>` for a list).
+pub(crate) fn nested<M, P, N, Q>(parent: &Fields<M, P>, name: &'static str) -> Fields<N, Q> {
     let mut path = parent.path.clone();
     path.push(name);
     Fields {
@@ -185,17 +232,18 @@ pub(crate) fn nested<M, N>(parent: &Fields<M>, name: &'static str) -> Fields<N> 
 }
 
 /// Field `name` of `parent`, of kind `K`.
-pub(crate) fn field<M, K>(parent: &Fields<M>, name: &'static str) -> Field<K> {
+pub(crate) fn field<M, P, K>(parent: &Fields<M, P>, name: &'static str) -> Field<K, P> {
     Field::at(parent.path.iter().copied().chain([name]))
 }
 
-/// One field, of kind `K` ([`Text`], [`Integer`], ...): what comparisons are made from.
-pub struct Field<K> {
+/// One field, of kind `K` ([`Text`], [`Integer`], ...): what comparisons are made from, and
+/// what the typed patch builder changes. `P` is where the path is (see [`Fields`]).
+pub struct Field<K, P> {
     path: FieldPath,
-    kind: PhantomData<fn() -> K>,
+    kind: PhantomData<fn() -> (K, P)>,
 }
 
-impl<K> Clone for Field<K> {
+impl<K, P> Clone for Field<K, P> {
     fn clone(&self) -> Self {
         Field {
             path: self.path.clone(),
@@ -204,17 +252,17 @@ impl<K> Clone for Field<K> {
     }
 }
 
-impl<K> fmt::Debug for Field<K> {
+impl<K, P> fmt::Debug for Field<K, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Field({})", self.path)
     }
 }
 
-impl<K> Field<K> {
+impl<K, P> Field<K, P> {
     /// The field at `names`, outermost first. The generator writes accessors only for names
     /// the language can write (`emit_fields::is_condition_name`), and the hand-written ones
     /// below are such names, so the path is always one.
-    fn at<'a>(names: impl IntoIterator<Item = &'a str>) -> Field<K> {
+    fn at<'a>(names: impl IntoIterator<Item = &'a str>) -> Field<K, P> {
         let names: Vec<&str> = names.into_iter().collect();
         match FieldPath::from_names(names.iter().copied()) {
             Some(path) => Field {
@@ -300,7 +348,7 @@ pub trait IntoLiteral<K> {
 #[doc(hidden)]
 pub struct LiteralText(Literal);
 
-impl<K> Field<K> {
+impl<K, P> Field<K, P> {
     /// `field = value`.
     pub fn eq(&self, value: impl IntoLiteral<K>) -> Condition {
         self.scalar(Op::Eq, value.literal().0)
@@ -325,7 +373,7 @@ impl<K> Field<K> {
 /// Kinds whose values are ordered: `<`, `<=`, `>`, `>=`.
 pub trait Ordered {}
 
-impl<K: Ordered> Field<K> {
+impl<K: Ordered, P> Field<K, P> {
     /// `field < value`.
     pub fn lt(&self, value: impl IntoLiteral<K>) -> Condition {
         self.scalar(Op::Lt, value.literal().0)
@@ -350,7 +398,7 @@ impl<K: Ordered> Field<K> {
 /// Kinds that hold text: `like`, `contains`.
 pub trait Textual {}
 
-impl<K: Textual> Field<K> {
+impl<K: Textual, P> Field<K, P> {
     /// `field like 'pattern'`: `%` any run of characters, `_` one character (case-insensitive).
     pub fn like(&self, pattern: impl AsRef<str>) -> Condition {
         self.compare(Op::Like, pattern.as_ref().into())
@@ -398,6 +446,9 @@ pub enum Json {}
 /// A map with free keys (`_info`); see [`Field<Map>`]'s methods for ConnectWise's audit keys.
 #[derive(Debug)]
 pub enum Map {}
+/// A list of values of kind `K` (`countryIds`): a condition compares its elements, a patch
+/// replaces the whole list.
+pub struct List<K>(PhantomData<fn() -> K>, std::convert::Infallible);
 
 impl Ordered for Text {}
 impl Ordered for Integer {}
@@ -408,29 +459,38 @@ impl Ordered for Json {}
 impl Textual for Text {}
 impl<E> Textual for Enum<E> {}
 impl Textual for Json {}
+impl<K: Ordered> Ordered for List<K> {}
+impl<K: Textual> Textual for List<K> {}
 
-impl Field<Map> {
-    fn key<K>(&self, name: &'static str) -> Field<K> {
+/// A list field is compared through its elements: `countryIds = 5`.
+impl<K, V: IntoLiteral<K>> IntoLiteral<List<K>> for V {
+    fn literal(self) -> LiteralText {
+        <V as IntoLiteral<K>>::literal(self)
+    }
+}
+
+impl<P> Field<Map, P> {
+    fn key<K>(&self, name: &'static str) -> Field<K, P> {
         Field::at(self.path.names().chain([name]))
     }
 
     /// `_info/lastUpdated`.
-    pub fn last_updated(&self) -> Field<DateTime> {
+    pub fn last_updated(&self) -> Field<DateTime, P> {
         self.key("lastUpdated")
     }
 
     /// `_info/dateEntered`.
-    pub fn date_entered(&self) -> Field<DateTime> {
+    pub fn date_entered(&self) -> Field<DateTime, P> {
         self.key("dateEntered")
     }
 
     /// `_info/updatedBy`.
-    pub fn updated_by(&self) -> Field<Text> {
+    pub fn updated_by(&self) -> Field<Text, P> {
         self.key("updatedBy")
     }
 
     /// `_info/enteredBy`.
-    pub fn entered_by(&self) -> Field<Text> {
+    pub fn entered_by(&self) -> Field<Text, P> {
         self.key("enteredBy")
     }
 }
@@ -564,37 +624,37 @@ mod tests {
             root()
         }
     }
-    impl Fields<Ticket> {
-        fn id(&self) -> Field<Integer> {
+    impl<P: Place> Fields<Ticket, P> {
+        fn id(&self) -> Field<Integer, P> {
             field(self, "id")
         }
-        fn summary(&self) -> Field<Text> {
+        fn summary(&self) -> Field<Text, P> {
             field(self, "summary")
         }
-        fn status(&self) -> Fields<Status> {
+        fn status(&self) -> Fields<Status, P::Inner> {
             nested(self, "status")
         }
-        fn closed_flag(&self) -> Field<Boolean> {
+        fn closed_flag(&self) -> Field<Boolean, P> {
             field(self, "closedFlag")
         }
-        fn budget_hours(&self) -> Field<Number> {
+        fn budget_hours(&self) -> Field<Number, P> {
             field(self, "budgetHours")
         }
-        fn closed_date(&self) -> Field<DateTime> {
+        fn closed_date(&self) -> Field<DateTime, P> {
             field(self, "closedDate")
         }
-        fn severity(&self) -> Field<Enum<Severity>> {
+        fn severity(&self) -> Field<Enum<Severity>, P> {
             field(self, "severity")
         }
-        fn info(&self) -> Field<Map> {
+        fn info(&self) -> Field<Map, P> {
             field(self, "_info")
         }
     }
-    impl Fields<Status> {
-        fn name(&self) -> Field<Text> {
+    impl<P> Fields<Status, P> {
+        fn name(&self) -> Field<Text, P> {
             field(self, "name")
         }
-        fn id(&self) -> Field<Integer> {
+        fn id(&self) -> Field<Integer, P> {
             field(self, "id")
         }
     }
@@ -646,7 +706,7 @@ mod tests {
         prints(t().info().updated_by().eq('x'), "_info/updatedBy = 'x'");
     }
 
-    impl Fields<Status> {
+    impl<P> Fields<Status, P> {
         fn is_not_null_via_id(&self) -> Condition {
             self.id().is_not_null()
         }

@@ -10,20 +10,175 @@ use std::fmt;
 #[serde(default, rename_all = "camelCase")]
 pub struct ApiError {
     /// `NotFound`, `InvalidObject`, `Unauthorized`, ...
+    #[serde(alias = "Code")]
     pub code: Option<String>,
+    #[serde(alias = "Message")]
     pub message: Option<String>,
     /// Validation errors, one per offending field.
+    #[serde(alias = "Errors", deserialize_with = "null_as_empty")]
     pub errors: Vec<ValidationError>,
 }
 
-/// One validation error of an [`ApiError`].
+/// One validation error of an [`ApiError`]: `{"code":"NullValue","message":"The summary field
+/// is required.","resource":"ticket","field":"summary"}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ValidationError {
+    #[serde(alias = "Code")]
     pub code: Option<String>,
+    #[serde(alias = "Message")]
     pub message: Option<String>,
+    #[serde(alias = "Resource")]
     pub resource: Option<String>,
+    #[serde(alias = "Field")]
     pub field: Option<String>,
+}
+
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<ValidationError>, D::Error> {
+    Ok(Option::<Vec<ValidationError>>::deserialize(d)?.unwrap_or_default())
+}
+
+/// The longest message kept from an error body that is not the API's JSON.
+const MAX_TEXT_MESSAGE: usize = 500;
+
+impl ApiError {
+    /// Reads an error response's body, whatever it holds: the API's JSON (field names in any
+    /// case, values of any JSON type, missing or `null` fields), other JSON, or text (an HTML
+    /// page of a proxy, say: kept as the message, cut to 500 characters). `None` for an empty
+    /// body.
+    pub fn from_body(body: &[u8]) -> Option<ApiError> {
+        match serde_json::from_slice::<serde_json::Value>(body) {
+            Ok(serde_json::Value::Object(map)) => Some(ApiError::from_object(&map)),
+            Ok(serde_json::Value::Null) => None,
+            Ok(other) => Some(ApiError {
+                message: text(&other),
+                ..ApiError::default()
+            }),
+            Err(_) => {
+                let body = String::from_utf8_lossy(body);
+                let body = body.trim();
+                if body.is_empty() {
+                    return None;
+                }
+                let message = match body.char_indices().nth(MAX_TEXT_MESSAGE) {
+                    Some((end, _)) => format!("{}...", &body[..end]),
+                    None => body.to_owned(),
+                };
+                Some(ApiError {
+                    message: Some(message),
+                    ..ApiError::default()
+                })
+            }
+        }
+    }
+
+    fn from_object(map: &serde_json::Map<String, serde_json::Value>) -> ApiError {
+        let errors = match get(map, "errors") {
+            Some(serde_json::Value::Array(items)) => items
+                .iter()
+                .map(|item| match item {
+                    serde_json::Value::Object(e) => ValidationError {
+                        code: get(e, "code").and_then(text),
+                        message: get(e, "message").and_then(text),
+                        resource: get(e, "resource").and_then(text),
+                        field: get(e, "field").and_then(text),
+                    },
+                    other => ValidationError {
+                        message: text(other),
+                        ..ValidationError::default()
+                    },
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        ApiError {
+            code: get(map, "code").and_then(text),
+            message: get(map, "message").and_then(text),
+            errors,
+        }
+    }
+}
+
+/// `map[name]`, the name in any case.
+fn get<'a>(
+    map: &'a serde_json::Map<String, serde_json::Value>,
+    name: &str,
+) -> Option<&'a serde_json::Value> {
+    map.get(name).or_else(|| {
+        map.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    })
+}
+
+/// A JSON value as text: strings as they are, `null` as nothing, the rest as JSON.
+fn text(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// What an error status means, from the status code and the API's error code: the cases a
+/// writer handles apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StatusKind {
+    /// 400 with code `InvalidObject`: the record failed validation; every failure is in
+    /// [`Error::validation_errors`] (code, message, field).
+    Invalid,
+    /// Any other 400: a bad condition, path or value.
+    BadRequest,
+    /// 401: the credentials or the client id are not accepted.
+    Unauthorized,
+    /// 403: the API member's security role does not allow this (the commonest write failure).
+    Forbidden,
+    /// 404: no such record (or path).
+    NotFound,
+    /// 409: the change conflicts with the record's state (a duplicate, a record in use).
+    Conflict,
+    /// 429: too many requests (after retries).
+    TooManyRequests,
+    /// 5xx (after retries, for idempotent requests).
+    ServerError,
+    /// Any other status.
+    Other,
+}
+
+impl StatusKind {
+    /// The kind of `status`, with the API's error `code` when it sent one.
+    pub fn of(status: u16, code: Option<&str>) -> StatusKind {
+        match status {
+            400 if code.is_some_and(|c| c.eq_ignore_ascii_case("InvalidObject")) => {
+                StatusKind::Invalid
+            }
+            400 => StatusKind::BadRequest,
+            401 => StatusKind::Unauthorized,
+            403 => StatusKind::Forbidden,
+            404 => StatusKind::NotFound,
+            409 => StatusKind::Conflict,
+            429 => StatusKind::TooManyRequests,
+            500..=599 => StatusKind::ServerError,
+            _ => StatusKind::Other,
+        }
+    }
+}
+
+impl fmt::Display for StatusKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            StatusKind::Invalid => "the record is invalid",
+            StatusKind::BadRequest => "bad request",
+            StatusKind::Unauthorized => "not authenticated",
+            StatusKind::Forbidden => "forbidden by the API member's security role",
+            StatusKind::NotFound => "not found",
+            StatusKind::Conflict => "conflict",
+            StatusKind::TooManyRequests => "too many requests",
+            StatusKind::ServerError => "server error",
+            StatusKind::Other => "error",
+        })
+    }
 }
 
 impl fmt::Display for ApiError {
@@ -68,13 +223,19 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
-    /// The API answered with an error status (after retries, for 429 and 5xx).
-    #[error("{method} {url}: HTTP {status}{}", body.as_ref().map(|b| format!(": {b}")).unwrap_or_default())]
+    /// The API answered with an error status (after retries, for 429 and 5xx). `kind` says
+    /// what it means ([`StatusKind::Invalid`] for a record that failed validation,
+    /// [`StatusKind::Forbidden`] for a security role that forbids the write, ...); `body`
+    /// holds the API's code, message and every validation error.
+    #[error("{method} {url}: HTTP {status} ({kind}){}", body.as_ref().map(|b| format!(": {b}")).unwrap_or_default())]
     Status {
         method: &'static str,
         url: String,
         status: u16,
-        /// The API's error body, when it sent one that decodes.
+        /// What the status means.
+        kind: StatusKind,
+        /// The API's error body ([`ApiError::from_body`]: its JSON, or the text of a body
+        /// that is not; `None` when empty).
         body: Option<ApiError>,
     },
     /// The response body is not what the endpoint returns: where, and why.
@@ -107,6 +268,32 @@ impl Error {
     /// Whether the request timed out.
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Transport { source, .. } if source.is_timeout())
+    }
+
+    /// What the error status means, for [`Error::Status`].
+    pub fn kind(&self) -> Option<StatusKind> {
+        match self {
+            Error::Status { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+
+    /// The API's error body, for [`Error::Status`].
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Status { body, .. } => body.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The API's message, for [`Error::Status`].
+    pub fn message(&self) -> Option<&str> {
+        self.api_error().and_then(|b| b.message.as_deref())
+    }
+
+    /// Every validation error of a refused write (empty for other errors).
+    pub fn validation_errors(&self) -> &[ValidationError] {
+        self.api_error().map_or(&[], |b| &b.errors)
     }
 }
 

@@ -43,10 +43,12 @@ pub mod bundle;
 pub mod callbacks;
 mod client;
 pub mod conditions;
+pub mod custom_fields;
 mod envelope;
 pub mod error;
 #[doc(hidden)]
 pub mod model_serde;
+pub mod patch;
 pub mod registry;
 pub mod request;
 pub mod wire;
@@ -59,7 +61,9 @@ pub use connectwise_macros::bundle;
 /// `conditions!(ticket, "status/name = 'New'")`: that `&'static str`, checked at compile time
 /// against the resource's (or a model's) fields; for the builder and the individual endpoints.
 pub use connectwise_macros::conditions;
-pub use error::{ApiError, Error, ItemError, ItemErrorKind, ValidationError};
+pub use custom_fields::HasCustomFields;
+pub use error::{ApiError, Error, ItemError, ItemErrorKind, StatusKind, ValidationError};
+pub use patch::{PatchTarget, PatchValue};
 pub use registry::{Method, OperationInfo, OperationKind, Resource, API_VERSION};
 pub use request::{
     Call, CountRequest, GetRequest, ListRequest, PatchOperation, PatchRequest, RawRequest, Request,

@@ -19,8 +19,10 @@
 //! The API's bundles only read: a write pushed into a [`Bundle`](crate::Bundle) does not
 //! compile, because only reads implement [`BundleItem`](crate::BundleItem).
 
+use crate::custom_fields::HasCustomFields;
 use crate::error::Error;
-use crate::registry::{Method, OperationInfo, PathKey, Resource, Segment};
+use crate::patch::{PatchTarget, PatchValue};
+use crate::registry::{Method, OperationInfo, OperationKind, PathKey, Resource, Segment};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -509,9 +511,21 @@ impl<O> Call<O> {
     /// Used by the generated constructors: a JSON body (a model, a list of models, ...).
     /// Fields the caller did not set (`None`) are not sent.
     #[doc(hidden)]
+    /// A create never sends the record's `id` or `_info` (the server assigns them).
     pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
-        self.body = Some(
+        let bytes = if self.operation.kind == OperationKind::Create {
+            serde_json::to_value(body).and_then(|mut value| {
+                if let serde_json::Value::Object(map) = &mut value {
+                    map.remove("id");
+                    map.remove("_info");
+                }
+                serde_json::to_vec(&value)
+            })
+        } else {
             serde_json::to_vec(body)
+        };
+        self.body = Some(
+            bytes
                 .map(|bytes| Body {
                     content_type: "application/json".into(),
                     bytes: bytes.into(),
@@ -637,9 +651,29 @@ pub struct PatchOperation {
 /// A `PATCH` of one record: JSON Patch operations, all sent in one request (ConnectWise
 /// validates the whole record after applying them, so fields that depend on each other go
 /// together). Decodes into the patched `T`.
+///
+/// The typed methods take their paths from `T`'s field accessors and check the value's kind
+/// at compile time (see [`crate::patch`]):
+///
+/// ```ignore
+/// let moved: Ticket = client
+///     .send(
+///         Ticket::patch(id)
+///             .replace(Ticket::fields().status().id(), 3)          // "path": "status/id"
+///             .replace(Ticket::fields().summary(), "Printer on fire")
+///             .custom_field(7, "EMEA"),                             // one replace of customFields
+///     )
+///     .await?;
+/// ```
+///
+/// `replace_path`, `add_path` and `remove_path` take any path, unchecked.
 pub struct PatchRequest<T> {
     call: Call<T>,
     operations: Vec<PatchOperation>,
+    /// Where the `customFields` operation of [`PatchRequest::custom_field`] is.
+    custom_fields: Option<usize>,
+    /// The first value or path that could not be written; the request is then not sent.
+    error: Option<String>,
 }
 
 impl<T> PatchRequest<T> {
@@ -649,6 +683,8 @@ impl<T> PatchRequest<T> {
         PatchRequest {
             call: Call::new(operation, args, decode),
             operations: Vec::new(),
+            custom_fields: None,
+            error: None,
         }
     }
 
@@ -658,31 +694,97 @@ impl<T> PatchRequest<T> {
         self
     }
 
-    /// `replace` the field at `path` (`summary`, `status/id`) with `value`.
-    pub fn replace_path(self, path: impl Into<String>, value: impl Serialize) -> Self {
-        self.push("replace", path.into(), Some(value))
+    /// `replace` the field `field` (`Ticket::fields().status().id()`) with `value`, which
+    /// must fit the field's kind: `{"op":"replace","path":"status/id","value":3}`.
+    pub fn replace<F: PatchTarget<T>>(self, field: F, value: impl PatchValue<F::Kind>) -> Self {
+        self.typed("replace", field.patch_path(), Some(value.patch_value()))
     }
 
-    /// `add` `value` at `path`.
-    pub fn add_path(self, path: impl Into<String>, value: impl Serialize) -> Self {
-        self.push("add", path.into(), Some(value))
+    /// `add` `value` at the field `field` (for ConnectWise, the same as `replace`).
+    pub fn add<F: PatchTarget<T>>(self, field: F, value: impl PatchValue<F::Kind>) -> Self {
+        self.typed("add", field.patch_path(), Some(value.patch_value()))
     }
 
-    /// `remove` the field at `path`.
-    pub fn remove_path(self, path: impl Into<String>) -> Self {
-        self.push("remove", path.into(), None::<()>)
+    /// `remove` the field `field` (ConnectWise clears it).
+    pub fn remove<F: PatchTarget<T>>(self, field: F) -> Self {
+        self.typed("remove", field.patch_path(), None)
     }
 
-    fn push(mut self, op: &str, path: String, value: Option<impl Serialize>) -> Self {
-        // A value that does not serialize (a map with non-string keys) is sent as null and
-        // refused by the API; the typed builder of the writes API cannot build one.
-        let value = value.map(|v| serde_json::to_value(v).unwrap_or(serde_json::Value::Null));
+    /// Sets custom field `id` to `value`. All the calls of one patch make ONE operation,
+    /// `{"op":"replace","path":"customFields","value":[{"id":7,"value":"EMEA"},..]}`, where
+    /// the first call was; setting one id twice keeps the last value.
+    pub fn custom_field(mut self, id: i32, value: impl Serialize) -> Self
+    where
+        T: HasCustomFields,
+    {
+        let value = match serde_json::to_value(value) {
+            Ok(value) => value,
+            Err(e) => return self.fail(format!("custom field {id}: {e}")),
+        };
+        let entry = serde_json::json!({ "id": id, "value": value });
+        let at = *self.custom_fields.get_or_insert_with(|| {
+            self.operations.push(PatchOperation {
+                op: "replace".to_owned(),
+                path: "customFields".to_owned(),
+                value: Some(serde_json::Value::Array(Vec::new())),
+            });
+            self.operations.len() - 1
+        });
+        if let Some(serde_json::Value::Array(entries)) = &mut self.operations[at].value {
+            match entries.iter_mut().find(|e| e["id"] == id) {
+                Some(old) => *old = entry,
+                None => entries.push(entry),
+            }
+        }
+        self
+    }
+
+    fn typed(
+        mut self,
+        op: &str,
+        path: Result<String, String>,
+        value: Option<Result<serde_json::Value, String>>,
+    ) -> Self {
+        let path = match path {
+            Ok(path) => path,
+            Err(e) => return self.fail(e),
+        };
+        let value = match value.transpose() {
+            Ok(value) => value,
+            Err(e) => return self.fail(format!("{path}: {e}")),
+        };
         self.operations.push(PatchOperation {
             op: op.to_owned(),
             path,
             value,
         });
         self
+    }
+
+    fn fail(mut self, error: String) -> Self {
+        self.error.get_or_insert(error);
+        self
+    }
+
+    /// `replace` the field at `path` (`summary`, `status/id`) with `value`. Unchecked: the
+    /// escape hatch for paths the typed [`replace`](Self::replace) cannot name.
+    pub fn replace_path(self, path: impl Into<String>, value: impl Serialize) -> Self {
+        self.push("replace", path.into(), Some(value))
+    }
+
+    /// `add` `value` at `path`. Unchecked.
+    pub fn add_path(self, path: impl Into<String>, value: impl Serialize) -> Self {
+        self.push("add", path.into(), Some(value))
+    }
+
+    /// `remove` the field at `path`. Unchecked.
+    pub fn remove_path(self, path: impl Into<String>) -> Self {
+        self.push("remove", path.into(), None::<()>)
+    }
+
+    fn push(self, op: &str, path: String, value: Option<impl Serialize>) -> Self {
+        let value = value.map(|v| serde_json::to_value(v).map_err(|e| e.to_string()));
+        self.typed(op, Ok(path), value)
     }
 
     /// The operations so far.
@@ -714,6 +816,9 @@ impl<T> Request for PatchRequest<T> {
         Vec::new()
     }
     fn body(&self) -> Result<Option<Body>, Error> {
+        if let Some(e) = &self.error {
+            return Err(Error::Encode(e.clone()));
+        }
         let bytes =
             serde_json::to_vec(&self.operations).map_err(|e| Error::Encode(e.to_string()))?;
         Ok(Some(Body {
@@ -737,6 +842,8 @@ impl<T> Clone for PatchRequest<T> {
         PatchRequest {
             call: self.call.clone(),
             operations: self.operations.clone(),
+            custom_fields: self.custom_fields,
+            error: self.error.clone(),
         }
     }
 }
@@ -746,6 +853,7 @@ impl<T> fmt::Debug for PatchRequest<T> {
         f.debug_struct("PatchRequest")
             .field("path", &self.call.path)
             .field("operations", &self.operations)
+            .field("error", &self.error)
             .finish()
     }
 }

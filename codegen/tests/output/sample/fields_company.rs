@@ -2,393 +2,467 @@
 // Do not edit: change the spec or specs/overrides.json and regenerate.
 
 impl CommunicationTypeReference {
-    /// The fields of `CommunicationTypeReference`, for conditions built in code: `CommunicationTypeReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `CommunicationTypeReference`, for conditions built in code and typed patches: `CommunicationTypeReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<CommunicationTypeReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<CommunicationTypeReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<
+    P: crate::conditions::Place,
+> crate::conditions::Fields<CommunicationTypeReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn core_entity_id(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn core_entity_id(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "coreEntityId")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl Company {
-    /// The fields of `Company`, for conditions built in code: `Company::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `Company`, for conditions built in code and typed patches: `Company::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<Company> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<Company> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<Company, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn identifier(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn identifier(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "identifier")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn status(&self) -> crate::conditions::Fields<CompanyStatusReference> {
+    pub fn status(&self) -> crate::conditions::Fields<CompanyStatusReference, P::Inner> {
         crate::conditions::nested(self, "status")
     }
-    pub fn address_line1(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn address_line1(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "addressLine1")
     }
-    pub fn address_line2(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn address_line2(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "addressLine2")
     }
-    pub fn city(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn city(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "city")
     }
-    pub fn state(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn state(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "state")
     }
-    pub fn zip(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn zip(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "zip")
     }
-    pub fn country(&self) -> crate::conditions::Fields<CountryReference> {
+    pub fn country(&self) -> crate::conditions::Fields<CountryReference, P::Inner> {
         crate::conditions::nested(self, "country")
     }
-    pub fn phone_number(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn phone_number(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "phoneNumber")
     }
-    pub fn fax_number(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn fax_number(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "faxNumber")
     }
-    pub fn website(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn website(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "website")
     }
-    pub fn territory(&self) -> crate::conditions::Fields<SystemLocationReference> {
+    pub fn territory(
+        &self,
+    ) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
         crate::conditions::nested(self, "territory")
     }
-    pub fn account_number(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn account_number(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "accountNumber")
     }
-    pub fn default_contact(&self) -> crate::conditions::Fields<ContactReference> {
+    pub fn default_contact(
+        &self,
+    ) -> crate::conditions::Fields<ContactReference, P::Inner> {
         crate::conditions::nested(self, "defaultContact")
     }
     pub fn date_acquired(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime> {
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateAcquired")
     }
-    pub fn annual_revenue(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn annual_revenue(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "annualRevenue")
     }
     pub fn number_of_employees(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer> {
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "numberOfEmployees")
     }
-    pub fn lead_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn lead_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "leadFlag")
     }
     pub fn unsubscribe_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "unsubscribeFlag")
     }
-    pub fn tax_identifier(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn tax_identifier(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "taxIdentifier")
     }
-    pub fn billing_terms(&self) -> crate::conditions::Fields<BillingTermsReference> {
+    pub fn billing_terms(
+        &self,
+    ) -> crate::conditions::Fields<BillingTermsReference, P::Inner> {
         crate::conditions::nested(self, "billingTerms")
     }
-    pub fn bill_to_company(&self) -> crate::conditions::Fields<CompanyReference> {
+    pub fn bill_to_company(
+        &self,
+    ) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "billToCompany")
     }
-    pub fn billing_site(&self) -> crate::conditions::Fields<SiteReference> {
+    pub fn billing_site(&self) -> crate::conditions::Fields<SiteReference, P::Inner> {
         crate::conditions::nested(self, "billingSite")
     }
-    pub fn billing_contact(&self) -> crate::conditions::Fields<ContactReference> {
+    pub fn billing_contact(
+        &self,
+    ) -> crate::conditions::Fields<ContactReference, P::Inner> {
         crate::conditions::nested(self, "billingContact")
     }
-    pub fn deleted_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn deleted_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "deletedFlag")
     }
-    pub fn date_deleted(&self) -> crate::conditions::Field<crate::conditions::DateTime> {
+    pub fn date_deleted(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateDeleted")
     }
-    pub fn mobile_guid(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn mobile_guid(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "mobileGuid")
     }
-    pub fn territory_manager(&self) -> crate::conditions::Fields<MemberReference> {
+    pub fn territory_manager(
+        &self,
+    ) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "territoryManager")
     }
     pub fn is_vendor_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "isVendorFlag")
     }
-    pub fn types(&self) -> crate::conditions::Fields<CompanyTypeReference> {
+    pub fn types(
+        &self,
+    ) -> crate::conditions::Fields<CompanyTypeReference, crate::conditions::Each<P>> {
         crate::conditions::nested(self, "types")
     }
-    pub fn site(&self) -> crate::conditions::Fields<SiteReference> {
+    pub fn site(&self) -> crate::conditions::Fields<SiteReference, P::Inner> {
         crate::conditions::nested(self, "site")
     }
-    pub fn integrator_tags(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn integrator_tags(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::List<crate::conditions::Text>, P> {
         crate::conditions::field(self, "integratorTags")
     }
-    pub fn custom_fields(&self) -> crate::conditions::Fields<CustomFieldValue> {
+    pub fn custom_fields(
+        &self,
+    ) -> crate::conditions::Fields<CustomFieldValue, crate::conditions::Each<P>> {
         crate::conditions::nested(self, "customFields")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
+impl crate::custom_fields::HasCustomFields for Company {
+    type Entry = CustomFieldValue;
+    fn custom_field_entries(&self) -> &[CustomFieldValue] {
+        self.custom_fields.as_deref().unwrap_or_default()
+    }
+}
 impl CompanyConfiguration {
-    /// The fields of `CompanyConfiguration`, for conditions built in code: `CompanyConfiguration::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `CompanyConfiguration`, for conditions built in code and typed patches: `CompanyConfiguration::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<CompanyConfiguration> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<CompanyConfiguration> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<CompanyConfiguration, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn r#type(&self) -> crate::conditions::Fields<ConfigurationTypeReference> {
+    pub fn r#type(
+        &self,
+    ) -> crate::conditions::Fields<ConfigurationTypeReference, P::Inner> {
         crate::conditions::nested(self, "type")
     }
-    pub fn status(&self) -> crate::conditions::Fields<ConfigurationStatusReference> {
+    pub fn status(
+        &self,
+    ) -> crate::conditions::Fields<ConfigurationStatusReference, P::Inner> {
         crate::conditions::nested(self, "status")
     }
-    pub fn company(&self) -> crate::conditions::Fields<CompanyReference> {
+    pub fn company(&self) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "company")
     }
-    pub fn contact(&self) -> crate::conditions::Fields<ContactReference> {
+    pub fn contact(&self) -> crate::conditions::Fields<ContactReference, P::Inner> {
         crate::conditions::nested(self, "contact")
     }
-    pub fn site(&self) -> crate::conditions::Fields<SiteReference> {
+    pub fn site(&self) -> crate::conditions::Fields<SiteReference, P::Inner> {
         crate::conditions::nested(self, "site")
     }
-    pub fn location_id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+    pub fn location_id(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "locationId")
     }
-    pub fn location(&self) -> crate::conditions::Fields<SystemLocationReference> {
+    pub fn location(
+        &self,
+    ) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
         crate::conditions::nested(self, "location")
     }
-    pub fn department(&self) -> crate::conditions::Fields<SystemDepartmentReference> {
+    pub fn department(
+        &self,
+    ) -> crate::conditions::Fields<SystemDepartmentReference, P::Inner> {
         crate::conditions::nested(self, "department")
     }
     pub fn device_identifier(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Text> {
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "deviceIdentifier")
     }
-    pub fn serial_number(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn serial_number(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "serialNumber")
     }
-    pub fn model_number(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn model_number(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "modelNumber")
     }
-    pub fn tag_number(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn tag_number(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "tagNumber")
     }
     pub fn purchase_date(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime> {
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "purchaseDate")
     }
     pub fn installation_date(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime> {
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "installationDate")
     }
-    pub fn installed_by(&self) -> crate::conditions::Fields<MemberReference> {
+    pub fn installed_by(&self) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "installedBy")
     }
     pub fn warranty_expiration_date(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime> {
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "warrantyExpirationDate")
     }
-    pub fn vendor_notes(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn vendor_notes(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "vendorNotes")
     }
-    pub fn notes(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn notes(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "notes")
     }
-    pub fn mac_address(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn mac_address(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "macAddress")
     }
-    pub fn last_login_name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn last_login_name(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "lastLoginName")
     }
-    pub fn bill_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn bill_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "billFlag")
     }
-    pub fn ip_address(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn ip_address(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "ipAddress")
     }
-    pub fn os_type(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn os_type(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "osType")
     }
-    pub fn os_info(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn os_info(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "osInfo")
     }
-    pub fn cpu_speed(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn cpu_speed(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "cpuSpeed")
     }
-    pub fn ram(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn ram(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "ram")
     }
     pub fn parent_configuration_id(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer> {
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "parentConfigurationId")
     }
-    pub fn vendor(&self) -> crate::conditions::Fields<CompanyReference> {
+    pub fn vendor(&self) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "vendor")
     }
-    pub fn questions(&self) -> crate::conditions::Fields<ConfigurationQuestion> {
+    pub fn questions(
+        &self,
+    ) -> crate::conditions::Fields<ConfigurationQuestion, crate::conditions::Each<P>> {
         crate::conditions::nested(self, "questions")
     }
-    pub fn active_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn active_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "activeFlag")
     }
-    pub fn management_link(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn management_link(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "managementLink")
     }
-    pub fn remote_link(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn remote_link(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "remoteLink")
     }
-    pub fn mobile_guid(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn mobile_guid(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "mobileGuid")
     }
     pub fn needs_renewal_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "needsRenewalFlag")
     }
-    pub fn custom_fields(&self) -> crate::conditions::Fields<CustomFieldValue> {
+    pub fn custom_fields(
+        &self,
+    ) -> crate::conditions::Fields<CustomFieldValue, crate::conditions::Each<P>> {
         crate::conditions::nested(self, "customFields")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
+impl crate::custom_fields::HasCustomFields for CompanyConfiguration {
+    type Entry = CustomFieldValue;
+    fn custom_field_entries(&self) -> &[CustomFieldValue] {
+        self.custom_fields.as_deref().unwrap_or_default()
+    }
+}
 impl CompanyMerge {
-    /// The fields of `CompanyMerge`, for conditions built in code: `CompanyMerge::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `CompanyMerge`, for conditions built in code and typed patches: `CompanyMerge::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<CompanyMerge> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<CompanyMerge> {
-    pub fn to_company_id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<CompanyMerge, P> {
+    pub fn to_company_id(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "toCompanyId")
     }
     pub fn name(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeName>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeName>, P> {
         crate::conditions::field(self, "name")
     }
     pub fn identifier(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeIdentifier>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeIdentifier>, P> {
         crate::conditions::field(self, "identifier")
     }
     pub fn status(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeStatus>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeStatus>, P> {
         crate::conditions::field(self, "status")
     }
     pub fn r#type(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeType>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeType>, P> {
         crate::conditions::field(self, "type")
     }
     pub fn primary_address(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergePrimaryAddress>> {
+    ) -> crate::conditions::Field<
+        crate::conditions::Enum<CompanyMergePrimaryAddress>,
+        P,
+    > {
         crate::conditions::field(self, "primaryAddress")
     }
     pub fn primary_contact(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergePrimaryContact>> {
+    ) -> crate::conditions::Field<
+        crate::conditions::Enum<CompanyMergePrimaryContact>,
+        P,
+    > {
         crate::conditions::field(self, "primaryContact")
     }
     pub fn phone(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergePhone>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergePhone>, P> {
         crate::conditions::field(self, "phone")
     }
     pub fn fax(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeFax>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeFax>, P> {
         crate::conditions::field(self, "fax")
     }
     pub fn website(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeWebsite>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeWebsite>, P> {
         crate::conditions::field(self, "website")
     }
     pub fn market(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeMarket>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeMarket>, P> {
         crate::conditions::field(self, "market")
     }
     pub fn territory(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeTerritory>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeTerritory>, P> {
         crate::conditions::field(self, "territory")
     }
     pub fn revenue(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeRevenue>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeRevenue>, P> {
         crate::conditions::field(self, "revenue")
     }
     pub fn revenue_year(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeRevenueYear>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeRevenueYear>, P> {
         crate::conditions::field(self, "revenueYear")
     }
     pub fn number_of_employees(
         &self,
     ) -> crate::conditions::Field<
         crate::conditions::Enum<CompanyMergeNumberOfEmployees>,
+        P,
     > {
         crate::conditions::field(self, "numberOfEmployees")
     }
     pub fn sic_code(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeSicCode>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeSicCode>, P> {
         crate::conditions::field(self, "sicCode")
     }
     pub fn date_acquired(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeDateAcquired>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeDateAcquired>, P> {
         crate::conditions::field(self, "dateAcquired")
     }
     pub fn time_zone(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeTimeZone>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeTimeZone>, P> {
         crate::conditions::field(self, "timeZone")
     }
     pub fn source_list(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeSourceList>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeSourceList>, P> {
         crate::conditions::field(self, "sourceList")
     }
     pub fn user_defined_field1(
         &self,
     ) -> crate::conditions::Field<
         crate::conditions::Enum<CompanyMergeUserDefinedField1>,
+        P,
     > {
         crate::conditions::field(self, "userDefinedField1")
     }
@@ -396,6 +470,7 @@ impl crate::conditions::Fields<CompanyMerge> {
         &self,
     ) -> crate::conditions::Field<
         crate::conditions::Enum<CompanyMergeUserDefinedField2>,
+        P,
     > {
         crate::conditions::field(self, "userDefinedField2")
     }
@@ -403,6 +478,7 @@ impl crate::conditions::Fields<CompanyMerge> {
         &self,
     ) -> crate::conditions::Field<
         crate::conditions::Enum<CompanyMergeUserDefinedField3>,
+        P,
     > {
         crate::conditions::field(self, "userDefinedField3")
     }
@@ -410,6 +486,7 @@ impl crate::conditions::Fields<CompanyMerge> {
         &self,
     ) -> crate::conditions::Field<
         crate::conditions::Enum<CompanyMergeUserDefinedField4>,
+        P,
     > {
         crate::conditions::field(self, "userDefinedField4")
     }
@@ -417,6 +494,7 @@ impl crate::conditions::Fields<CompanyMerge> {
         &self,
     ) -> crate::conditions::Field<
         crate::conditions::Enum<CompanyMergeUserDefinedField5>,
+        P,
     > {
         crate::conditions::field(self, "userDefinedField5")
     }
@@ -424,6 +502,7 @@ impl crate::conditions::Fields<CompanyMerge> {
         &self,
     ) -> crate::conditions::Field<
         crate::conditions::Enum<CompanyMergeUserDefinedField6>,
+        P,
     > {
         crate::conditions::field(self, "userDefinedField6")
     }
@@ -431,6 +510,7 @@ impl crate::conditions::Fields<CompanyMerge> {
         &self,
     ) -> crate::conditions::Field<
         crate::conditions::Enum<CompanyMergeUserDefinedField7>,
+        P,
     > {
         crate::conditions::field(self, "userDefinedField7")
     }
@@ -438,6 +518,7 @@ impl crate::conditions::Fields<CompanyMerge> {
         &self,
     ) -> crate::conditions::Field<
         crate::conditions::Enum<CompanyMergeUserDefinedField8>,
+        P,
     > {
         crate::conditions::field(self, "userDefinedField8")
     }
@@ -445,6 +526,7 @@ impl crate::conditions::Fields<CompanyMerge> {
         &self,
     ) -> crate::conditions::Field<
         crate::conditions::Enum<CompanyMergeUserDefinedField9>,
+        P,
     > {
         crate::conditions::field(self, "userDefinedField9")
     }
@@ -452,244 +534,271 @@ impl crate::conditions::Fields<CompanyMerge> {
         &self,
     ) -> crate::conditions::Field<
         crate::conditions::Enum<CompanyMergeUserDefinedField10>,
+        P,
     > {
         crate::conditions::field(self, "userDefinedField10")
     }
     pub fn billing_address(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeBillingAddress>> {
+    ) -> crate::conditions::Field<
+        crate::conditions::Enum<CompanyMergeBillingAddress>,
+        P,
+    > {
         crate::conditions::field(self, "billingAddress")
     }
     pub fn billing_contact(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeBillingContact>> {
+    ) -> crate::conditions::Field<
+        crate::conditions::Enum<CompanyMergeBillingContact>,
+        P,
+    > {
         crate::conditions::field(self, "billingContact")
     }
     pub fn tax_code(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeTaxCode>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeTaxCode>, P> {
         crate::conditions::field(self, "taxCode")
     }
     pub fn account_number(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeAccountNumber>> {
+    ) -> crate::conditions::Field<
+        crate::conditions::Enum<CompanyMergeAccountNumber>,
+        P,
+    > {
         crate::conditions::field(self, "accountNumber")
     }
     pub fn billing_terms(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeBillingTerms>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeBillingTerms>, P> {
         crate::conditions::field(self, "billingTerms")
     }
     pub fn notes(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeNotes>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeNotes>, P> {
         crate::conditions::field(self, "notes")
     }
     pub fn sites(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeSites>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeSites>, P> {
         crate::conditions::field(self, "sites")
     }
     pub fn activities(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeActivities>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeActivities>, P> {
         crate::conditions::field(self, "activities")
     }
     pub fn opportunities(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeOpportunities>> {
+    ) -> crate::conditions::Field<
+        crate::conditions::Enum<CompanyMergeOpportunities>,
+        P,
+    > {
         crate::conditions::field(self, "opportunities")
     }
     pub fn services(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeServices>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeServices>, P> {
         crate::conditions::field(self, "services")
     }
     pub fn projects(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeProjects>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeProjects>, P> {
         crate::conditions::field(self, "projects")
     }
     pub fn contacts(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeContacts>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeContacts>, P> {
         crate::conditions::field(self, "contacts")
     }
     pub fn documents(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeDocuments>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeDocuments>, P> {
         crate::conditions::field(self, "documents")
     }
 }
 impl CompanyNote {
-    /// The fields of `CompanyNote`, for conditions built in code: `CompanyNote::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `CompanyNote`, for conditions built in code and typed patches: `CompanyNote::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<CompanyNote> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<CompanyNote> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<CompanyNote, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn text(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn text(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "text")
     }
-    pub fn r#type(&self) -> crate::conditions::Fields<NoteTypeReference> {
+    pub fn r#type(&self) -> crate::conditions::Fields<NoteTypeReference, P::Inner> {
         crate::conditions::nested(self, "type")
     }
-    pub fn flagged(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn flagged(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "flagged")
     }
-    pub fn entered_by(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn entered_by(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "enteredBy")
     }
-    pub fn company(&self) -> crate::conditions::Fields<CompanyReference> {
+    pub fn company(&self) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "company")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl CompanyStatusReference {
-    /// The fields of `CompanyStatusReference`, for conditions built in code: `CompanyStatusReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `CompanyStatusReference`, for conditions built in code and typed patches: `CompanyStatusReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<CompanyStatusReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<CompanyStatusReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<CompanyStatusReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl CompanyTypeReference {
-    /// The fields of `CompanyTypeReference`, for conditions built in code: `CompanyTypeReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `CompanyTypeReference`, for conditions built in code and typed patches: `CompanyTypeReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<CompanyTypeReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<CompanyTypeReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<CompanyTypeReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl ConfigurationQuestion {
-    /// The fields of `ConfigurationQuestion`, for conditions built in code: `ConfigurationQuestion::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ConfigurationQuestion`, for conditions built in code and typed patches: `ConfigurationQuestion::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ConfigurationQuestion> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ConfigurationQuestion> {
-    pub fn answer_id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ConfigurationQuestion, P> {
+    pub fn answer_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "answerId")
     }
-    pub fn question_id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+    pub fn question_id(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "questionId")
     }
-    pub fn question(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn question(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "question")
     }
-    pub fn answer(&self) -> crate::conditions::Field<crate::conditions::Json> {
+    pub fn answer(&self) -> crate::conditions::Field<crate::conditions::Json, P> {
         crate::conditions::field(self, "answer")
     }
     pub fn sequence_number(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Number> {
+    ) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "sequenceNumber")
     }
     pub fn number_of_decimals(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer> {
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "numberOfDecimals")
     }
     pub fn field_type(
         &self,
     ) -> crate::conditions::Field<
         crate::conditions::Enum<ConfigurationQuestionFieldType>,
+        P,
     > {
         crate::conditions::field(self, "fieldType")
     }
-    pub fn required_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn required_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "requiredFlag")
     }
 }
 impl ConfigurationStatusReference {
-    /// The fields of `ConfigurationStatusReference`, for conditions built in code: `ConfigurationStatusReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ConfigurationStatusReference`, for conditions built in code and typed patches: `ConfigurationStatusReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ConfigurationStatusReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ConfigurationStatusReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<
+    P: crate::conditions::Place,
+> crate::conditions::Fields<ConfigurationStatusReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl ConfigurationType {
-    /// The fields of `ConfigurationType`, for conditions built in code: `ConfigurationType::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ConfigurationType`, for conditions built in code and typed patches: `ConfigurationType::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ConfigurationType> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ConfigurationType> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ConfigurationType, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn inactive_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn inactive_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "inactiveFlag")
     }
-    pub fn system_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn system_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "systemFlag")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl ConfigurationTypeQuestion {
-    /// The fields of `ConfigurationTypeQuestion`, for conditions built in code: `ConfigurationTypeQuestion::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ConfigurationTypeQuestion`, for conditions built in code and typed patches: `ConfigurationTypeQuestion::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ConfigurationTypeQuestion> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ConfigurationTypeQuestion> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<
+    P: crate::conditions::Place,
+> crate::conditions::Fields<ConfigurationTypeQuestion, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
     pub fn configuration_type(
         &self,
-    ) -> crate::conditions::Fields<ConfigurationTypeReference> {
+    ) -> crate::conditions::Fields<ConfigurationTypeReference, P::Inner> {
         crate::conditions::nested(self, "configurationType")
     }
     pub fn field_type(
         &self,
     ) -> crate::conditions::Field<
         crate::conditions::Enum<ConfigurationTypeQuestionFieldType>,
+        P,
     > {
         crate::conditions::field(self, "fieldType")
     }
@@ -697,307 +806,355 @@ impl crate::conditions::Fields<ConfigurationTypeQuestion> {
         &self,
     ) -> crate::conditions::Field<
         crate::conditions::Enum<ConfigurationTypeQuestionEntryType>,
+        P,
     > {
         crate::conditions::field(self, "entryType")
     }
     pub fn sequence_number(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Number> {
+    ) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "sequenceNumber")
     }
-    pub fn question(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn question(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "question")
     }
     pub fn number_of_decimals(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer> {
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "numberOfDecimals")
     }
-    pub fn required_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn required_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "requiredFlag")
     }
-    pub fn inactive_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn inactive_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "inactiveFlag")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl ConfigurationTypeQuestionReference {
-    /// The fields of `ConfigurationTypeQuestionReference`, for conditions built in code: `ConfigurationTypeQuestionReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ConfigurationTypeQuestionReference`, for conditions built in code and typed patches: `ConfigurationTypeQuestionReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ConfigurationTypeQuestionReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ConfigurationTypeQuestionReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<
+    P: crate::conditions::Place,
+> crate::conditions::Fields<ConfigurationTypeQuestionReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn question(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn question(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "question")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl ConfigurationTypeQuestionValue {
-    /// The fields of `ConfigurationTypeQuestionValue`, for conditions built in code: `ConfigurationTypeQuestionValue::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ConfigurationTypeQuestionValue`, for conditions built in code and typed patches: `ConfigurationTypeQuestionValue::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ConfigurationTypeQuestionValue> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ConfigurationTypeQuestionValue> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<
+    P: crate::conditions::Place,
+> crate::conditions::Fields<ConfigurationTypeQuestionValue, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
     pub fn configuration_type(
         &self,
-    ) -> crate::conditions::Fields<ConfigurationTypeReference> {
+    ) -> crate::conditions::Fields<ConfigurationTypeReference, P::Inner> {
         crate::conditions::nested(self, "configurationType")
     }
     pub fn question(
         &self,
-    ) -> crate::conditions::Fields<ConfigurationTypeQuestionReference> {
+    ) -> crate::conditions::Fields<ConfigurationTypeQuestionReference, P::Inner> {
         crate::conditions::nested(self, "question")
     }
-    pub fn value(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn value(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "value")
     }
-    pub fn default_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn default_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "defaultFlag")
     }
-    pub fn inactive_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn inactive_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "inactiveFlag")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl ConfigurationTypeReference {
-    /// The fields of `ConfigurationTypeReference`, for conditions built in code: `ConfigurationTypeReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ConfigurationTypeReference`, for conditions built in code and typed patches: `ConfigurationTypeReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ConfigurationTypeReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ConfigurationTypeReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<
+    P: crate::conditions::Place,
+> crate::conditions::Fields<ConfigurationTypeReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl Contact {
-    /// The fields of `Contact`, for conditions built in code: `Contact::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `Contact`, for conditions built in code and typed patches: `Contact::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<Contact> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<Contact> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<Contact, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn first_name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn first_name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "firstName")
     }
-    pub fn last_name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn last_name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "lastName")
     }
-    pub fn company(&self) -> crate::conditions::Fields<CompanyReference> {
+    pub fn company(&self) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "company")
     }
-    pub fn site(&self) -> crate::conditions::Fields<SiteReference> {
+    pub fn site(&self) -> crate::conditions::Fields<SiteReference, P::Inner> {
         crate::conditions::nested(self, "site")
     }
-    pub fn address_line1(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn address_line1(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "addressLine1")
     }
-    pub fn address_line2(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn address_line2(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "addressLine2")
     }
-    pub fn city(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn city(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "city")
     }
-    pub fn state(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn state(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "state")
     }
-    pub fn zip(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn zip(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "zip")
     }
-    pub fn country(&self) -> crate::conditions::Fields<CountryReference> {
+    pub fn country(&self) -> crate::conditions::Fields<CountryReference, P::Inner> {
         crate::conditions::nested(self, "country")
     }
-    pub fn inactive_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn inactive_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "inactiveFlag")
     }
-    pub fn manager_contact(&self) -> crate::conditions::Fields<ContactReference> {
+    pub fn manager_contact(
+        &self,
+    ) -> crate::conditions::Fields<ContactReference, P::Inner> {
         crate::conditions::nested(self, "managerContact")
     }
-    pub fn title(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn title(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "title")
     }
-    pub fn nick_name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn nick_name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "nickName")
     }
     pub fn disable_portal_login_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "disablePortalLoginFlag")
     }
     pub fn unsubscribe_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "unsubscribeFlag")
     }
     pub fn gender(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<ContactGender>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<ContactGender>, P> {
         crate::conditions::field(self, "gender")
     }
-    pub fn birth_day(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn birth_day(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "birthDay")
     }
     pub fn presence(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<ContactPresence>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<ContactPresence>, P> {
         crate::conditions::field(self, "presence")
     }
-    pub fn mobile_guid(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn mobile_guid(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "mobileGuid")
     }
     pub fn default_phone_type(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Text> {
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "defaultPhoneType")
     }
     pub fn default_phone_nbr(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Text> {
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "defaultPhoneNbr")
     }
     pub fn default_phone_extension(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Text> {
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "defaultPhoneExtension")
     }
     pub fn default_billing_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "defaultBillingFlag")
     }
-    pub fn default_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn default_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "defaultFlag")
     }
     pub fn communication_items(
         &self,
-    ) -> crate::conditions::Fields<ContactCommunicationItem> {
+    ) -> crate::conditions::Fields<
+        ContactCommunicationItem,
+        crate::conditions::Each<P>,
+    > {
         crate::conditions::nested(self, "communicationItems")
     }
-    pub fn types(&self) -> crate::conditions::Fields<ContactTypeReference> {
+    pub fn types(
+        &self,
+    ) -> crate::conditions::Fields<ContactTypeReference, crate::conditions::Each<P>> {
         crate::conditions::nested(self, "types")
     }
-    pub fn integrator_tags(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn integrator_tags(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::List<crate::conditions::Text>, P> {
         crate::conditions::field(self, "integratorTags")
     }
-    pub fn custom_fields(&self) -> crate::conditions::Fields<CustomFieldValue> {
+    pub fn custom_fields(
+        &self,
+    ) -> crate::conditions::Fields<CustomFieldValue, crate::conditions::Each<P>> {
         crate::conditions::nested(self, "customFields")
     }
-    pub fn type_ids(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+    pub fn type_ids(
+        &self,
+    ) -> crate::conditions::Field<
+        crate::conditions::List<crate::conditions::Integer>,
+        P,
+    > {
         crate::conditions::field(self, "typeIds")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
+impl crate::custom_fields::HasCustomFields for Contact {
+    type Entry = CustomFieldValue;
+    fn custom_field_entries(&self) -> &[CustomFieldValue] {
+        self.custom_fields.as_deref().unwrap_or_default()
+    }
+}
 impl ContactCommunicationItem {
-    /// The fields of `ContactCommunicationItem`, for conditions built in code: `ContactCommunicationItem::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ContactCommunicationItem`, for conditions built in code and typed patches: `ContactCommunicationItem::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ContactCommunicationItem> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ContactCommunicationItem> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<
+    P: crate::conditions::Place,
+> crate::conditions::Fields<ContactCommunicationItem, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn r#type(&self) -> crate::conditions::Fields<CommunicationTypeReference> {
+    pub fn r#type(
+        &self,
+    ) -> crate::conditions::Fields<CommunicationTypeReference, P::Inner> {
         crate::conditions::nested(self, "type")
     }
-    pub fn value(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn value(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "value")
     }
-    pub fn extension(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn extension(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "extension")
     }
-    pub fn default_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn default_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "defaultFlag")
     }
-    pub fn domain(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn domain(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "domain")
     }
     pub fn communication_type(
         &self,
     ) -> crate::conditions::Field<
         crate::conditions::Enum<ContactCommunicationItemCommunicationType>,
+        P,
     > {
         crate::conditions::field(self, "communicationType")
     }
 }
 impl ContactTypeReference {
-    /// The fields of `ContactTypeReference`, for conditions built in code: `ContactTypeReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ContactTypeReference`, for conditions built in code and typed patches: `ContactTypeReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ContactTypeReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ContactTypeReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ContactTypeReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl NoteTypeReference {
-    /// The fields of `NoteTypeReference`, for conditions built in code: `NoteTypeReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `NoteTypeReference`, for conditions built in code and typed patches: `NoteTypeReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<NoteTypeReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<NoteTypeReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<NoteTypeReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl SuccessResponse {
-    /// The fields of `SuccessResponse`, for conditions built in code: `SuccessResponse::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `SuccessResponse`, for conditions built in code and typed patches: `SuccessResponse::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<SuccessResponse> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<SuccessResponse> {
-    pub fn success(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<SuccessResponse, P> {
+    pub fn success(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "success")
     }
-    pub fn message(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn message(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "message")
     }
 }

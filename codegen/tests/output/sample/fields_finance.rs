@@ -2,327 +2,397 @@
 // Do not edit: change the spec or specs/overrides.json and regenerate.
 
 impl Agreement {
-    /// The fields of `Agreement`, for conditions built in code: `Agreement::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `Agreement`, for conditions built in code and typed patches: `Agreement::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<Agreement> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<Agreement> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<Agreement, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn r#type(&self) -> crate::conditions::Fields<AgreementTypeReference> {
+    pub fn r#type(&self) -> crate::conditions::Fields<AgreementTypeReference, P::Inner> {
         crate::conditions::nested(self, "type")
     }
-    pub fn company(&self) -> crate::conditions::Fields<CompanyReference> {
+    pub fn company(&self) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "company")
     }
-    pub fn contact(&self) -> crate::conditions::Fields<ContactReference> {
+    pub fn contact(&self) -> crate::conditions::Fields<ContactReference, P::Inner> {
         crate::conditions::nested(self, "contact")
     }
-    pub fn site(&self) -> crate::conditions::Fields<SiteReference> {
+    pub fn site(&self) -> crate::conditions::Fields<SiteReference, P::Inner> {
         crate::conditions::nested(self, "site")
     }
-    pub fn parent_agreement(&self) -> crate::conditions::Fields<AgreementReference> {
+    pub fn parent_agreement(
+        &self,
+    ) -> crate::conditions::Fields<AgreementReference, P::Inner> {
         crate::conditions::nested(self, "parentAgreement")
     }
-    pub fn customer_po(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn customer_po(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "customerPO")
     }
-    pub fn location(&self) -> crate::conditions::Fields<SystemLocationReference> {
+    pub fn location(
+        &self,
+    ) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
         crate::conditions::nested(self, "location")
     }
-    pub fn department(&self) -> crate::conditions::Fields<SystemDepartmentReference> {
+    pub fn department(
+        &self,
+    ) -> crate::conditions::Fields<SystemDepartmentReference, P::Inner> {
         crate::conditions::nested(self, "department")
     }
-    pub fn start_date(&self) -> crate::conditions::Field<crate::conditions::DateTime> {
+    pub fn start_date(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "startDate")
     }
-    pub fn end_date(&self) -> crate::conditions::Field<crate::conditions::DateTime> {
+    pub fn end_date(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "endDate")
     }
     pub fn no_ending_date_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "noEndingDateFlag")
     }
-    pub fn opportunity(&self) -> crate::conditions::Fields<OpportunityReference> {
+    pub fn opportunity(
+        &self,
+    ) -> crate::conditions::Fields<OpportunityReference, P::Inner> {
         crate::conditions::nested(self, "opportunity")
     }
     pub fn cancelled_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "cancelledFlag")
     }
     pub fn date_cancelled(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime> {
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateCancelled")
     }
-    pub fn reason_cancelled(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn reason_cancelled(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "reasonCancelled")
     }
-    pub fn sla(&self) -> crate::conditions::Fields<SlaReference> {
+    pub fn sla(&self) -> crate::conditions::Fields<SlaReference, P::Inner> {
         crate::conditions::nested(self, "sla")
     }
-    pub fn work_order(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn work_order(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "workOrder")
     }
-    pub fn internal_notes(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn internal_notes(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "internalNotes")
     }
     pub fn application_units(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<AgreementApplicationUnits>> {
+    ) -> crate::conditions::Field<
+        crate::conditions::Enum<AgreementApplicationUnits>,
+        P,
+    > {
         crate::conditions::field(self, "applicationUnits")
     }
     pub fn application_limit(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Number> {
+    ) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "applicationLimit")
     }
     pub fn application_cycle(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<AgreementApplicationCycle>> {
+    ) -> crate::conditions::Field<
+        crate::conditions::Enum<AgreementApplicationCycle>,
+        P,
+    > {
         crate::conditions::field(self, "applicationCycle")
     }
     pub fn application_unlimited_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "applicationUnlimitedFlag")
     }
-    pub fn billing_terms(&self) -> crate::conditions::Fields<BillingTermsReference> {
+    pub fn billing_terms(
+        &self,
+    ) -> crate::conditions::Fields<BillingTermsReference, P::Inner> {
         crate::conditions::nested(self, "billingTerms")
     }
-    pub fn bill_to_company(&self) -> crate::conditions::Fields<CompanyReference> {
+    pub fn bill_to_company(
+        &self,
+    ) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "billToCompany")
     }
-    pub fn bill_amount(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn bill_amount(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "billAmount")
     }
-    pub fn taxable(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn taxable(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "taxable")
     }
     pub fn bill_start_date(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime> {
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "billStartDate")
     }
-    pub fn tax_code(&self) -> crate::conditions::Fields<TaxCodeReference> {
+    pub fn tax_code(&self) -> crate::conditions::Fields<TaxCodeReference, P::Inner> {
         crate::conditions::nested(self, "taxCode")
     }
     pub fn bill_time(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<AgreementBillTime>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<AgreementBillTime>, P> {
         crate::conditions::field(self, "billTime")
     }
     pub fn bill_expenses(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<AgreementBillExpenses>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<AgreementBillExpenses>, P> {
         crate::conditions::field(self, "billExpenses")
     }
     pub fn bill_products(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<AgreementBillProducts>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<AgreementBillProducts>, P> {
         crate::conditions::field(self, "billProducts")
     }
     pub fn auto_invoice_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "autoInvoiceFlag")
     }
     pub fn next_invoice_date(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Text> {
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "nextInvoiceDate")
     }
     pub fn agreement_status(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<AgreementAgreementStatus>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<AgreementAgreementStatus>, P> {
         crate::conditions::field(self, "agreementStatus")
     }
-    pub fn custom_fields(&self) -> crate::conditions::Fields<CustomFieldValue> {
+    pub fn custom_fields(
+        &self,
+    ) -> crate::conditions::Fields<CustomFieldValue, crate::conditions::Each<P>> {
         crate::conditions::nested(self, "customFields")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
+impl crate::custom_fields::HasCustomFields for Agreement {
+    type Entry = CustomFieldValue;
+    fn custom_field_entries(&self) -> &[CustomFieldValue] {
+        self.custom_fields.as_deref().unwrap_or_default()
+    }
+}
 impl AgreementTypeReference {
-    /// The fields of `AgreementTypeReference`, for conditions built in code: `AgreementTypeReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `AgreementTypeReference`, for conditions built in code and typed patches: `AgreementTypeReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<AgreementTypeReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<AgreementTypeReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<AgreementTypeReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl BillingStatusReference {
-    /// The fields of `BillingStatusReference`, for conditions built in code: `BillingStatusReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `BillingStatusReference`, for conditions built in code and typed patches: `BillingStatusReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<BillingStatusReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<BillingStatusReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<BillingStatusReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn is_closed(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn is_closed(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "isClosed")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl Invoice {
-    /// The fields of `Invoice`, for conditions built in code: `Invoice::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `Invoice`, for conditions built in code and typed patches: `Invoice::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<Invoice> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<Invoice> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<Invoice, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn invoice_number(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn invoice_number(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "invoiceNumber")
     }
     pub fn r#type(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<InvoiceType>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<InvoiceType>, P> {
         crate::conditions::field(self, "type")
     }
-    pub fn status(&self) -> crate::conditions::Fields<BillingStatusReference> {
+    pub fn status(&self) -> crate::conditions::Fields<BillingStatusReference, P::Inner> {
         crate::conditions::nested(self, "status")
     }
-    pub fn company(&self) -> crate::conditions::Fields<CompanyReference> {
+    pub fn company(&self) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "company")
     }
-    pub fn bill_to_company(&self) -> crate::conditions::Fields<CompanyReference> {
+    pub fn bill_to_company(
+        &self,
+    ) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "billToCompany")
     }
-    pub fn ship_to_company(&self) -> crate::conditions::Fields<CompanyReference> {
+    pub fn ship_to_company(
+        &self,
+    ) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "shipToCompany")
     }
     pub fn apply_to_type(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<InvoiceApplyToType>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<InvoiceApplyToType>, P> {
         crate::conditions::field(self, "applyToType")
     }
-    pub fn apply_to_id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+    pub fn apply_to_id(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "applyToId")
     }
-    pub fn attention(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn attention(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "attention")
     }
-    pub fn billing_site(&self) -> crate::conditions::Fields<SiteReference> {
+    pub fn billing_site(&self) -> crate::conditions::Fields<SiteReference, P::Inner> {
         crate::conditions::nested(self, "billingSite")
     }
-    pub fn billing_terms(&self) -> crate::conditions::Fields<BillingTermsReference> {
+    pub fn billing_terms(
+        &self,
+    ) -> crate::conditions::Fields<BillingTermsReference, P::Inner> {
         crate::conditions::nested(self, "billingTerms")
     }
-    pub fn reference(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn reference(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "reference")
     }
-    pub fn customer_po(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn customer_po(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "customerPO")
     }
-    pub fn date(&self) -> crate::conditions::Field<crate::conditions::DateTime> {
+    pub fn date(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "date")
     }
-    pub fn location_id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+    pub fn location_id(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "locationId")
     }
-    pub fn location(&self) -> crate::conditions::Fields<SystemLocationReference> {
+    pub fn location(
+        &self,
+    ) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
         crate::conditions::nested(self, "location")
     }
-    pub fn department_id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+    pub fn department_id(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "departmentId")
     }
-    pub fn territory(&self) -> crate::conditions::Fields<SystemLocationReference> {
+    pub fn territory(
+        &self,
+    ) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
         crate::conditions::nested(self, "territory")
     }
-    pub fn top_comment(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn top_comment(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "topComment")
     }
-    pub fn bottom_comment(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn bottom_comment(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "bottomComment")
     }
-    pub fn taxable_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn taxable_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "taxableFlag")
     }
-    pub fn tax_code(&self) -> crate::conditions::Fields<TaxCodeReference> {
+    pub fn tax_code(&self) -> crate::conditions::Fields<TaxCodeReference, P::Inner> {
         crate::conditions::nested(self, "taxCode")
     }
-    pub fn internal_notes(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn internal_notes(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "internalNotes")
     }
-    pub fn due_date(&self) -> crate::conditions::Field<crate::conditions::DateTime> {
+    pub fn due_date(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dueDate")
     }
-    pub fn service_total(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn service_total(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "serviceTotal")
     }
-    pub fn expense_total(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn expense_total(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "expenseTotal")
     }
-    pub fn product_total(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn product_total(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "productTotal")
     }
-    pub fn subtotal(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn subtotal(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "subtotal")
     }
-    pub fn sales_tax(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn sales_tax(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "salesTax")
     }
-    pub fn total(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn total(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "total")
     }
-    pub fn payments(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn payments(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "payments")
     }
-    pub fn credits(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn credits(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "credits")
     }
-    pub fn balance(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn balance(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "balance")
     }
     pub fn special_invoice_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "specialInvoiceFlag")
     }
-    pub fn ticket(&self) -> crate::conditions::Fields<TicketReference> {
+    pub fn ticket(&self) -> crate::conditions::Fields<TicketReference, P::Inner> {
         crate::conditions::nested(self, "ticket")
     }
-    pub fn project(&self) -> crate::conditions::Fields<ProjectReference> {
+    pub fn project(&self) -> crate::conditions::Fields<ProjectReference, P::Inner> {
         crate::conditions::nested(self, "project")
     }
-    pub fn agreement(&self) -> crate::conditions::Fields<AgreementReference> {
+    pub fn agreement(&self) -> crate::conditions::Fields<AgreementReference, P::Inner> {
         crate::conditions::nested(self, "agreement")
     }
-    pub fn custom_fields(&self) -> crate::conditions::Fields<CustomFieldValue> {
+    pub fn custom_fields(
+        &self,
+    ) -> crate::conditions::Fields<CustomFieldValue, crate::conditions::Each<P>> {
         crate::conditions::nested(self, "customFields")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
+    }
+}
+impl crate::custom_fields::HasCustomFields for Invoice {
+    type Entry = CustomFieldValue;
+    fn custom_field_entries(&self) -> &[CustomFieldValue] {
+        self.custom_fields.as_deref().unwrap_or_default()
     }
 }

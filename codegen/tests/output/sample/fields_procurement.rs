@@ -2,323 +2,384 @@
 // Do not edit: change the spec or specs/overrides.json and regenerate.
 
 impl IvItemReference {
-    /// The fields of `IvItemReference`, for conditions built in code: `IvItemReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `IvItemReference`, for conditions built in code and typed patches: `IvItemReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<IvItemReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<IvItemReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<IvItemReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn identifier(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn identifier(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "identifier")
     }
     pub fn serialized_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "serializedFlag")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl PurchaseOrder {
-    /// The fields of `PurchaseOrder`, for conditions built in code: `PurchaseOrder::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `PurchaseOrder`, for conditions built in code and typed patches: `PurchaseOrder::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<PurchaseOrder> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<PurchaseOrder> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<PurchaseOrder, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
     pub fn business_unit_id(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer> {
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "businessUnitId")
     }
-    pub fn location_id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+    pub fn location_id(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "locationId")
     }
-    pub fn po_number(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn po_number(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "poNumber")
     }
-    pub fn po_date(&self) -> crate::conditions::Field<crate::conditions::DateTime> {
+    pub fn po_date(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "poDate")
     }
-    pub fn status(&self) -> crate::conditions::Fields<PurchaseOrderStatusReference> {
+    pub fn status(
+        &self,
+    ) -> crate::conditions::Fields<PurchaseOrderStatusReference, P::Inner> {
         crate::conditions::nested(self, "status")
     }
-    pub fn vendor_company(&self) -> crate::conditions::Fields<CompanyReference> {
+    pub fn vendor_company(
+        &self,
+    ) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "vendorCompany")
     }
-    pub fn vendor_contact(&self) -> crate::conditions::Fields<ContactReference> {
+    pub fn vendor_contact(
+        &self,
+    ) -> crate::conditions::Fields<ContactReference, P::Inner> {
         crate::conditions::nested(self, "vendorContact")
     }
-    pub fn vendor_site(&self) -> crate::conditions::Fields<SiteReference> {
+    pub fn vendor_site(&self) -> crate::conditions::Fields<SiteReference, P::Inner> {
         crate::conditions::nested(self, "vendorSite")
     }
     pub fn vendor_order_number(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Text> {
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "vendorOrderNumber")
     }
     pub fn vendor_invoice_number(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Text> {
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "vendorInvoiceNumber")
     }
     pub fn vendor_invoice_date(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime> {
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "vendorInvoiceDate")
     }
-    pub fn customer_company(&self) -> crate::conditions::Fields<CompanyReference> {
+    pub fn customer_company(
+        &self,
+    ) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "customerCompany")
     }
-    pub fn customer_contact(&self) -> crate::conditions::Fields<ContactReference> {
+    pub fn customer_contact(
+        &self,
+    ) -> crate::conditions::Fields<ContactReference, P::Inner> {
         crate::conditions::nested(self, "customerContact")
     }
-    pub fn customer_site(&self) -> crate::conditions::Fields<SiteReference> {
+    pub fn customer_site(&self) -> crate::conditions::Fields<SiteReference, P::Inner> {
         crate::conditions::nested(self, "customerSite")
     }
     pub fn drop_ship_customer_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "dropShipCustomerFlag")
     }
-    pub fn warehouse(&self) -> crate::conditions::Fields<WarehouseReference> {
+    pub fn warehouse(&self) -> crate::conditions::Fields<WarehouseReference, P::Inner> {
         crate::conditions::nested(self, "warehouse")
     }
-    pub fn shipment_method(&self) -> crate::conditions::Fields<ShipmentMethodReference> {
+    pub fn shipment_method(
+        &self,
+    ) -> crate::conditions::Fields<ShipmentMethodReference, P::Inner> {
         crate::conditions::nested(self, "shipmentMethod")
     }
     pub fn shipment_date(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime> {
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "shipmentDate")
     }
-    pub fn tracking_number(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn tracking_number(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "trackingNumber")
     }
-    pub fn terms(&self) -> crate::conditions::Fields<BillingTermsReference> {
+    pub fn terms(&self) -> crate::conditions::Fields<BillingTermsReference, P::Inner> {
         crate::conditions::nested(self, "terms")
     }
-    pub fn tax_code(&self) -> crate::conditions::Fields<TaxCodeReference> {
+    pub fn tax_code(&self) -> crate::conditions::Fields<TaxCodeReference, P::Inner> {
         crate::conditions::nested(self, "taxCode")
     }
-    pub fn sub_total(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn sub_total(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "subTotal")
     }
-    pub fn sales_tax(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn sales_tax(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "salesTax")
     }
-    pub fn freight_cost(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn freight_cost(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "freightCost")
     }
-    pub fn total(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn total(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "total")
     }
-    pub fn closed_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn closed_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "closedFlag")
     }
-    pub fn date_closed(&self) -> crate::conditions::Field<crate::conditions::DateTime> {
+    pub fn date_closed(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateClosed")
     }
-    pub fn entered_by(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn entered_by(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "enteredBy")
     }
-    pub fn internal_notes(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn internal_notes(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "internalNotes")
     }
-    pub fn custom_fields(&self) -> crate::conditions::Fields<CustomFieldValue> {
+    pub fn custom_fields(
+        &self,
+    ) -> crate::conditions::Fields<CustomFieldValue, crate::conditions::Each<P>> {
         crate::conditions::nested(self, "customFields")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
+impl crate::custom_fields::HasCustomFields for PurchaseOrder {
+    type Entry = CustomFieldValue;
+    fn custom_field_entries(&self) -> &[CustomFieldValue] {
+        self.custom_fields.as_deref().unwrap_or_default()
+    }
+}
 impl PurchaseOrderLineItem {
-    /// The fields of `PurchaseOrderLineItem`, for conditions built in code: `PurchaseOrderLineItem::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `PurchaseOrderLineItem`, for conditions built in code and typed patches: `PurchaseOrderLineItem::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<PurchaseOrderLineItem> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<PurchaseOrderLineItem> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<PurchaseOrderLineItem, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
     pub fn purchase_order_id(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer> {
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "purchaseOrderId")
     }
-    pub fn line_number(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+    pub fn line_number(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "lineNumber")
     }
-    pub fn product(&self) -> crate::conditions::Fields<IvItemReference> {
+    pub fn product(&self) -> crate::conditions::Fields<IvItemReference, P::Inner> {
         crate::conditions::nested(self, "product")
     }
-    pub fn description(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn description(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "description")
     }
-    pub fn quantity(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn quantity(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "quantity")
     }
-    pub fn unit_cost(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn unit_cost(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "unitCost")
     }
-    pub fn unit_of_measure(&self) -> crate::conditions::Fields<UnitOfMeasureReference> {
+    pub fn unit_of_measure(
+        &self,
+    ) -> crate::conditions::Fields<UnitOfMeasureReference, P::Inner> {
         crate::conditions::nested(self, "unitOfMeasure")
     }
     pub fn received_quantity(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer> {
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "receivedQuantity")
     }
     pub fn received_status(
         &self,
     ) -> crate::conditions::Field<
         crate::conditions::Enum<PurchaseOrderLineItemReceivedStatus>,
+        P,
     > {
         crate::conditions::field(self, "receivedStatus")
     }
     pub fn backordered_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "backorderedFlag")
     }
-    pub fn canceled_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn canceled_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "canceledFlag")
     }
-    pub fn closed_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn closed_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "closedFlag")
     }
     pub fn date_received(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime> {
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateReceived")
     }
     pub fn expected_ship_date(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime> {
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "expectedShipDate")
     }
-    pub fn ship_date(&self) -> crate::conditions::Field<crate::conditions::DateTime> {
+    pub fn ship_date(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "shipDate")
     }
-    pub fn shipment_method(&self) -> crate::conditions::Fields<ShipmentMethodReference> {
+    pub fn shipment_method(
+        &self,
+    ) -> crate::conditions::Fields<ShipmentMethodReference, P::Inner> {
         crate::conditions::nested(self, "shipmentMethod")
     }
-    pub fn tracking_number(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn tracking_number(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "trackingNumber")
     }
-    pub fn packing_slip(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn packing_slip(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "packingSlip")
     }
-    pub fn serial_numbers(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn serial_numbers(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "serialNumbers")
     }
-    pub fn tax(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn tax(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "tax")
     }
     pub fn vendor_order_number(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Text> {
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "vendorOrderNumber")
     }
-    pub fn vendor_sku(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn vendor_sku(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "vendorSku")
     }
-    pub fn warehouse(&self) -> crate::conditions::Fields<WarehouseReference> {
+    pub fn warehouse(&self) -> crate::conditions::Fields<WarehouseReference, P::Inner> {
         crate::conditions::nested(self, "warehouse")
     }
-    pub fn internal_notes(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn internal_notes(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "internalNotes")
     }
-    pub fn custom_fields(&self) -> crate::conditions::Fields<CustomFieldValue> {
+    pub fn custom_fields(
+        &self,
+    ) -> crate::conditions::Fields<CustomFieldValue, crate::conditions::Each<P>> {
         crate::conditions::nested(self, "customFields")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
+impl crate::custom_fields::HasCustomFields for PurchaseOrderLineItem {
+    type Entry = CustomFieldValue;
+    fn custom_field_entries(&self) -> &[CustomFieldValue] {
+        self.custom_fields.as_deref().unwrap_or_default()
+    }
+}
 impl PurchaseOrderStatusReference {
-    /// The fields of `PurchaseOrderStatusReference`, for conditions built in code: `PurchaseOrderStatusReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `PurchaseOrderStatusReference`, for conditions built in code and typed patches: `PurchaseOrderStatusReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<PurchaseOrderStatusReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<PurchaseOrderStatusReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<
+    P: crate::conditions::Place,
+> crate::conditions::Fields<PurchaseOrderStatusReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl ShipmentMethodReference {
-    /// The fields of `ShipmentMethodReference`, for conditions built in code: `ShipmentMethodReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ShipmentMethodReference`, for conditions built in code and typed patches: `ShipmentMethodReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ShipmentMethodReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ShipmentMethodReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ShipmentMethodReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl UnitOfMeasureReference {
-    /// The fields of `UnitOfMeasureReference`, for conditions built in code: `UnitOfMeasureReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `UnitOfMeasureReference`, for conditions built in code and typed patches: `UnitOfMeasureReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<UnitOfMeasureReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<UnitOfMeasureReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<UnitOfMeasureReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl WarehouseReference {
-    /// The fields of `WarehouseReference`, for conditions built in code: `WarehouseReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `WarehouseReference`, for conditions built in code and typed patches: `WarehouseReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<WarehouseReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<WarehouseReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<WarehouseReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn locked_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn locked_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "lockedFlag")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }

@@ -2,210 +2,238 @@
 // Do not edit: change the spec or specs/overrides.json and regenerate.
 
 impl Project {
-    /// The fields of `Project`, for conditions built in code: `Project::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `Project`, for conditions built in code and typed patches: `Project::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<Project> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<Project> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<Project, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn company(&self) -> crate::conditions::Fields<CompanyReference> {
+    pub fn company(&self) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "company")
     }
-    pub fn contact(&self) -> crate::conditions::Fields<ContactReference> {
+    pub fn contact(&self) -> crate::conditions::Fields<ContactReference, P::Inner> {
         crate::conditions::nested(self, "contact")
     }
-    pub fn site(&self) -> crate::conditions::Fields<SiteReference> {
+    pub fn site(&self) -> crate::conditions::Fields<SiteReference, P::Inner> {
         crate::conditions::nested(self, "site")
     }
-    pub fn board(&self) -> crate::conditions::Fields<ProjectBoardReference> {
+    pub fn board(&self) -> crate::conditions::Fields<ProjectBoardReference, P::Inner> {
         crate::conditions::nested(self, "board")
     }
-    pub fn status(&self) -> crate::conditions::Fields<ProjectStatusReference> {
+    pub fn status(&self) -> crate::conditions::Fields<ProjectStatusReference, P::Inner> {
         crate::conditions::nested(self, "status")
     }
-    pub fn closed_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn closed_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "closedFlag")
     }
-    pub fn r#type(&self) -> crate::conditions::Fields<ProjectTypeReference> {
+    pub fn r#type(&self) -> crate::conditions::Fields<ProjectTypeReference, P::Inner> {
         crate::conditions::nested(self, "type")
     }
-    pub fn manager(&self) -> crate::conditions::Fields<MemberReference> {
+    pub fn manager(&self) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "manager")
     }
-    pub fn location(&self) -> crate::conditions::Fields<SystemLocationReference> {
+    pub fn location(
+        &self,
+    ) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
         crate::conditions::nested(self, "location")
     }
-    pub fn department(&self) -> crate::conditions::Fields<SystemDepartmentReference> {
+    pub fn department(
+        &self,
+    ) -> crate::conditions::Fields<SystemDepartmentReference, P::Inner> {
         crate::conditions::nested(self, "department")
     }
-    pub fn description(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn description(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "description")
     }
-    pub fn customer_po(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn customer_po(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "customerPO")
     }
-    pub fn agreement(&self) -> crate::conditions::Fields<AgreementReference> {
+    pub fn agreement(&self) -> crate::conditions::Fields<AgreementReference, P::Inner> {
         crate::conditions::nested(self, "agreement")
     }
-    pub fn opportunity(&self) -> crate::conditions::Fields<OpportunityReference> {
+    pub fn opportunity(
+        &self,
+    ) -> crate::conditions::Fields<OpportunityReference, P::Inner> {
         crate::conditions::nested(self, "opportunity")
     }
     pub fn estimated_start(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime> {
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "estimatedStart")
     }
     pub fn estimated_end(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime> {
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "estimatedEnd")
     }
-    pub fn actual_start(&self) -> crate::conditions::Field<crate::conditions::DateTime> {
+    pub fn actual_start(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "actualStart")
     }
-    pub fn actual_end(&self) -> crate::conditions::Field<crate::conditions::DateTime> {
+    pub fn actual_end(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "actualEnd")
     }
     pub fn scheduled_start(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime> {
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "scheduledStart")
     }
     pub fn scheduled_end(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime> {
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "scheduledEnd")
     }
-    pub fn budget_hours(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn budget_hours(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "budgetHours")
     }
-    pub fn actual_hours(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn actual_hours(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "actualHours")
     }
     pub fn estimated_hours(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Number> {
+    ) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "estimatedHours")
     }
     pub fn scheduled_hours(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Number> {
+    ) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "scheduledHours")
     }
     pub fn percent_complete(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Number> {
+    ) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "percentComplete")
     }
     pub fn billing_method(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<ProjectBillingMethod>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<ProjectBillingMethod>, P> {
         crate::conditions::field(self, "billingMethod")
     }
-    pub fn billing_amount(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn billing_amount(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "billingAmount")
     }
     pub fn billing_rate_type(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<ProjectBillingRateType>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<ProjectBillingRateType>, P> {
         crate::conditions::field(self, "billingRateType")
     }
     pub fn bill_time(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<ProjectBillTime>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<ProjectBillTime>, P> {
         crate::conditions::field(self, "billTime")
     }
     pub fn bill_expenses(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<ProjectBillExpenses>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<ProjectBillExpenses>, P> {
         crate::conditions::field(self, "billExpenses")
     }
     pub fn bill_products(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<ProjectBillProducts>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<ProjectBillProducts>, P> {
         crate::conditions::field(self, "billProducts")
     }
-    pub fn bill_to_company(&self) -> crate::conditions::Fields<CompanyReference> {
+    pub fn bill_to_company(
+        &self,
+    ) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "billToCompany")
     }
-    pub fn downpayment(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn downpayment(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "downpayment")
     }
     pub fn project_template_id(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer> {
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "projectTemplateId")
     }
     pub fn do_not_display_in_portal_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "doNotDisplayInPortalFlag")
     }
-    pub fn custom_fields(&self) -> crate::conditions::Fields<CustomFieldValue> {
+    pub fn custom_fields(
+        &self,
+    ) -> crate::conditions::Fields<CustomFieldValue, crate::conditions::Each<P>> {
         crate::conditions::nested(self, "customFields")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
+impl crate::custom_fields::HasCustomFields for Project {
+    type Entry = CustomFieldValue;
+    fn custom_field_entries(&self) -> &[CustomFieldValue] {
+        self.custom_fields.as_deref().unwrap_or_default()
+    }
+}
 impl ProjectBoardReference {
-    /// The fields of `ProjectBoardReference`, for conditions built in code: `ProjectBoardReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ProjectBoardReference`, for conditions built in code and typed patches: `ProjectBoardReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ProjectBoardReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ProjectBoardReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ProjectBoardReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl ProjectStatusReference {
-    /// The fields of `ProjectStatusReference`, for conditions built in code: `ProjectStatusReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ProjectStatusReference`, for conditions built in code and typed patches: `ProjectStatusReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ProjectStatusReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ProjectStatusReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ProjectStatusReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl ProjectTypeReference {
-    /// The fields of `ProjectTypeReference`, for conditions built in code: `ProjectTypeReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ProjectTypeReference`, for conditions built in code and typed patches: `ProjectTypeReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ProjectTypeReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ProjectTypeReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ProjectTypeReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }

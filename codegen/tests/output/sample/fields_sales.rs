@@ -2,140 +2,170 @@
 // Do not edit: change the spec or specs/overrides.json and regenerate.
 
 impl Opportunity {
-    /// The fields of `Opportunity`, for conditions built in code: `Opportunity::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `Opportunity`, for conditions built in code and typed patches: `Opportunity::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<Opportunity> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<Opportunity> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<Opportunity, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
     pub fn expected_close_date(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime> {
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "expectedCloseDate")
     }
-    pub fn r#type(&self) -> crate::conditions::Fields<OpportunityTypeReference> {
+    pub fn r#type(
+        &self,
+    ) -> crate::conditions::Fields<OpportunityTypeReference, P::Inner> {
         crate::conditions::nested(self, "type")
     }
-    pub fn status(&self) -> crate::conditions::Fields<OpportunityStatusReference> {
+    pub fn status(
+        &self,
+    ) -> crate::conditions::Fields<OpportunityStatusReference, P::Inner> {
         crate::conditions::nested(self, "status")
     }
-    pub fn notes(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn notes(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "notes")
     }
-    pub fn source(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn source(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "source")
     }
-    pub fn primary_sales_rep(&self) -> crate::conditions::Fields<MemberReference> {
+    pub fn primary_sales_rep(
+        &self,
+    ) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "primarySalesRep")
     }
-    pub fn secondary_sales_rep(&self) -> crate::conditions::Fields<MemberReference> {
+    pub fn secondary_sales_rep(
+        &self,
+    ) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "secondarySalesRep")
     }
-    pub fn location_id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+    pub fn location_id(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "locationId")
     }
     pub fn business_unit_id(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer> {
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "businessUnitId")
     }
-    pub fn company(&self) -> crate::conditions::Fields<CompanyReference> {
+    pub fn company(&self) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "company")
     }
-    pub fn contact(&self) -> crate::conditions::Fields<ContactReference> {
+    pub fn contact(&self) -> crate::conditions::Fields<ContactReference, P::Inner> {
         crate::conditions::nested(self, "contact")
     }
-    pub fn site(&self) -> crate::conditions::Fields<SiteReference> {
+    pub fn site(&self) -> crate::conditions::Fields<SiteReference, P::Inner> {
         crate::conditions::nested(self, "site")
     }
-    pub fn customer_po(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn customer_po(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "customerPO")
     }
     pub fn pipeline_change_date(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime> {
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "pipelineChangeDate")
     }
     pub fn date_became_lead(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime> {
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateBecameLead")
     }
-    pub fn closed_date(&self) -> crate::conditions::Field<crate::conditions::DateTime> {
+    pub fn closed_date(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "closedDate")
     }
-    pub fn closed_by(&self) -> crate::conditions::Fields<MemberReference> {
+    pub fn closed_by(&self) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "closedBy")
     }
     pub fn total_sales_tax(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Number> {
+    ) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "totalSalesTax")
     }
-    pub fn bill_to_company(&self) -> crate::conditions::Fields<CompanyReference> {
+    pub fn bill_to_company(
+        &self,
+    ) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "billToCompany")
     }
-    pub fn billing_terms(&self) -> crate::conditions::Fields<BillingTermsReference> {
+    pub fn billing_terms(
+        &self,
+    ) -> crate::conditions::Fields<BillingTermsReference, P::Inner> {
         crate::conditions::nested(self, "billingTerms")
     }
-    pub fn tax_code(&self) -> crate::conditions::Fields<TaxCodeReference> {
+    pub fn tax_code(&self) -> crate::conditions::Fields<TaxCodeReference, P::Inner> {
         crate::conditions::nested(self, "taxCode")
     }
     pub fn company_location_id(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer> {
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "companyLocationId")
     }
-    pub fn technical_contact(&self) -> crate::conditions::Fields<ContactReference> {
+    pub fn technical_contact(
+        &self,
+    ) -> crate::conditions::Fields<ContactReference, P::Inner> {
         crate::conditions::nested(self, "technicalContact")
     }
-    pub fn custom_fields(&self) -> crate::conditions::Fields<CustomFieldValue> {
+    pub fn custom_fields(
+        &self,
+    ) -> crate::conditions::Fields<CustomFieldValue, crate::conditions::Each<P>> {
         crate::conditions::nested(self, "customFields")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
+impl crate::custom_fields::HasCustomFields for Opportunity {
+    type Entry = CustomFieldValue;
+    fn custom_field_entries(&self) -> &[CustomFieldValue] {
+        self.custom_fields.as_deref().unwrap_or_default()
+    }
+}
 impl OpportunityStatusReference {
-    /// The fields of `OpportunityStatusReference`, for conditions built in code: `OpportunityStatusReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `OpportunityStatusReference`, for conditions built in code and typed patches: `OpportunityStatusReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<OpportunityStatusReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<OpportunityStatusReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<
+    P: crate::conditions::Place,
+> crate::conditions::Fields<OpportunityStatusReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl OpportunityTypeReference {
-    /// The fields of `OpportunityTypeReference`, for conditions built in code: `OpportunityTypeReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `OpportunityTypeReference`, for conditions built in code and typed patches: `OpportunityTypeReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<OpportunityTypeReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<OpportunityTypeReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<
+    P: crate::conditions::Place,
+> crate::conditions::Fields<OpportunityTypeReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }

@@ -2,110 +2,120 @@
 // Do not edit: change the spec or specs/overrides.json and regenerate.
 
 impl ScheduleEntry {
-    /// The fields of `ScheduleEntry`, for conditions built in code: `ScheduleEntry::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ScheduleEntry`, for conditions built in code and typed patches: `ScheduleEntry::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ScheduleEntry> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ScheduleEntry> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ScheduleEntry, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn object_id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+    pub fn object_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "objectId")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn member(&self) -> crate::conditions::Fields<MemberReference> {
+    pub fn member(&self) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "member")
     }
-    pub fn r#where(&self) -> crate::conditions::Fields<ServiceLocationReference> {
+    pub fn r#where(
+        &self,
+    ) -> crate::conditions::Fields<ServiceLocationReference, P::Inner> {
         crate::conditions::nested(self, "where")
     }
-    pub fn date_start(&self) -> crate::conditions::Field<crate::conditions::DateTime> {
+    pub fn date_start(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateStart")
     }
-    pub fn date_end(&self) -> crate::conditions::Field<crate::conditions::DateTime> {
+    pub fn date_end(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateEnd")
     }
-    pub fn status(&self) -> crate::conditions::Fields<ScheduleStatusReference> {
+    pub fn status(
+        &self,
+    ) -> crate::conditions::Fields<ScheduleStatusReference, P::Inner> {
         crate::conditions::nested(self, "status")
     }
-    pub fn r#type(&self) -> crate::conditions::Fields<ScheduleTypeReference> {
+    pub fn r#type(&self) -> crate::conditions::Fields<ScheduleTypeReference, P::Inner> {
         crate::conditions::nested(self, "type")
     }
-    pub fn done_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn done_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "doneFlag")
     }
     pub fn acknowledged_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "acknowledgedFlag")
     }
-    pub fn owner_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn owner_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "ownerFlag")
     }
-    pub fn meeting_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn meeting_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "meetingFlag")
     }
     pub fn allow_schedule_conflicts_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "allowScheduleConflictsFlag")
     }
-    pub fn mobile_guid(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn mobile_guid(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "mobileGuid")
     }
     pub fn acknowledged_date(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime> {
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "acknowledgedDate")
     }
-    pub fn close_date(&self) -> crate::conditions::Field<crate::conditions::DateTime> {
+    pub fn close_date(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "closeDate")
     }
-    pub fn hours(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn hours(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "hours")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl ScheduleStatusReference {
-    /// The fields of `ScheduleStatusReference`, for conditions built in code: `ScheduleStatusReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ScheduleStatusReference`, for conditions built in code and typed patches: `ScheduleStatusReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ScheduleStatusReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ScheduleStatusReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ScheduleStatusReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl ScheduleTypeReference {
-    /// The fields of `ScheduleTypeReference`, for conditions built in code: `ScheduleTypeReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ScheduleTypeReference`, for conditions built in code and typed patches: `ScheduleTypeReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ScheduleTypeReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ScheduleTypeReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ScheduleTypeReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn identifier(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn identifier(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "identifier")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }

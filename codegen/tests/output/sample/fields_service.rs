@@ -2,668 +2,738 @@
 // Do not edit: change the spec or specs/overrides.json and regenerate.
 
 impl Board {
-    /// The fields of `Board`, for conditions built in code: `Board::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `Board`, for conditions built in code and typed patches: `Board::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<Board> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<Board> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<Board, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn location(&self) -> crate::conditions::Fields<SystemLocationReference> {
+    pub fn location(
+        &self,
+    ) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
         crate::conditions::nested(self, "location")
     }
-    pub fn department(&self) -> crate::conditions::Fields<SystemDepartmentReference> {
+    pub fn department(
+        &self,
+    ) -> crate::conditions::Fields<SystemDepartmentReference, P::Inner> {
         crate::conditions::nested(self, "department")
     }
-    pub fn inactive_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn inactive_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "inactiveFlag")
     }
-    pub fn project_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn project_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "projectFlag")
     }
-    pub fn dispatch_member(&self) -> crate::conditions::Fields<MemberReference> {
+    pub fn dispatch_member(
+        &self,
+    ) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "dispatchMember")
     }
-    pub fn service_manager_member(&self) -> crate::conditions::Fields<MemberReference> {
+    pub fn service_manager_member(
+        &self,
+    ) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "serviceManagerMember")
     }
-    pub fn duty_manager_member(&self) -> crate::conditions::Fields<MemberReference> {
+    pub fn duty_manager_member(
+        &self,
+    ) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "dutyManagerMember")
     }
-    pub fn work_role(&self) -> crate::conditions::Fields<WorkRoleReference> {
+    pub fn work_role(&self) -> crate::conditions::Fields<WorkRoleReference, P::Inner> {
         crate::conditions::nested(self, "workRole")
     }
-    pub fn work_type(&self) -> crate::conditions::Fields<WorkTypeReference> {
+    pub fn work_type(&self) -> crate::conditions::Fields<WorkTypeReference, P::Inner> {
         crate::conditions::nested(self, "workType")
     }
     pub fn bill_time(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<BoardBillTime>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<BoardBillTime>, P> {
         crate::conditions::field(self, "billTime")
     }
     pub fn bill_expense(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<BoardBillExpense>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<BoardBillExpense>, P> {
         crate::conditions::field(self, "billExpense")
     }
     pub fn bill_product(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<BoardBillProduct>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<BoardBillProduct>, P> {
         crate::conditions::field(self, "billProduct")
     }
     pub fn auto_close_status(
         &self,
-    ) -> crate::conditions::Fields<ServiceStatusReference> {
+    ) -> crate::conditions::Fields<ServiceStatusReference, P::Inner> {
         crate::conditions::nested(self, "autoCloseStatus")
     }
     pub fn auto_assign_new_tickets_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "autoAssignNewTicketsFlag")
     }
     pub fn time_entry_locked_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "timeEntryLockedFlag")
     }
     pub fn notify_email_from(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Text> {
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "notifyEmailFrom")
     }
     pub fn notify_email_from_name(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Text> {
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "notifyEmailFromName")
     }
     pub fn problem_sort(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<BoardProblemSort>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<BoardProblemSort>, P> {
         crate::conditions::field(self, "problemSort")
     }
     pub fn restrict_board_by_default_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "restrictBoardByDefaultFlag")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl BoardStatus {
-    /// The fields of `BoardStatus`, for conditions built in code: `BoardStatus::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `BoardStatus`, for conditions built in code and typed patches: `BoardStatus::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<BoardStatus> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<BoardStatus> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<BoardStatus, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn board(&self) -> crate::conditions::Fields<BoardReference> {
+    pub fn board(&self) -> crate::conditions::Fields<BoardReference, P::Inner> {
         crate::conditions::nested(self, "board")
     }
-    pub fn sort_order(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+    pub fn sort_order(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "sortOrder")
     }
     pub fn display_on_board(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "displayOnBoard")
     }
-    pub fn inactive(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn inactive(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "inactive")
     }
-    pub fn closed_status(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn closed_status(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "closedStatus")
     }
     pub fn time_entry_not_allowed(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "timeEntryNotAllowed")
     }
-    pub fn default_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn default_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "defaultFlag")
     }
     pub fn escalation_status(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<BoardStatusEscalationStatus>> {
+    ) -> crate::conditions::Field<
+        crate::conditions::Enum<BoardStatusEscalationStatus>,
+        P,
+    > {
         crate::conditions::field(self, "escalationStatus")
     }
     pub fn customer_portal_description(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Text> {
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "customerPortalDescription")
     }
     pub fn customer_portal_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "customerPortalFlag")
     }
     pub fn custom_status_indicator_name(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Text> {
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "customStatusIndicatorName")
     }
     pub fn save_time_as_note(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "saveTimeAsNote")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl PriorityReference {
-    /// The fields of `PriorityReference`, for conditions built in code: `PriorityReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `PriorityReference`, for conditions built in code and typed patches: `PriorityReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<PriorityReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<PriorityReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<PriorityReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn sort(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+    pub fn sort(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "sort")
     }
-    pub fn level(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn level(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "level")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl ServiceNote {
-    /// The fields of `ServiceNote`, for conditions built in code: `ServiceNote::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ServiceNote`, for conditions built in code and typed patches: `ServiceNote::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ServiceNote> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ServiceNote> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ServiceNote, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn ticket_id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+    pub fn ticket_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "ticketId")
     }
-    pub fn text(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn text(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "text")
     }
     pub fn detail_description_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "detailDescriptionFlag")
     }
     pub fn internal_analysis_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "internalAnalysisFlag")
     }
     pub fn resolution_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "resolutionFlag")
     }
-    pub fn issue_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn issue_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "issueFlag")
     }
-    pub fn member(&self) -> crate::conditions::Fields<MemberReference> {
+    pub fn member(&self) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "member")
     }
-    pub fn contact(&self) -> crate::conditions::Fields<ContactReference> {
+    pub fn contact(&self) -> crate::conditions::Fields<ContactReference, P::Inner> {
         crate::conditions::nested(self, "contact")
     }
     pub fn customer_updated_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "customerUpdatedFlag")
     }
     pub fn process_notifications(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "processNotifications")
     }
-    pub fn date_created(&self) -> crate::conditions::Field<crate::conditions::DateTime> {
+    pub fn date_created(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateCreated")
     }
-    pub fn created_by(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn created_by(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "createdBy")
     }
-    pub fn internal_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn internal_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "internalFlag")
     }
-    pub fn external_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn external_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "externalFlag")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl ServiceSourceReference {
-    /// The fields of `ServiceSourceReference`, for conditions built in code: `ServiceSourceReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ServiceSourceReference`, for conditions built in code and typed patches: `ServiceSourceReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ServiceSourceReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ServiceSourceReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ServiceSourceReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl ServiceStatusReference {
-    /// The fields of `ServiceStatusReference`, for conditions built in code: `ServiceStatusReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ServiceStatusReference`, for conditions built in code and typed patches: `ServiceStatusReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ServiceStatusReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ServiceStatusReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ServiceStatusReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn sort(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+    pub fn sort(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "sort")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl ServiceSubTypeReference {
-    /// The fields of `ServiceSubTypeReference`, for conditions built in code: `ServiceSubTypeReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ServiceSubTypeReference`, for conditions built in code and typed patches: `ServiceSubTypeReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ServiceSubTypeReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ServiceSubTypeReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ServiceSubTypeReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl ServiceTeamReference {
-    /// The fields of `ServiceTeamReference`, for conditions built in code: `ServiceTeamReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ServiceTeamReference`, for conditions built in code and typed patches: `ServiceTeamReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ServiceTeamReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ServiceTeamReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ServiceTeamReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl ServiceTicketNote {
-    /// The fields of `ServiceTicketNote`, for conditions built in code: `ServiceTicketNote::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ServiceTicketNote`, for conditions built in code and typed patches: `ServiceTicketNote::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ServiceTicketNote> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ServiceTicketNote> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ServiceTicketNote, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
     pub fn note_type(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<ServiceTicketNoteNoteType>> {
+    ) -> crate::conditions::Field<
+        crate::conditions::Enum<ServiceTicketNoteNoteType>,
+        P,
+    > {
         crate::conditions::field(self, "noteType")
     }
-    pub fn ticket(&self) -> crate::conditions::Fields<TicketReference> {
+    pub fn ticket(&self) -> crate::conditions::Fields<TicketReference, P::Inner> {
         crate::conditions::nested(self, "ticket")
     }
-    pub fn text(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn text(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "text")
     }
     pub fn is_markdown_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "isMarkdownFlag")
     }
     pub fn detail_description_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "detailDescriptionFlag")
     }
     pub fn internal_analysis_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "internalAnalysisFlag")
     }
     pub fn resolution_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "resolutionFlag")
     }
-    pub fn time_start(&self) -> crate::conditions::Field<crate::conditions::DateTime> {
+    pub fn time_start(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "timeStart")
     }
-    pub fn time_end(&self) -> crate::conditions::Field<crate::conditions::DateTime> {
+    pub fn time_end(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "timeEnd")
     }
-    pub fn issue_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn issue_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "issueFlag")
     }
-    pub fn original_author(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn original_author(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "originalAuthor")
     }
-    pub fn member(&self) -> crate::conditions::Fields<MemberReference> {
+    pub fn member(&self) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "member")
     }
-    pub fn contact(&self) -> crate::conditions::Fields<ContactReference> {
+    pub fn contact(&self) -> crate::conditions::Fields<ContactReference, P::Inner> {
         crate::conditions::nested(self, "contact")
     }
-    pub fn info(&self) -> crate::conditions::Fields<ServiceTicketNoteInfo> {
+    pub fn info(&self) -> crate::conditions::Fields<ServiceTicketNoteInfo, P::Inner> {
         crate::conditions::nested(self, "_info")
     }
 }
 impl ServiceTicketNoteInfo {
-    /// The fields of `ServiceTicketNoteInfo`, for conditions built in code: `ServiceTicketNoteInfo::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ServiceTicketNoteInfo`, for conditions built in code and typed patches: `ServiceTicketNoteInfo::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ServiceTicketNoteInfo> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ServiceTicketNoteInfo> {
-    pub fn last_updated(&self) -> crate::conditions::Field<crate::conditions::DateTime> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ServiceTicketNoteInfo, P> {
+    pub fn last_updated(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "lastUpdated")
     }
-    pub fn updated_by(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn updated_by(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "updatedBy")
     }
-    pub fn date_entered(&self) -> crate::conditions::Field<crate::conditions::DateTime> {
+    pub fn date_entered(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateEntered")
     }
-    pub fn entered_by(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn entered_by(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "enteredBy")
     }
-    pub fn sort_by_date(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn sort_by_date(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "sortByDate")
     }
 }
 impl ServiceTypeReference {
-    /// The fields of `ServiceTypeReference`, for conditions built in code: `ServiceTypeReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ServiceTypeReference`, for conditions built in code and typed patches: `ServiceTypeReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ServiceTypeReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ServiceTypeReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ServiceTypeReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl Ticket {
-    /// The fields of `Ticket`, for conditions built in code: `Ticket::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `Ticket`, for conditions built in code and typed patches: `Ticket::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<Ticket> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<Ticket> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<Ticket, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn summary(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn summary(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "summary")
     }
     pub fn record_type(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<TicketRecordType>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<TicketRecordType>, P> {
         crate::conditions::field(self, "recordType")
     }
-    pub fn board(&self) -> crate::conditions::Fields<BoardReference> {
+    pub fn board(&self) -> crate::conditions::Fields<BoardReference, P::Inner> {
         crate::conditions::nested(self, "board")
     }
-    pub fn status(&self) -> crate::conditions::Fields<ServiceStatusReference> {
+    pub fn status(&self) -> crate::conditions::Fields<ServiceStatusReference, P::Inner> {
         crate::conditions::nested(self, "status")
     }
-    pub fn company(&self) -> crate::conditions::Fields<CompanyReference> {
+    pub fn company(&self) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "company")
     }
-    pub fn site(&self) -> crate::conditions::Fields<SiteReference> {
+    pub fn site(&self) -> crate::conditions::Fields<SiteReference, P::Inner> {
         crate::conditions::nested(self, "site")
     }
-    pub fn site_name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn site_name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "siteName")
     }
-    pub fn address_line1(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn address_line1(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "addressLine1")
     }
-    pub fn address_line2(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn address_line2(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "addressLine2")
     }
-    pub fn city(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn city(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "city")
     }
-    pub fn state_identifier(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn state_identifier(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "stateIdentifier")
     }
-    pub fn zip(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn zip(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "zip")
     }
-    pub fn country(&self) -> crate::conditions::Fields<CountryReference> {
+    pub fn country(&self) -> crate::conditions::Fields<CountryReference, P::Inner> {
         crate::conditions::nested(self, "country")
     }
-    pub fn contact(&self) -> crate::conditions::Fields<ContactReference> {
+    pub fn contact(&self) -> crate::conditions::Fields<ContactReference, P::Inner> {
         crate::conditions::nested(self, "contact")
     }
-    pub fn contact_name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn contact_name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "contactName")
     }
     pub fn contact_phone_number(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Text> {
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "contactPhoneNumber")
     }
     pub fn contact_email_address(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Text> {
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "contactEmailAddress")
     }
-    pub fn r#type(&self) -> crate::conditions::Fields<ServiceTypeReference> {
+    pub fn r#type(&self) -> crate::conditions::Fields<ServiceTypeReference, P::Inner> {
         crate::conditions::nested(self, "type")
     }
-    pub fn sub_type(&self) -> crate::conditions::Fields<ServiceSubTypeReference> {
+    pub fn sub_type(
+        &self,
+    ) -> crate::conditions::Fields<ServiceSubTypeReference, P::Inner> {
         crate::conditions::nested(self, "subType")
     }
-    pub fn team(&self) -> crate::conditions::Fields<ServiceTeamReference> {
+    pub fn team(&self) -> crate::conditions::Fields<ServiceTeamReference, P::Inner> {
         crate::conditions::nested(self, "team")
     }
-    pub fn owner(&self) -> crate::conditions::Fields<MemberReference> {
+    pub fn owner(&self) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "owner")
     }
-    pub fn priority(&self) -> crate::conditions::Fields<PriorityReference> {
+    pub fn priority(&self) -> crate::conditions::Fields<PriorityReference, P::Inner> {
         crate::conditions::nested(self, "priority")
     }
     pub fn service_location(
         &self,
-    ) -> crate::conditions::Fields<ServiceLocationReference> {
+    ) -> crate::conditions::Fields<ServiceLocationReference, P::Inner> {
         crate::conditions::nested(self, "serviceLocation")
     }
-    pub fn source(&self) -> crate::conditions::Fields<ServiceSourceReference> {
+    pub fn source(&self) -> crate::conditions::Fields<ServiceSourceReference, P::Inner> {
         crate::conditions::nested(self, "source")
     }
     pub fn required_date(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime> {
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "requiredDate")
     }
-    pub fn budget_hours(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn budget_hours(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "budgetHours")
     }
-    pub fn agreement(&self) -> crate::conditions::Fields<AgreementReference> {
+    pub fn agreement(&self) -> crate::conditions::Fields<AgreementReference, P::Inner> {
         crate::conditions::nested(self, "agreement")
     }
     pub fn severity(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<TicketSeverity>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<TicketSeverity>, P> {
         crate::conditions::field(self, "severity")
     }
     pub fn impact(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<TicketImpact>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<TicketImpact>, P> {
         crate::conditions::field(self, "impact")
     }
-    pub fn po_number(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn po_number(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "poNumber")
     }
     pub fn initial_description(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Text> {
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "initialDescription")
     }
-    pub fn closed_date(&self) -> crate::conditions::Field<crate::conditions::DateTime> {
+    pub fn closed_date(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "closedDate")
     }
-    pub fn closed_by(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn closed_by(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "closedBy")
     }
-    pub fn closed_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn closed_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "closedFlag")
     }
-    pub fn actual_hours(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn actual_hours(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "actualHours")
     }
-    pub fn approved(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn approved(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "approved")
     }
     pub fn billing_method(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<TicketBillingMethod>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<TicketBillingMethod>, P> {
         crate::conditions::field(self, "billingMethod")
     }
     pub fn date_resolved(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime> {
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateResolved")
     }
     pub fn date_responded(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime> {
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateResponded")
     }
     pub fn resolve_minutes(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer> {
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "resolveMinutes")
     }
     pub fn parent_ticket_id(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer> {
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "parentTicketId")
     }
     pub fn has_child_ticket(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "hasChildTicket")
     }
     pub fn bill_time(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<TicketBillTime>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<TicketBillTime>, P> {
         crate::conditions::field(self, "billTime")
     }
-    pub fn location(&self) -> crate::conditions::Fields<SystemLocationReference> {
+    pub fn location(
+        &self,
+    ) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
         crate::conditions::nested(self, "location")
     }
-    pub fn department(&self) -> crate::conditions::Fields<SystemDepartmentReference> {
+    pub fn department(
+        &self,
+    ) -> crate::conditions::Fields<SystemDepartmentReference, P::Inner> {
         crate::conditions::nested(self, "department")
     }
-    pub fn mobile_guid(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn mobile_guid(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "mobileGuid")
     }
-    pub fn sla(&self) -> crate::conditions::Fields<SlaReference> {
+    pub fn sla(&self) -> crate::conditions::Fields<SlaReference, P::Inner> {
         crate::conditions::nested(self, "sla")
     }
-    pub fn merged_parent_ticket(&self) -> crate::conditions::Fields<TicketReference> {
+    pub fn merged_parent_ticket(
+        &self,
+    ) -> crate::conditions::Fields<TicketReference, P::Inner> {
         crate::conditions::nested(self, "mergedParentTicket")
     }
-    pub fn integrator_tags(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn integrator_tags(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::List<crate::conditions::Text>, P> {
         crate::conditions::field(self, "integratorTags")
     }
-    pub fn custom_fields(&self) -> crate::conditions::Fields<CustomFieldValue> {
+    pub fn custom_fields(
+        &self,
+    ) -> crate::conditions::Fields<CustomFieldValue, crate::conditions::Each<P>> {
         crate::conditions::nested(self, "customFields")
     }
-    pub fn info(&self) -> crate::conditions::Fields<TicketInfo> {
+    pub fn info(&self) -> crate::conditions::Fields<TicketInfo, P::Inner> {
         crate::conditions::nested(self, "_info")
     }
 }
+impl crate::custom_fields::HasCustomFields for Ticket {
+    type Entry = CustomFieldValue;
+    fn custom_field_entries(&self) -> &[CustomFieldValue] {
+        self.custom_fields.as_deref().unwrap_or_default()
+    }
+}
 impl TicketInfo {
-    /// The fields of `TicketInfo`, for conditions built in code: `TicketInfo::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `TicketInfo`, for conditions built in code and typed patches: `TicketInfo::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<TicketInfo> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<TicketInfo> {
-    pub fn last_updated(&self) -> crate::conditions::Field<crate::conditions::DateTime> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<TicketInfo, P> {
+    pub fn last_updated(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "lastUpdated")
     }
-    pub fn updated_by(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn updated_by(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "updatedBy")
     }
-    pub fn date_entered(&self) -> crate::conditions::Field<crate::conditions::DateTime> {
+    pub fn date_entered(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateEntered")
     }
-    pub fn entered_by(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn entered_by(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "enteredBy")
     }
 }
 impl TimeEntryReference {
-    /// The fields of `TimeEntryReference`, for conditions built in code: `TimeEntryReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `TimeEntryReference`, for conditions built in code and typed patches: `TimeEntryReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<TimeEntryReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<TimeEntryReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<TimeEntryReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }

@@ -2,483 +2,507 @@
 // Do not edit: change the spec or specs/overrides.json and regenerate.
 
 impl AgreementReference {
-    /// The fields of `AgreementReference`, for conditions built in code: `AgreementReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `AgreementReference`, for conditions built in code and typed patches: `AgreementReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<AgreementReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<AgreementReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<AgreementReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn r#type(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn r#type(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "type")
     }
     pub fn charge_firm_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "chargeFirmFlag")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl BillingTermsReference {
-    /// The fields of `BillingTermsReference`, for conditions built in code: `BillingTermsReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `BillingTermsReference`, for conditions built in code and typed patches: `BillingTermsReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<BillingTermsReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<BillingTermsReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<BillingTermsReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl BoardReference {
-    /// The fields of `BoardReference`, for conditions built in code: `BoardReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `BoardReference`, for conditions built in code and typed patches: `BoardReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<BoardReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<BoardReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<BoardReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl CompanyReference {
-    /// The fields of `CompanyReference`, for conditions built in code: `CompanyReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `CompanyReference`, for conditions built in code and typed patches: `CompanyReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<CompanyReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<CompanyReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<CompanyReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn identifier(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn identifier(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "identifier")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl ContactReference {
-    /// The fields of `ContactReference`, for conditions built in code: `ContactReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ContactReference`, for conditions built in code and typed patches: `ContactReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ContactReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ContactReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ContactReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl Count {
-    /// The fields of `Count`, for conditions built in code: `Count::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `Count`, for conditions built in code and typed patches: `Count::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<Count> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<Count> {
-    pub fn count(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<Count, P> {
+    pub fn count(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "count")
     }
 }
 impl CountryReference {
-    /// The fields of `CountryReference`, for conditions built in code: `CountryReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `CountryReference`, for conditions built in code and typed patches: `CountryReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<CountryReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<CountryReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<CountryReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn identifier(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn identifier(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "identifier")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl CustomFieldValue {
-    /// The fields of `CustomFieldValue`, for conditions built in code: `CustomFieldValue::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `CustomFieldValue`, for conditions built in code and typed patches: `CustomFieldValue::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<CustomFieldValue> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<CustomFieldValue> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<CustomFieldValue, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn caption(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn caption(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "caption")
     }
     pub fn r#type(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CustomFieldValueType>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CustomFieldValueType>, P> {
         crate::conditions::field(self, "type")
     }
     pub fn entry_method(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CustomFieldValueEntryMethod>> {
+    ) -> crate::conditions::Field<
+        crate::conditions::Enum<CustomFieldValueEntryMethod>,
+        P,
+    > {
         crate::conditions::field(self, "entryMethod")
     }
     pub fn number_of_decimals(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer> {
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "numberOfDecimals")
     }
-    pub fn value(&self) -> crate::conditions::Field<crate::conditions::Json> {
+    pub fn value(&self) -> crate::conditions::Field<crate::conditions::Json, P> {
         crate::conditions::field(self, "value")
     }
-    pub fn connect_wise_id(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn connect_wise_id(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "connectWiseId")
     }
 }
+impl crate::custom_fields::CustomFieldEntry for CustomFieldValue {
+    fn id(&self) -> Option<i32> {
+        self.id
+    }
+    fn caption(&self) -> Option<&str> {
+        self.caption.as_deref()
+    }
+    fn value(&self) -> Option<&::serde_json::Value> {
+        self.value.as_ref()
+    }
+}
 impl FilterValues {
-    /// The fields of `FilterValues`, for conditions built in code: `FilterValues::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `FilterValues`, for conditions built in code and typed patches: `FilterValues::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<FilterValues> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<FilterValues> {
-    pub fn conditions(&self) -> crate::conditions::Field<crate::conditions::Text> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<FilterValues, P> {
+    pub fn conditions(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "conditions")
     }
-    pub fn order_by(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn order_by(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "orderBy")
     }
-    pub fn childconditions(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn childconditions(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "childconditions")
     }
     pub fn customfieldconditions(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Text> {
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "customfieldconditions")
     }
 }
 impl ManagedInformation {
-    /// The fields of `ManagedInformation`, for conditions built in code: `ManagedInformation::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ManagedInformation`, for conditions built in code and typed patches: `ManagedInformation::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ManagedInformation> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ManagedInformation> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ManagedInformation, P> {
     pub fn management_solution_name(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Text> {
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "managementSolutionName")
     }
     pub fn managed_identifier(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Text> {
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "managedIdentifier")
     }
-    pub fn r#type(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn r#type(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "type")
     }
-    pub fn level(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn level(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "level")
     }
     pub fn child_configurations_matching_on(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Text> {
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "childConfigurationsMatchingOn")
     }
     pub fn inactivate_configurations_matching_on(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Text> {
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "inactivateConfigurationsMatchingOn")
     }
     pub fn inactive_configuration_status_id(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer> {
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "inactiveConfigurationStatusId")
     }
 }
 impl MemberReference {
-    /// The fields of `MemberReference`, for conditions built in code: `MemberReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `MemberReference`, for conditions built in code and typed patches: `MemberReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<MemberReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<MemberReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<MemberReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn identifier(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn identifier(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "identifier")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn daily_capacity(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn daily_capacity(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "dailyCapacity")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl OpportunityReference {
-    /// The fields of `OpportunityReference`, for conditions built in code: `OpportunityReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `OpportunityReference`, for conditions built in code and typed patches: `OpportunityReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<OpportunityReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<OpportunityReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<OpportunityReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl PatchOperation {
-    /// The fields of `PatchOperation`, for conditions built in code: `PatchOperation::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `PatchOperation`, for conditions built in code and typed patches: `PatchOperation::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<PatchOperation> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<PatchOperation> {
-    pub fn op(&self) -> crate::conditions::Field<crate::conditions::Text> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<PatchOperation, P> {
+    pub fn op(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "op")
     }
-    pub fn path(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn path(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "path")
     }
-    pub fn value(&self) -> crate::conditions::Field<crate::conditions::Json> {
+    pub fn value(&self) -> crate::conditions::Field<crate::conditions::Json, P> {
         crate::conditions::field(self, "value")
     }
 }
 impl ProjectReference {
-    /// The fields of `ProjectReference`, for conditions built in code: `ProjectReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ProjectReference`, for conditions built in code and typed patches: `ProjectReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ProjectReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ProjectReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ProjectReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl ServiceLocationReference {
-    /// The fields of `ServiceLocationReference`, for conditions built in code: `ServiceLocationReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ServiceLocationReference`, for conditions built in code and typed patches: `ServiceLocationReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ServiceLocationReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ServiceLocationReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<
+    P: crate::conditions::Place,
+> crate::conditions::Fields<ServiceLocationReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl SiteReference {
-    /// The fields of `SiteReference`, for conditions built in code: `SiteReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `SiteReference`, for conditions built in code and typed patches: `SiteReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<SiteReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<SiteReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<SiteReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl SlaReference {
-    /// The fields of `SlaReference`, for conditions built in code: `SlaReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `SlaReference`, for conditions built in code and typed patches: `SlaReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<SlaReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<SlaReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<SlaReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl SystemDepartmentReference {
-    /// The fields of `SystemDepartmentReference`, for conditions built in code: `SystemDepartmentReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `SystemDepartmentReference`, for conditions built in code and typed patches: `SystemDepartmentReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<SystemDepartmentReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<SystemDepartmentReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<
+    P: crate::conditions::Place,
+> crate::conditions::Fields<SystemDepartmentReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn identifier(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn identifier(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "identifier")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl SystemLocationReference {
-    /// The fields of `SystemLocationReference`, for conditions built in code: `SystemLocationReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `SystemLocationReference`, for conditions built in code and typed patches: `SystemLocationReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<SystemLocationReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<SystemLocationReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<SystemLocationReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl TaxCodeReference {
-    /// The fields of `TaxCodeReference`, for conditions built in code: `TaxCodeReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `TaxCodeReference`, for conditions built in code and typed patches: `TaxCodeReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<TaxCodeReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<TaxCodeReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<TaxCodeReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl TicketReference {
-    /// The fields of `TicketReference`, for conditions built in code: `TicketReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `TicketReference`, for conditions built in code and typed patches: `TicketReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<TicketReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<TicketReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<TicketReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn summary(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn summary(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "summary")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl WorkRoleReference {
-    /// The fields of `WorkRoleReference`, for conditions built in code: `WorkRoleReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `WorkRoleReference`, for conditions built in code and typed patches: `WorkRoleReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<WorkRoleReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<WorkRoleReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<WorkRoleReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl WorkTypeReference {
-    /// The fields of `WorkTypeReference`, for conditions built in code: `WorkTypeReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `WorkTypeReference`, for conditions built in code and typed patches: `WorkTypeReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<WorkTypeReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<WorkTypeReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<WorkTypeReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
     pub fn utilization_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "utilizationFlag")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }

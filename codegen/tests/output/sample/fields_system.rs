@@ -2,502 +2,556 @@
 // Do not edit: change the spec or specs/overrides.json and regenerate.
 
 impl ApiRequest {
-    /// The fields of `ApiRequest`, for conditions built in code: `ApiRequest::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ApiRequest`, for conditions built in code and typed patches: `ApiRequest::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ApiRequest> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ApiRequest> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ApiRequest, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn parent_id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+    pub fn parent_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "parentId")
     }
     pub fn grand_parent_id(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer> {
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "grandParentId")
     }
-    pub fn filters(&self) -> crate::conditions::Fields<FilterValues> {
+    pub fn filters(&self) -> crate::conditions::Fields<FilterValues, P::Inner> {
         crate::conditions::nested(self, "filters")
     }
-    pub fn page(&self) -> crate::conditions::Fields<PageValues> {
+    pub fn page(&self) -> crate::conditions::Fields<PageValues, P::Inner> {
         crate::conditions::nested(self, "page")
     }
-    pub fn fields(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn fields(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "fields")
     }
 }
 impl BundleRequest {
-    /// The fields of `BundleRequest`, for conditions built in code: `BundleRequest::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `BundleRequest`, for conditions built in code and typed patches: `BundleRequest::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<BundleRequest> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<BundleRequest> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<BundleRequest, P> {
     pub fn sequence_number(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer> {
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "sequenceNumber")
     }
-    pub fn resource_type(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn resource_type(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "resourceType")
     }
-    pub fn version(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn version(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "version")
     }
-    pub fn api_request(&self) -> crate::conditions::Fields<ApiRequest> {
+    pub fn api_request(&self) -> crate::conditions::Fields<ApiRequest, P::Inner> {
         crate::conditions::nested(self, "apiRequest")
     }
 }
 impl BundleRequestsCollection {
-    /// The fields of `BundleRequestsCollection`, for conditions built in code: `BundleRequestsCollection::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `BundleRequestsCollection`, for conditions built in code and typed patches: `BundleRequestsCollection::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<BundleRequestsCollection> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<BundleRequestsCollection> {
-    pub fn requests(&self) -> crate::conditions::Fields<BundleRequest> {
+impl<
+    P: crate::conditions::Place,
+> crate::conditions::Fields<BundleRequestsCollection, P> {
+    pub fn requests(
+        &self,
+    ) -> crate::conditions::Fields<BundleRequest, crate::conditions::Each<P>> {
         crate::conditions::nested(self, "requests")
     }
 }
 impl BundleResult {
-    /// The fields of `BundleResult`, for conditions built in code: `BundleResult::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `BundleResult`, for conditions built in code and typed patches: `BundleResult::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<BundleResult> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<BundleResult> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<BundleResult, P> {
     pub fn sequence_number(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer> {
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "sequenceNumber")
     }
-    pub fn resource_type(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn resource_type(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "resourceType")
     }
-    pub fn entities(&self) -> crate::conditions::Fields<IRestIdentifiedItem> {
+    pub fn entities(
+        &self,
+    ) -> crate::conditions::Fields<IRestIdentifiedItem, crate::conditions::Each<P>> {
         crate::conditions::nested(self, "entities")
     }
-    pub fn count(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+    pub fn count(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "count")
     }
-    pub fn version(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn version(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "version")
     }
-    pub fn success(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn success(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "success")
     }
-    pub fn status_code(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+    pub fn status_code(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "statusCode")
     }
-    pub fn error(&self) -> crate::conditions::Fields<ErrorResponseMessage> {
+    pub fn error(&self) -> crate::conditions::Fields<ErrorResponseMessage, P::Inner> {
         crate::conditions::nested(self, "error")
     }
 }
 impl BundleResultsCollection {
-    /// The fields of `BundleResultsCollection`, for conditions built in code: `BundleResultsCollection::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `BundleResultsCollection`, for conditions built in code and typed patches: `BundleResultsCollection::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<BundleResultsCollection> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<BundleResultsCollection> {
-    pub fn results(&self) -> crate::conditions::Fields<BundleResult> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<BundleResultsCollection, P> {
+    pub fn results(
+        &self,
+    ) -> crate::conditions::Fields<BundleResult, crate::conditions::Each<P>> {
         crate::conditions::nested(self, "results")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl CallbackEntry {
-    /// The fields of `CallbackEntry`, for conditions built in code: `CallbackEntry::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `CallbackEntry`, for conditions built in code and typed patches: `CallbackEntry::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<CallbackEntry> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<CallbackEntry> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<CallbackEntry, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn description(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn description(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "description")
     }
-    pub fn url(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn url(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "url")
     }
-    pub fn object_id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+    pub fn object_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "objectId")
     }
-    pub fn r#type(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn r#type(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "type")
     }
-    pub fn level(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn level(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "level")
     }
-    pub fn member_id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+    pub fn member_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "memberId")
     }
-    pub fn payload_version(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn payload_version(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "payloadVersion")
     }
-    pub fn inactive_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn inactive_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "inactiveFlag")
     }
     pub fn is_soap_callback_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "isSoapCallbackFlag")
     }
     pub fn is_self_suppressed_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "isSelfSuppressedFlag")
     }
-    pub fn connect_wise_id(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn connect_wise_id(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "connectWiseID")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl DocumentFormData {
-    /// The fields of `DocumentFormData`, for conditions built in code: `DocumentFormData::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `DocumentFormData`, for conditions built in code and typed patches: `DocumentFormData::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<DocumentFormData> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<DocumentFormData> {
-    pub fn file(&self) -> crate::conditions::Field<crate::conditions::Text> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<DocumentFormData, P> {
+    pub fn file(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "file")
     }
-    pub fn record_id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+    pub fn record_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "recordId")
     }
-    pub fn record_type(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn record_type(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "recordType")
     }
-    pub fn title(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn title(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "title")
     }
-    pub fn url(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn url(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "url")
     }
-    pub fn private_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn private_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "privateFlag")
     }
     pub fn read_only_flay(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "readOnlyFlay")
     }
-    pub fn is_avatar(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn is_avatar(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "isAvatar")
     }
 }
 impl DocumentInfo {
-    /// The fields of `DocumentInfo`, for conditions built in code: `DocumentInfo::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `DocumentInfo`, for conditions built in code and typed patches: `DocumentInfo::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<DocumentInfo> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<DocumentInfo> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<DocumentInfo, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn title(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn title(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "title")
     }
-    pub fn file_name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn file_name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "fileName")
     }
-    pub fn server_file_name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn server_file_name(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "serverFileName")
     }
-    pub fn owner(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn owner(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "owner")
     }
-    pub fn link_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn link_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "linkFlag")
     }
-    pub fn image_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn image_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "imageFlag")
     }
-    pub fn public_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn public_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "publicFlag")
     }
     pub fn html_template_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "htmlTemplateFlag")
     }
     pub fn read_only_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "readOnlyFlag")
     }
-    pub fn size(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+    pub fn size(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "size")
     }
-    pub fn url_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn url_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "urlFlag")
     }
-    pub fn created_on_date(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn created_on_date(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "createdOnDate")
     }
-    pub fn guid(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn guid(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "guid")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl ErrorResponseMessage {
-    /// The fields of `ErrorResponseMessage`, for conditions built in code: `ErrorResponseMessage::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ErrorResponseMessage`, for conditions built in code and typed patches: `ErrorResponseMessage::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ErrorResponseMessage> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ErrorResponseMessage> {
-    pub fn code(&self) -> crate::conditions::Field<crate::conditions::Text> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ErrorResponseMessage, P> {
+    pub fn code(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "code")
     }
-    pub fn message(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn message(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "message")
     }
-    pub fn errors(&self) -> crate::conditions::Fields<ValidationError> {
+    pub fn errors(
+        &self,
+    ) -> crate::conditions::Fields<ValidationError, crate::conditions::Each<P>> {
         crate::conditions::nested(self, "errors")
     }
 }
 impl IRestIdentifiedItem {
-    /// The fields of `IRestIdentifiedItem`, for conditions built in code: `IRestIdentifiedItem::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `IRestIdentifiedItem`, for conditions built in code and typed patches: `IRestIdentifiedItem::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<IRestIdentifiedItem> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<IRestIdentifiedItem> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<IRestIdentifiedItem, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
 }
 impl Member {
-    /// The fields of `Member`, for conditions built in code: `Member::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `Member`, for conditions built in code and typed patches: `Member::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<Member> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<Member> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<Member, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn identifier(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn identifier(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "identifier")
     }
     pub fn disable_online_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "disableOnlineFlag")
     }
     pub fn license_class(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<MemberLicenseClass>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<MemberLicenseClass>, P> {
         crate::conditions::field(self, "licenseClass")
     }
-    pub fn notes(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn notes(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "notes")
     }
     pub fn inactive_date(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime> {
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "inactiveDate")
     }
-    pub fn inactive_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn inactive_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "inactiveFlag")
     }
-    pub fn first_name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn first_name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "firstName")
     }
-    pub fn middle_initial(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn middle_initial(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "middleInitial")
     }
-    pub fn last_name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn last_name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "lastName")
     }
-    pub fn hire_date(&self) -> crate::conditions::Field<crate::conditions::DateTime> {
+    pub fn hire_date(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "hireDate")
     }
-    pub fn office_email(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn office_email(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "officeEmail")
     }
-    pub fn mobile_email(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn mobile_email(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "mobileEmail")
     }
     pub fn default_email(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<MemberDefaultEmail>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<MemberDefaultEmail>, P> {
         crate::conditions::field(self, "defaultEmail")
     }
-    pub fn primary_email(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn primary_email(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "primaryEmail")
     }
-    pub fn office_phone(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn office_phone(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "officePhone")
     }
-    pub fn mobile_phone(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn mobile_phone(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "mobilePhone")
     }
     pub fn default_phone(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<MemberDefaultPhone>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<MemberDefaultPhone>, P> {
         crate::conditions::field(self, "defaultPhone")
     }
-    pub fn security_role(&self) -> crate::conditions::Fields<SecurityRoleReference> {
+    pub fn security_role(
+        &self,
+    ) -> crate::conditions::Fields<SecurityRoleReference, P::Inner> {
         crate::conditions::nested(self, "securityRole")
     }
-    pub fn title(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn title(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "title")
     }
-    pub fn r#type(&self) -> crate::conditions::Fields<MemberTypeReference> {
+    pub fn r#type(&self) -> crate::conditions::Fields<MemberTypeReference, P::Inner> {
         crate::conditions::nested(self, "type")
     }
-    pub fn admin_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn admin_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "adminFlag")
     }
     pub fn default_location(
         &self,
-    ) -> crate::conditions::Fields<SystemLocationReference> {
+    ) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
         crate::conditions::nested(self, "defaultLocation")
     }
     pub fn default_department(
         &self,
-    ) -> crate::conditions::Fields<SystemDepartmentReference> {
+    ) -> crate::conditions::Fields<SystemDepartmentReference, P::Inner> {
         crate::conditions::nested(self, "defaultDepartment")
     }
-    pub fn reports_to(&self) -> crate::conditions::Fields<MemberReference> {
+    pub fn reports_to(&self) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "reportsTo")
     }
-    pub fn work_role(&self) -> crate::conditions::Fields<WorkRoleReference> {
+    pub fn work_role(&self) -> crate::conditions::Fields<WorkRoleReference, P::Inner> {
         crate::conditions::nested(self, "workRole")
     }
-    pub fn work_type(&self) -> crate::conditions::Fields<WorkTypeReference> {
+    pub fn work_type(&self) -> crate::conditions::Fields<WorkTypeReference, P::Inner> {
         crate::conditions::nested(self, "workType")
     }
-    pub fn time_approver(&self) -> crate::conditions::Fields<MemberReference> {
+    pub fn time_approver(&self) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "timeApprover")
     }
-    pub fn expense_approver(&self) -> crate::conditions::Fields<MemberReference> {
+    pub fn expense_approver(
+        &self,
+    ) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "expenseApprover")
     }
-    pub fn daily_capacity(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn daily_capacity(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "dailyCapacity")
     }
-    pub fn hourly_cost(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn hourly_cost(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "hourlyCost")
     }
-    pub fn hourly_rate(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn hourly_rate(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "hourlyRate")
     }
-    pub fn service_default_board(&self) -> crate::conditions::Fields<BoardReference> {
+    pub fn service_default_board(
+        &self,
+    ) -> crate::conditions::Fields<BoardReference, P::Inner> {
         crate::conditions::nested(self, "serviceDefaultBoard")
     }
     pub fn excluded_service_board_ids(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer> {
+    ) -> crate::conditions::Field<
+        crate::conditions::List<crate::conditions::Integer>,
+        P,
+    > {
         crate::conditions::field(self, "excludedServiceBoardIds")
     }
-    pub fn teams(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+    pub fn teams(
+        &self,
+    ) -> crate::conditions::Field<
+        crate::conditions::List<crate::conditions::Integer>,
+        P,
+    > {
         crate::conditions::field(self, "teams")
     }
-    pub fn custom_fields(&self) -> crate::conditions::Fields<CustomFieldValue> {
+    pub fn custom_fields(
+        &self,
+    ) -> crate::conditions::Fields<CustomFieldValue, crate::conditions::Each<P>> {
         crate::conditions::nested(self, "customFields")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
+impl crate::custom_fields::HasCustomFields for Member {
+    type Entry = CustomFieldValue;
+    fn custom_field_entries(&self) -> &[CustomFieldValue] {
+        self.custom_fields.as_deref().unwrap_or_default()
+    }
+}
 impl MemberTypeReference {
-    /// The fields of `MemberTypeReference`, for conditions built in code: `MemberTypeReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `MemberTypeReference`, for conditions built in code and typed patches: `MemberTypeReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<MemberTypeReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<MemberTypeReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<MemberTypeReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl PageValues {
-    /// The fields of `PageValues`, for conditions built in code: `PageValues::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `PageValues`, for conditions built in code and typed patches: `PageValues::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<PageValues> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<PageValues> {
-    pub fn page(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<PageValues, P> {
+    pub fn page(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "page")
     }
-    pub fn page_size(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+    pub fn page_size(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "pageSize")
     }
-    pub fn page_id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+    pub fn page_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "pageId")
     }
 }
 impl SecurityRoleReference {
-    /// The fields of `SecurityRoleReference`, for conditions built in code: `SecurityRoleReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `SecurityRoleReference`, for conditions built in code and typed patches: `SecurityRoleReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<SecurityRoleReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<SecurityRoleReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<SecurityRoleReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl ValidationError {
-    /// The fields of `ValidationError`, for conditions built in code: `ValidationError::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ValidationError`, for conditions built in code and typed patches: `ValidationError::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ValidationError> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ValidationError> {
-    pub fn code(&self) -> crate::conditions::Field<crate::conditions::Text> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ValidationError, P> {
+    pub fn code(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "code")
     }
-    pub fn message(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn message(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "message")
     }
-    pub fn resource(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn resource(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "resource")
     }
-    pub fn field(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn field(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "field")
     }
 }

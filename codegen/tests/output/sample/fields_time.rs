@@ -2,217 +2,245 @@
 // Do not edit: change the spec or specs/overrides.json and regenerate.
 
 impl InvoiceReference {
-    /// The fields of `InvoiceReference`, for conditions built in code: `InvoiceReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `InvoiceReference`, for conditions built in code and typed patches: `InvoiceReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<InvoiceReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<InvoiceReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<InvoiceReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn identifier(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn identifier(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "identifier")
     }
-    pub fn billing_type(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn billing_type(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "billingType")
     }
-    pub fn apply_to_type(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn apply_to_type(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "applyToType")
     }
-    pub fn invoice_date(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn invoice_date(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "invoiceDate")
     }
     pub fn charge_firm_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "chargeFirmFlag")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl ProjectPhaseReference {
-    /// The fields of `ProjectPhaseReference`, for conditions built in code: `ProjectPhaseReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `ProjectPhaseReference`, for conditions built in code and typed patches: `ProjectPhaseReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<ProjectPhaseReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<ProjectPhaseReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ProjectPhaseReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
 impl TimeEntry {
-    /// The fields of `TimeEntry`, for conditions built in code: `TimeEntry::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `TimeEntry`, for conditions built in code and typed patches: `TimeEntry::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<TimeEntry> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<TimeEntry> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<TimeEntry, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn company(&self) -> crate::conditions::Fields<CompanyReference> {
+    pub fn company(&self) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "company")
     }
-    pub fn company_type(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn company_type(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "companyType")
     }
-    pub fn charge_to_id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+    pub fn charge_to_id(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "chargeToId")
     }
     pub fn charge_to_type(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<TimeEntryChargeToType>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<TimeEntryChargeToType>, P> {
         crate::conditions::field(self, "chargeToType")
     }
-    pub fn member(&self) -> crate::conditions::Fields<MemberReference> {
+    pub fn member(&self) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "member")
     }
-    pub fn location_id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+    pub fn location_id(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "locationId")
     }
     pub fn business_unit_id(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer> {
+    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "businessUnitId")
     }
-    pub fn work_type(&self) -> crate::conditions::Fields<WorkTypeReference> {
+    pub fn work_type(&self) -> crate::conditions::Fields<WorkTypeReference, P::Inner> {
         crate::conditions::nested(self, "workType")
     }
-    pub fn work_role(&self) -> crate::conditions::Fields<WorkRoleReference> {
+    pub fn work_role(&self) -> crate::conditions::Fields<WorkRoleReference, P::Inner> {
         crate::conditions::nested(self, "workRole")
     }
-    pub fn agreement(&self) -> crate::conditions::Fields<AgreementReference> {
+    pub fn agreement(&self) -> crate::conditions::Fields<AgreementReference, P::Inner> {
         crate::conditions::nested(self, "agreement")
     }
-    pub fn time_start(&self) -> crate::conditions::Field<crate::conditions::DateTime> {
+    pub fn time_start(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "timeStart")
     }
-    pub fn time_end(&self) -> crate::conditions::Field<crate::conditions::DateTime> {
+    pub fn time_end(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "timeEnd")
     }
-    pub fn hours_deduct(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn hours_deduct(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "hoursDeduct")
     }
-    pub fn actual_hours(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn actual_hours(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "actualHours")
     }
     pub fn billable_option(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<TimeEntryBillableOption>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<TimeEntryBillableOption>, P> {
         crate::conditions::field(self, "billableOption")
     }
-    pub fn notes(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn notes(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "notes")
     }
-    pub fn internal_notes(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn internal_notes(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "internalNotes")
     }
     pub fn add_to_detail_description_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "addToDetailDescriptionFlag")
     }
     pub fn add_to_internal_analysis_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "addToInternalAnalysisFlag")
     }
     pub fn add_to_resolution_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "addToResolutionFlag")
     }
     pub fn email_resource_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "emailResourceFlag")
     }
     pub fn email_contact_flag(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean> {
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "emailContactFlag")
     }
-    pub fn hours_billed(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn hours_billed(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "hoursBilled")
     }
-    pub fn invoice_hours(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn invoice_hours(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "invoiceHours")
     }
-    pub fn entered_by(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn entered_by(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "enteredBy")
     }
-    pub fn date_entered(&self) -> crate::conditions::Field<crate::conditions::DateTime> {
+    pub fn date_entered(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateEntered")
     }
-    pub fn invoice(&self) -> crate::conditions::Fields<InvoiceReference> {
+    pub fn invoice(&self) -> crate::conditions::Fields<InvoiceReference, P::Inner> {
         crate::conditions::nested(self, "invoice")
     }
-    pub fn mobile_guid(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn mobile_guid(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "mobileGuid")
     }
-    pub fn hourly_rate(&self) -> crate::conditions::Field<crate::conditions::Number> {
+    pub fn hourly_rate(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "hourlyRate")
     }
-    pub fn time_sheet(&self) -> crate::conditions::Fields<TimeSheetReference> {
+    pub fn time_sheet(&self) -> crate::conditions::Fields<TimeSheetReference, P::Inner> {
         crate::conditions::nested(self, "timeSheet")
     }
     pub fn status(
         &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<TimeEntryStatus>> {
+    ) -> crate::conditions::Field<crate::conditions::Enum<TimeEntryStatus>, P> {
         crate::conditions::field(self, "status")
     }
-    pub fn ticket(&self) -> crate::conditions::Fields<TicketReference> {
+    pub fn ticket(&self) -> crate::conditions::Fields<TicketReference, P::Inner> {
         crate::conditions::nested(self, "ticket")
     }
-    pub fn project(&self) -> crate::conditions::Fields<ProjectReference> {
+    pub fn project(&self) -> crate::conditions::Fields<ProjectReference, P::Inner> {
         crate::conditions::nested(self, "project")
     }
-    pub fn phase(&self) -> crate::conditions::Fields<ProjectPhaseReference> {
+    pub fn phase(&self) -> crate::conditions::Fields<ProjectPhaseReference, P::Inner> {
         crate::conditions::nested(self, "phase")
     }
-    pub fn ticket_board(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn ticket_board(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "ticketBoard")
     }
-    pub fn ticket_status(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn ticket_status(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "ticketStatus")
     }
-    pub fn invoice_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean> {
+    pub fn invoice_flag(
+        &self,
+    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "invoiceFlag")
     }
-    pub fn custom_fields(&self) -> crate::conditions::Fields<CustomFieldValue> {
+    pub fn custom_fields(
+        &self,
+    ) -> crate::conditions::Fields<CustomFieldValue, crate::conditions::Each<P>> {
         crate::conditions::nested(self, "customFields")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
+impl crate::custom_fields::HasCustomFields for TimeEntry {
+    type Entry = CustomFieldValue;
+    fn custom_field_entries(&self) -> &[CustomFieldValue] {
+        self.custom_fields.as_deref().unwrap_or_default()
+    }
+}
 impl TimeSheetReference {
-    /// The fields of `TimeSheetReference`, for conditions built in code: `TimeSheetReference::fields().some_field().eq(value)` (see `crate::conditions`).
+    /// The fields of `TimeSheetReference`, for conditions built in code and typed patches: `TimeSheetReference::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<TimeSheetReference> {
         crate::conditions::root()
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl crate::conditions::Fields<TimeSheetReference> {
-    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<TimeSheetReference, P> {
+    pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map> {
+    pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
         crate::conditions::field(self, "_info")
     }
 }
