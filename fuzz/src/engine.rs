@@ -500,10 +500,11 @@ fn run_here<T: Target>(target: &mut T, config: &Config) -> Report {
         // Failing inputs join the corpus too: their neighbours are worth a look.
         let found_any = !found.is_empty();
         for (kind, message) in found {
-            // Slow and memory failures differ by their numbers; one entry each.
+            // One entry per kind and message without its numbers (a length or an offset in
+            // a panic message is the same bug); one each for slow and memory.
             let key_message = match kind {
                 FailureKind::Slow | FailureKind::Memory => String::new(),
-                _ => message.clone(),
+                _ => message.chars().filter(|c| !c.is_ascii_digit()).collect(),
             };
             failures
                 .entry((kind, key_message))
