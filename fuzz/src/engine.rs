@@ -206,7 +206,11 @@ impl Report {
             self.peak_memory.1.len(),
             self.failures.len(),
         );
-        let stages: Vec<String> = self.stages.iter().map(|(s, n)| format!("{s} {n}")).collect();
+        let stages: Vec<String> = self
+            .stages
+            .iter()
+            .map(|(s, n)| format!("{s} {n}"))
+            .collect();
         s.push_str(&format!("\n  stages: {}", stages.join(", ")));
         for f in &self.failures {
             s.push_str(&format!(
@@ -301,20 +305,25 @@ fn watchdog(watch: Arc<Watch>, target: &'static str, limits: Limits, out_dir: Pa
         std::thread::sleep(Duration::from_millis(50));
         let started = watch.started.load(Relaxed);
         let hung = started != 0
-            && watch.epoch.elapsed().as_nanos() as u64 > started - 1 + limits.hang.as_nanos() as u64;
+            && watch.epoch.elapsed().as_nanos() as u64
+                > started - 1 + limits.hang.as_nanos() as u64;
         let blown = alloc::blown();
         if hung || blown {
             alloc::disarm();
             let what = if hung {
                 format!("hang: one input ran past {:?}", limits.hang)
             } else {
-                format!("memory: one input tried to allocate past {} MiB", limits.hard_memory >> 20)
+                format!(
+                    "memory: one input tried to allocate past {} MiB",
+                    limits.hard_memory >> 20
+                )
             };
             let input = watch.input.lock().map(|i| i.clone()).unwrap_or_default();
             let file = save(&out_dir, target, if hung { "hang" } else { "oom" }, &input);
             eprintln!(
                 "connectwise-fuzz {target}: {what}\n  input: {}",
-                file.map(|p| p.display().to_string()).unwrap_or_else(|| preview(&input))
+                file.map(|p| p.display().to_string())
+                    .unwrap_or_else(|| preview(&input))
             );
             std::process::exit(70);
         }
@@ -478,7 +487,10 @@ fn run_here<T: Target>(target: &mut T, config: &Config) -> Report {
         if took > limits.time_budget {
             found.push((
                 FailureKind::Slow,
-                format!("one input took {took:.2?}, over the budget of {:?}", limits.time_budget),
+                format!(
+                    "one input took {took:.2?}, over the budget of {:?}",
+                    limits.time_budget
+                ),
             ));
         }
         if peak > limits.memory {

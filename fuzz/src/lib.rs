@@ -55,12 +55,18 @@ pub fn run_target(
     extra: Vec<(String, Vec<u8>)>,
 ) -> Result<Report, SeedError> {
     Ok(match name {
-        "bundle" => engine::run(&mut targets::bundle::BundleTarget::new()?.with_seeds(extra), config),
+        "bundle" => engine::run(
+            &mut targets::bundle::BundleTarget::new()?.with_seeds(extra),
+            config,
+        ),
         "conditions" => engine::run(
             &mut targets::conditions::ConditionsTarget::new()?.with_seeds(extra),
             config,
         ),
-        "spec" => engine::run(&mut targets::spec::SpecTarget::new()?.with_seeds(extra), config),
+        "spec" => engine::run(
+            &mut targets::spec::SpecTarget::new()?.with_seeds(extra),
+            config,
+        ),
         other => {
             return Err(SeedError(format!(
                 "unknown target `{other}`: one of {}",
@@ -71,7 +77,11 @@ pub fn run_target(
 }
 
 /// Runs each of `inputs` once through the target named `name`.
-pub fn replay_target(name: &str, config: &Config, inputs: Vec<Vec<u8>>) -> Result<Report, SeedError> {
+pub fn replay_target(
+    name: &str,
+    config: &Config,
+    inputs: Vec<Vec<u8>>,
+) -> Result<Report, SeedError> {
     Ok(match name {
         "bundle" => engine::replay(&mut targets::bundle::BundleTarget::new()?, inputs, config),
         "conditions" => engine::replay(

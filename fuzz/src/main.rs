@@ -12,7 +12,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 #[derive(Parser, Debug)]
-#[command(about = "Mutation fuzzers for the bundle decoder, the condition language and the spec loader")]
+#[command(
+    about = "Mutation fuzzers for the bundle decoder, the condition language and the spec loader"
+)]
 struct Args {
     /// `bundle`, `conditions`, `spec` or `all`.
     #[arg(long, default_value = "all")]
@@ -114,6 +116,18 @@ fn main() -> ExitCode {
         match report {
             Ok(report) => {
                 println!("{}", report.summary());
+                // The slowest and the most memory-hungry inputs, for a look.
+                let dir = config.out_dir.join(name);
+                if std::fs::create_dir_all(&dir).is_ok() {
+                    let slowest = dir.join("slowest-input");
+                    let hungriest = dir.join("largest-peak-heap-input");
+                    if std::fs::write(&slowest, &report.slowest.1).is_ok()
+                        && std::fs::write(&hungriest, &report.peak_memory.1).is_ok()
+                    {
+                        println!("  slowest input: {}", slowest.display());
+                        println!("  largest peak heap input: {}", hungriest.display());
+                    }
+                }
                 if args.verbose {
                     print!("{}", report.outcomes_table());
                 }

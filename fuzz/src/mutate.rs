@@ -66,7 +66,8 @@ pub const INTERESTING_NUMBERS: &[&str] = &[
 ];
 
 /// Bytes that change the structure of JSON or of a condition.
-const INTERESTING_BYTES: &[u8] = b"\"'\\{}[](),:/=<>!%_ \t\n\r\x00\xff\x7f\x80\xc3\xe2-+.0123456789eE";
+const INTERESTING_BYTES: &[u8] =
+    b"\"'\\{}[](),:/=<>!%_ \t\n\r\x00\xff\x7f\x80\xc3\xe2-+.0123456789eE";
 
 /// Makes new inputs from old ones.
 #[derive(Debug, Clone)]
@@ -82,7 +83,8 @@ pub struct Mutator {
 impl Mutator {
     /// A mutator with `dictionary` (plus the interesting numbers) and inputs up to `max_len`.
     pub fn new(dictionary: &[&str], max_len: usize) -> Mutator {
-        let mut dictionary: Vec<Vec<u8>> = dictionary.iter().map(|t| t.as_bytes().to_vec()).collect();
+        let mut dictionary: Vec<Vec<u8>> =
+            dictionary.iter().map(|t| t.as_bytes().to_vec()).collect();
         dictionary.extend(INTERESTING_NUMBERS.iter().map(|t| t.as_bytes().to_vec()));
         Mutator {
             dictionary,
@@ -167,7 +169,12 @@ impl Mutator {
                     let times = if rng.one_in(8) { 1 + rng.below(64) } else { 1 };
                     let at = rng.upto(b.len());
                     let room = self.max_len.saturating_sub(b.len());
-                    let copies: Vec<u8> = piece.iter().copied().cycle().take((piece.len() * times).min(room)).collect();
+                    let copies: Vec<u8> = piece
+                        .iter()
+                        .copied()
+                        .cycle()
+                        .take((piece.len() * times).min(room))
+                        .collect();
                     b.splice(at..at, copies);
                 }
             }
@@ -244,16 +251,39 @@ impl Mutator {
 
 /// Values of every JSON type, and the edges of the ones the decoders read.
 const JSON_VALUES: &[&str] = &[
-    "null", "true", "false", "0", "-1", "1.5", "4294967296", "-9223372036854775809",
-    "1e300", "\"\"", "\"x\"", "\"5\"", "\"-1\"", "\"true\"", "\"null\"",
-    "\"2024-01-31T00:00:00Z\"", "[]", "{}", "[null]", "[{}]", "{\"id\":1}",
+    "null",
+    "true",
+    "false",
+    "0",
+    "-1",
+    "1.5",
+    "4294967296",
+    "-9223372036854775809",
+    "1e300",
+    "\"\"",
+    "\"x\"",
+    "\"5\"",
+    "\"-1\"",
+    "\"true\"",
+    "\"null\"",
+    "\"2024-01-31T00:00:00Z\"",
+    "[]",
+    "{}",
+    "[null]",
+    "[{}]",
+    "{\"id\":1}",
 ];
 
 /// A structural mutation of an input that parses as JSON: one node (picked at random) is
 /// replaced by a value of another type or by another node of this or the other input,
 /// deleted, duplicated, wrapped in an array or object, or its key renamed to a dictionary
 /// token; the result is written compact or pretty. `None` when the input is not JSON.
-pub fn json_mutation(rng: &mut Rng, input: &[u8], other: &[u8], dictionary: &[Vec<u8>]) -> Option<Vec<u8>> {
+pub fn json_mutation(
+    rng: &mut Rng,
+    input: &[u8],
+    other: &[u8],
+    dictionary: &[Vec<u8>],
+) -> Option<Vec<u8>> {
     use serde_json::Value;
     let mut doc: Value = serde_json::from_slice(input).ok()?;
     let donor: Option<Value> = serde_json::from_slice(other).ok();
@@ -411,7 +441,10 @@ fn node<'a>(root: &'a serde_json::Value, path: &[usize]) -> Option<&'a serde_jso
     })
 }
 
-fn node_mut<'a>(root: &'a mut serde_json::Value, path: &[usize]) -> Option<&'a mut serde_json::Value> {
+fn node_mut<'a>(
+    root: &'a mut serde_json::Value,
+    path: &[usize],
+) -> Option<&'a mut serde_json::Value> {
     path.iter().try_fold(root, |v, &i| match v {
         serde_json::Value::Object(m) => m.values_mut().nth(i),
         serde_json::Value::Array(a) => a.get_mut(i),
@@ -453,7 +486,9 @@ mod tests {
         let seed = br#"{"results":[{"sequenceNumber":1,"entities":[]}]}"#;
         let run = |s| {
             let mut rng = Rng::new(s);
-            (0..500).map(|_| m.mutate(&mut rng, seed, b"[1,2]")).collect::<Vec<_>>()
+            (0..500)
+                .map(|_| m.mutate(&mut rng, seed, b"[1,2]"))
+                .collect::<Vec<_>>()
         };
         let a = run(3);
         assert_eq!(a, run(3));
@@ -462,7 +497,9 @@ mod tests {
         let changed = a.iter().filter(|x| x.as_slice() != seed).count();
         assert!(changed > 400, "{changed} of 500 changed");
         // The dictionary and the numbers show up.
-        assert!(a.iter().any(|x| x.windows(8).any(|w| w == b"entities") && x.len() > seed.len()));
+        assert!(a
+            .iter()
+            .any(|x| x.windows(8).any(|w| w == b"entities") && x.len() > seed.len()));
         assert!(a.iter().any(|x| x.windows(10).any(|w| w == b"4294967296")));
     }
 
@@ -486,7 +523,9 @@ mod json_tests {
         let m = Mutator::new(&["\"entities\"", "\"id\""], 1 << 16).json();
         let seed = br#"{"results":[{"entities":[{"id":1},{"id":2}],"sequenceNumber":1,"count":2}],"_info":{}}"#;
         let mut rng = Rng::new(5);
-        let mutants: Vec<Vec<u8>> = (0..1000).map(|_| m.mutate(&mut rng, seed, b"[true]")).collect();
+        let mutants: Vec<Vec<u8>> = (0..1000)
+            .map(|_| m.mutate(&mut rng, seed, b"[true]"))
+            .collect();
         let json: Vec<serde_json::Value> = mutants
             .iter()
             .filter_map(|x| serde_json::from_slice(x).ok())
@@ -496,6 +535,9 @@ mod json_tests {
             .iter()
             .filter(|x| x.windows(22).any(|w| w == br#"[{"sequenceNumber":1,""#))
             .count();
-        assert!(first > 100, "{first} mutants with the sequence number first");
+        assert!(
+            first > 100,
+            "{first} mutants with the sequence number first"
+        );
     }
 }

@@ -50,7 +50,11 @@ fn bundle_decoder_bounded_run() {
     let report = bounded("bundle", 10, 8_000);
     // Mutants that decode reach the typed models; errors are the envelope's.
     assert!(stage(&report, "ok") > 50, "{}", report.summary());
-    assert!(stage(&report, "envelope error") > 50, "{}", report.summary());
+    assert!(
+        stage(&report, "envelope error") > 50,
+        "{}",
+        report.summary()
+    );
 }
 
 #[test]

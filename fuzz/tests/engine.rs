@@ -87,7 +87,10 @@ fn panics_properties_slow_inputs_and_memory_hogs_are_found_with_their_inputs() {
         assert_eq!(std::fs::read(file).unwrap(), failure.input);
     }
     let panic = &report.failures[0].message;
-    assert!(panic.contains("index out of bounds") && panic.contains("tests/engine.rs"), "{panic}");
+    assert!(
+        panic.contains("index out of bounds") && panic.contains("tests/engine.rs"),
+        "{panic}"
+    );
     assert!(report.slowest.0 >= Duration::from_millis(150));
     assert!(report.peak_memory.0 >= 40 << 20, "{}", report.peak_memory.0);
 }
@@ -166,19 +169,35 @@ fn watchdog_child() {
 
 fn child(what: &str) -> (Option<i32>, String) {
     let out = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "watchdog_child", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "watchdog_child",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env("CONNECTWISE_FUZZ_WATCHDOG_CHILD", what)
         .output()
         .unwrap();
-    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
 fn an_endless_loop_is_stopped_and_reported() {
     let (code, stderr) = child("hang");
     assert_eq!(code, Some(70), "{stderr}");
-    assert!(stderr.contains("runaway: hang: one input ran past 1s"), "{stderr}");
-    let file = stderr.lines().last().unwrap().trim().trim_start_matches("input: ");
+    assert!(
+        stderr.contains("runaway: hang: one input ran past 1s"),
+        "{stderr}"
+    );
+    let file = stderr
+        .lines()
+        .last()
+        .unwrap()
+        .trim()
+        .trim_start_matches("input: ");
     assert_eq!(std::fs::read(file).unwrap(), b"start", "{stderr}");
 }
 

@@ -22,20 +22,83 @@ use std::fmt::Debug;
 
 /// Tokens of the envelope and of the models' fields.
 const DICTIONARY: &[&str] = &[
-    "{", "}", "[", "]", ":", ",", "\"", "\\", "null", "true", "false", "\"\"", "{}", "[]",
-    "\"results\"", "\"Results\"", "\"sequenceNumber\"", "\"SequenceNumber\"", "\"entities\"",
-    "\"Entities\"", "\"data\"", "\"entity\"", "\"count\"", "\"success\"", "\"statusCode\"",
-    "\"error\"", "\"code\"", "\"message\"", "\"errors\"", "\"_info\"", "\"resourceType\"",
-    "\"resouceType\"", "\"ResourceName\"", "\"version\"", "\"id\"", "\"summary\"", "\"name\"",
-    "\"identifier\"", "\"board\"", "\"status\"", "\"company\"", "\"closedFlag\"", "\"severity\"",
-    "\"recordType\"", "\"customFields\"", "\"value\"", "\"type\"", "\"requiredDate\"",
-    "\"budgetHours\"", "\"mobileGuid\"", "\"lastUpdated\"", "\"dateEntered\"",
-    "\"licenseClass\"", "\"hourlyRate\"", "\"ticketId\"", "\"text\"", "\"annualRevenue\"",
-    "\"2024-01-31T00:00:00Z\"", "\"2024-02-30T25:61:61+99:00\"", "\"0000-00-00\"",
-    "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", "\"Medium\"", "\"ServiceTicket\"",
-    "\"Billable\"", "\"5\"", "\"-1\"", "\"1e3\"", "\"true\"", "\"\\u0000\"", "\"\\ud800\"",
-    "\"\\ud83d\\ude00\"", "\"\\\"\"", "\\u", "\u{feff}", "{\"sequenceNumber\":1}",
-    "{\"sequenceNumber\":6,\"count\":1}", "[{\"id\":1}]",
+    "{",
+    "}",
+    "[",
+    "]",
+    ":",
+    ",",
+    "\"",
+    "\\",
+    "null",
+    "true",
+    "false",
+    "\"\"",
+    "{}",
+    "[]",
+    "\"results\"",
+    "\"Results\"",
+    "\"sequenceNumber\"",
+    "\"SequenceNumber\"",
+    "\"entities\"",
+    "\"Entities\"",
+    "\"data\"",
+    "\"entity\"",
+    "\"count\"",
+    "\"success\"",
+    "\"statusCode\"",
+    "\"error\"",
+    "\"code\"",
+    "\"message\"",
+    "\"errors\"",
+    "\"_info\"",
+    "\"resourceType\"",
+    "\"resouceType\"",
+    "\"ResourceName\"",
+    "\"version\"",
+    "\"id\"",
+    "\"summary\"",
+    "\"name\"",
+    "\"identifier\"",
+    "\"board\"",
+    "\"status\"",
+    "\"company\"",
+    "\"closedFlag\"",
+    "\"severity\"",
+    "\"recordType\"",
+    "\"customFields\"",
+    "\"value\"",
+    "\"type\"",
+    "\"requiredDate\"",
+    "\"budgetHours\"",
+    "\"mobileGuid\"",
+    "\"lastUpdated\"",
+    "\"dateEntered\"",
+    "\"licenseClass\"",
+    "\"hourlyRate\"",
+    "\"ticketId\"",
+    "\"text\"",
+    "\"annualRevenue\"",
+    "\"2024-01-31T00:00:00Z\"",
+    "\"2024-02-30T25:61:61+99:00\"",
+    "\"0000-00-00\"",
+    "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
+    "\"Medium\"",
+    "\"ServiceTicket\"",
+    "\"Billable\"",
+    "\"5\"",
+    "\"-1\"",
+    "\"1e3\"",
+    "\"true\"",
+    "\"\\u0000\"",
+    "\"\\ud800\"",
+    "\"\\ud83d\\ude00\"",
+    "\"\\\"\"",
+    "\\u",
+    "\u{feff}",
+    "{\"sequenceNumber\":1}",
+    "{\"sequenceNumber\":6,\"count\":1}",
+    "[{\"id\":1}]",
 ];
 
 /// The sub-requests' handles, in push order.
@@ -54,7 +117,11 @@ struct Handles {
 fn bundle() -> (Bundle, Handles) {
     let mut b = Bundle::new();
     let handles = Handles {
-        tickets: b.push(Ticket::list().conditions("status/name = 'New'").page_size(1000)),
+        tickets: b.push(
+            Ticket::list()
+                .conditions("status/name = 'New'")
+                .page_size(1000),
+        ),
         company: b.push(Company::get(250)),
         members: b.push(Member::list()),
         raw_list: b.push(RawRequest::<Vec<Value>>::list("Company")),
@@ -204,7 +271,11 @@ impl Target for BundleTarget {
                         "a second take differs from the first:\n{taken:?}\nvs\n{taken_again:?}"
                     ));
                 }
-                let info = if a.info().is_empty() { "no info" } else { "info" };
+                let info = if a.info().is_empty() {
+                    "no info"
+                } else {
+                    "info"
+                };
                 let mut parts = vec!["ok", info];
                 let taken = taken.sum_up();
                 parts.extend(taken.iter().map(String::as_str));

@@ -18,22 +18,86 @@ use crate::engine::{signature, Outcome, Target};
 use crate::mutate::Mutator;
 use crate::targets::{read_dir, rust_string_literals, SeedError};
 use connectwise_conditions::{
-    check, check_custom_field_conditions, matches, parse, DateTime, FieldPath, Number, Schema,
-    Span,
+    check, check_custom_field_conditions, matches, parse, DateTime, FieldPath, Number, Schema, Span,
 };
 use serde_json::{json, Value};
 
 /// Keywords, operators and field names of the language.
 const DICTIONARY: &[&str] = &[
-    " ", "'", "\"", "''", "\\'", "\\\\", "(", ")", ",", "/", "[", "]", "=", "!=", "<", "<=",
-    ">", ">=", " and ", " or ", " not ", "not ", " like ", " contains ", " in ", " not in ",
-    " not like ", " not contains ", "AND", "Or", "LIKE", "Not In", "true", "false", "null",
-    "TRUE", "Null", "%", "_", "*", "'%a%'", "(1, 2, 3)", "('a', 'b')", "()", "(null)",
-    "[2024-01-31T00:00:00Z]", "[2024-01-31]", "[2024-02-30T25:61:61Z]", "[9999-12-31T23:59:59.999999999+14:00]",
-    "[0000-01-01T00:00:00-14:00]", "[]", "id", "summary", "status/name", "board/id",
-    "company/identifier", "closedFlag", "severity", "'High'", "recordType", "_info/lastUpdated",
-    "customFields/value", "caption", "value", "lastUpdated", "dateEntered", "budgetHours",
-    "owner/identifier", "contact/name", "a/b/c/d/e/f/g/h", "é", "\u{0}", "\u{feff}", "\u{200b}",
+    " ",
+    "'",
+    "\"",
+    "''",
+    "\\'",
+    "\\\\",
+    "(",
+    ")",
+    ",",
+    "/",
+    "[",
+    "]",
+    "=",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    " and ",
+    " or ",
+    " not ",
+    "not ",
+    " like ",
+    " contains ",
+    " in ",
+    " not in ",
+    " not like ",
+    " not contains ",
+    "AND",
+    "Or",
+    "LIKE",
+    "Not In",
+    "true",
+    "false",
+    "null",
+    "TRUE",
+    "Null",
+    "%",
+    "_",
+    "*",
+    "'%a%'",
+    "(1, 2, 3)",
+    "('a', 'b')",
+    "()",
+    "(null)",
+    "[2024-01-31T00:00:00Z]",
+    "[2024-01-31]",
+    "[2024-02-30T25:61:61Z]",
+    "[9999-12-31T23:59:59.999999999+14:00]",
+    "[0000-01-01T00:00:00-14:00]",
+    "[]",
+    "id",
+    "summary",
+    "status/name",
+    "board/id",
+    "company/identifier",
+    "closedFlag",
+    "severity",
+    "'High'",
+    "recordType",
+    "_info/lastUpdated",
+    "customFields/value",
+    "caption",
+    "value",
+    "lastUpdated",
+    "dateEntered",
+    "budgetHours",
+    "owner/identifier",
+    "contact/name",
+    "a/b/c/d/e/f/g/h",
+    "é",
+    "\u{0}",
+    "\u{feff}",
+    "\u{200b}",
 ];
 
 /// The condition target.
@@ -120,7 +184,9 @@ fn collect_entities(doc: &Value, out: &mut Vec<Value>) {
         .or_else(|| doc.get("Results"))
         .and_then(Value::as_array);
     for result in results.into_iter().flatten() {
-        let Some(obj) = result.as_object() else { continue };
+        let Some(obj) = result.as_object() else {
+            continue;
+        };
         for (key, value) in obj {
             if !["entities", "data", "entity"].contains(&key.to_ascii_lowercase().as_str()) {
                 continue;
@@ -172,7 +238,10 @@ impl Target for ConditionsTarget {
             Ok(c) => c,
             Err(e) => {
                 if !span_ok(e.span(), text) && e.span() != Span::default() {
-                    return Err(format!("a parse error's span {:?} is outside the text", e.span()));
+                    return Err(format!(
+                        "a parse error's span {:?} is outside the text",
+                        e.span()
+                    ));
                 }
                 if e.line() < 1 || e.column() < 1 || e.message().is_empty() {
                     return Err(format!(
@@ -192,7 +261,11 @@ impl Target for ConditionsTarget {
         let printed = condition.to_string();
         let reparsed = match parse(&printed) {
             Ok(r) => r,
-            Err(e) => return Err(format!("the printed condition {printed:?} does not parse back: {e}")),
+            Err(e) => {
+                return Err(format!(
+                    "the printed condition {printed:?} does not parse back: {e}"
+                ))
+            }
         };
         if reparsed != condition {
             return Err(format!(
@@ -201,11 +274,16 @@ impl Target for ConditionsTarget {
         }
         let printed_again = reparsed.to_string();
         if printed_again != printed {
-            return Err(format!("printing is not stable: {printed:?} then {printed_again:?}"));
+            return Err(format!(
+                "printing is not stable: {printed:?} then {printed_again:?}"
+            ));
         }
         for c in condition.comparisons() {
             if !span_ok(c.span, text) || !span_ok(c.field.span(), text) {
-                return Err(format!("a comparison's span {:?} is outside the text", c.span));
+                return Err(format!(
+                    "a comparison's span {:?} is outside the text",
+                    c.span
+                ));
             }
         }
 
@@ -215,7 +293,13 @@ impl Target for ConditionsTarget {
             .cloned()
             .unwrap_or_default();
         let mut outcome = vec!["parsed".to_owned()];
-        for model in ["Ticket", "Company", "Member", picked.as_str(), "NoSuchModel"] {
+        for model in [
+            "Ticket",
+            "Company",
+            "Member",
+            picked.as_str(),
+            "NoSuchModel",
+        ] {
             match check(&condition, &self.schema, model) {
                 Ok(()) => outcome.push("checks".into()),
                 Err(errors) => {
@@ -228,7 +312,8 @@ impl Target for ConditionsTarget {
                         }
                         let _ = e.line_column(text);
                     }
-                    let kinds: Vec<String> = errors.iter().map(|e| format!("{:?}", e.kind)).collect();
+                    let kinds: Vec<String> =
+                        errors.iter().map(|e| format!("{:?}", e.kind)).collect();
                     outcome.push(kinds.join(","));
                 }
             }

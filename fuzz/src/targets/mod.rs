@@ -47,12 +47,12 @@ pub fn read_dir(dir: &str, ext: &str) -> Result<Vec<(String, Vec<u8>)>, SeedErro
         .collect();
     names.sort();
     if names.is_empty() {
-        return Err(SeedError(format!("no `*{ext}` seeds in {}", full.display())));
+        return Err(SeedError(format!(
+            "no `*{ext}` seeds in {}",
+            full.display()
+        )));
     }
-    names
-        .iter()
-        .map(|n| read(&format!("{dir}/{n}")))
-        .collect()
+    names.iter().map(|n| read(&format!("{dir}/{n}"))).collect()
 }
 
 /// Every file of a folder outside the workspace (`--corpus DIR`), as extra seeds.

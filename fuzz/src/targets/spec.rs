@@ -20,22 +20,99 @@ use std::path::Path;
 
 /// OpenAPI keys and values the generator reads.
 const DICTIONARY: &[&str] = &[
-    "{", "}", "[", "]", ":", ",", "\"", "null", "true", "false", "{}", "[]", "\"\"",
-    "\"openapi\"", "\"3.0.1\"", "\"3.1.0\"", "\"2.0\"", "\"swagger\"", "\"info\"", "\"title\"",
-    "\"version\"", "\"paths\"", "\"components\"", "\"schemas\"", "\"$ref\"",
-    "\"#/components/schemas/Ticket\"", "\"#/components/schemas/\"", "\"#/paths/x\"",
-    "\"other.json#/a\"", "\"type\"", "\"object\"", "\"array\"", "\"string\"", "\"integer\"",
-    "\"number\"", "\"boolean\"", "\"format\"", "\"int32\"", "\"int64\"", "\"double\"",
-    "\"date-time\"", "\"date\"", "\"uuid\"", "\"binary\"", "\"properties\"", "\"items\"",
-    "\"required\"", "\"enum\"", "\"nullable\"", "\"additionalProperties\"", "\"allOf\"",
-    "\"oneOf\"", "\"anyOf\"", "\"not\"", "\"description\"", "\"parameters\"", "\"name\"",
-    "\"in\"", "\"path\"", "\"query\"", "\"schema\"", "\"responses\"", "\"200\"", "\"content\"",
-    "\"application/json\"", "\"requestBody\"", "\"get\"", "\"post\"", "\"put\"", "\"patch\"",
-    "\"delete\"", "\"operationId\"", "\"tags\"", "\"/service/tickets\"",
-    "\"/service/tickets/{id}\"", "\"/company/companies/{parentId}/notes\"", "\"{parentId}\"",
-    "\"{grandparentId}\"", "\"{id}\"", "\"conditions\"", "\"pageId\"", "\"_info\"", "\"id\"",
-    "\"type\"", "\"self\"", "\"Self\"", "\"crate\"", "\"fn\"", "\"r#type\"", "\"0abc\"",
-    "\"\u{e9}t\u{e9}\"", "\"a-b.c d\"", "\"\\u0000\"",
+    "{",
+    "}",
+    "[",
+    "]",
+    ":",
+    ",",
+    "\"",
+    "null",
+    "true",
+    "false",
+    "{}",
+    "[]",
+    "\"\"",
+    "\"openapi\"",
+    "\"3.0.1\"",
+    "\"3.1.0\"",
+    "\"2.0\"",
+    "\"swagger\"",
+    "\"info\"",
+    "\"title\"",
+    "\"version\"",
+    "\"paths\"",
+    "\"components\"",
+    "\"schemas\"",
+    "\"$ref\"",
+    "\"#/components/schemas/Ticket\"",
+    "\"#/components/schemas/\"",
+    "\"#/paths/x\"",
+    "\"other.json#/a\"",
+    "\"type\"",
+    "\"object\"",
+    "\"array\"",
+    "\"string\"",
+    "\"integer\"",
+    "\"number\"",
+    "\"boolean\"",
+    "\"format\"",
+    "\"int32\"",
+    "\"int64\"",
+    "\"double\"",
+    "\"date-time\"",
+    "\"date\"",
+    "\"uuid\"",
+    "\"binary\"",
+    "\"properties\"",
+    "\"items\"",
+    "\"required\"",
+    "\"enum\"",
+    "\"nullable\"",
+    "\"additionalProperties\"",
+    "\"allOf\"",
+    "\"oneOf\"",
+    "\"anyOf\"",
+    "\"not\"",
+    "\"description\"",
+    "\"parameters\"",
+    "\"name\"",
+    "\"in\"",
+    "\"path\"",
+    "\"query\"",
+    "\"schema\"",
+    "\"responses\"",
+    "\"200\"",
+    "\"content\"",
+    "\"application/json\"",
+    "\"requestBody\"",
+    "\"get\"",
+    "\"post\"",
+    "\"put\"",
+    "\"patch\"",
+    "\"delete\"",
+    "\"operationId\"",
+    "\"tags\"",
+    "\"/service/tickets\"",
+    "\"/service/tickets/{id}\"",
+    "\"/company/companies/{parentId}/notes\"",
+    "\"{parentId}\"",
+    "\"{grandparentId}\"",
+    "\"{id}\"",
+    "\"conditions\"",
+    "\"pageId\"",
+    "\"_info\"",
+    "\"id\"",
+    "\"type\"",
+    "\"self\"",
+    "\"Self\"",
+    "\"crate\"",
+    "\"fn\"",
+    "\"r#type\"",
+    "\"0abc\"",
+    "\"\u{e9}t\u{e9}\"",
+    "\"a-b.c d\"",
+    "\"\\u0000\"",
 ];
 
 /// The spec loader target.
@@ -49,10 +126,20 @@ pub struct SpecTarget {
 /// Paths of the sample spec that go into the small seeds, a few at a time: with a parent,
 /// a grandparent, a get-by-id sibling, one model on two paths, writes and actions.
 const CUTS: &[&[&str]] = &[
-    &["/company/companies/{parentId}/notes", "/company/companies/{parentId}/notes/{id}"],
+    &[
+        "/company/companies/{parentId}/notes",
+        "/company/companies/{parentId}/notes/{id}",
+    ],
     &["/company/configurations/types/{grandparentId}/questions/{parentId}/values"],
-    &["/service/boards/{parentId}/statuses", "/service/tickets/{parentId}/notes"],
-    &["/service/tickets", "/service/tickets/{id}", "/service/tickets/count"],
+    &[
+        "/service/boards/{parentId}/statuses",
+        "/service/tickets/{parentId}/notes",
+    ],
+    &[
+        "/service/tickets",
+        "/service/tickets/{id}",
+        "/service/tickets/count",
+    ],
     &["/company/companies", "/company/companies/{id}"],
     &["/system/members", "/system/members/{id}"],
     &["/procurement/purchaseorders/{parentId}/lineitems"],
@@ -71,7 +158,9 @@ impl SpecTarget {
             .map_err(|e| SeedError(format!("the sample spec is not JSON: {e}")))?;
         for (i, paths) in CUTS.iter().enumerate() {
             let cut = cut(&sample, paths).ok_or_else(|| {
-                SeedError(format!("the sample spec lacks the paths of cut {i}: {paths:?}"))
+                SeedError(format!(
+                    "the sample spec lacks the paths of cut {i}: {paths:?}"
+                ))
             })?;
             let bytes = serde_json::to_vec(&cut).map_err(|e| SeedError(e.to_string()))?;
             seeds.push((format!("specs/connectwise-sample.json, cut {i}"), bytes));
@@ -165,7 +254,12 @@ fn sum_up(stage: &str, e: &Error) -> String {
         Error::OutOfDate { .. } => "out of date",
         Error::Emit { .. } => "emit",
     };
-    let messages: Vec<&str> = e.diagnostics().iter().take(3).map(|d| d.message.as_str()).collect();
+    let messages: Vec<&str> = e
+        .diagnostics()
+        .iter()
+        .take(3)
+        .map(|d| d.message.as_str())
+        .collect();
     let first_line = e.to_string();
     let first_line = if messages.is_empty() {
         // The message after the path (the path is the same for every input).
@@ -204,7 +298,11 @@ impl Target for SpecTarget {
         };
         // Half the inputs (by their bytes) with the workspace's overrides, half without.
         let none = Overrides::default();
-        let overrides = if input.len() % 2 == 0 { &self.overrides } else { &none };
+        let overrides = if input.len() % 2 == 0 {
+            &self.overrides
+        } else {
+            &none
+        };
         let ir = match ir::build(&spec, overrides, path) {
             Ok(ir) => ir,
             Err(e) => {
