@@ -237,15 +237,27 @@ pub fn preview(input: &[u8]) -> String {
 /// Between the parts of a signature.
 const SEPARATOR: &str = " | ";
 
-/// An outcome signature: the parts joined, with digits left out, so that error messages with
-/// byte offsets in them sum up alike.
+/// An outcome signature: the parts joined, with digits and quoted text left out, so that
+/// error messages with byte offsets or the input's strings in them sum up alike.
 pub fn signature(parts: &[&str]) -> String {
     let mut out = String::new();
     for (i, part) in parts.iter().enumerate() {
         if i > 0 {
             out.push_str(SEPARATOR);
         }
-        out.extend(part.chars().filter(|c| !c.is_ascii_digit()));
+        // Digits out, and what is between double quotes (serde quotes the input's strings
+        // in its messages); at most 160 characters a part.
+        let mut quoted = false;
+        let mut kept = 0;
+        for c in part.chars() {
+            if c == '"' {
+                quoted = !quoted;
+                out.push(c);
+            } else if !quoted && !c.is_ascii_digit() && kept < 160 {
+                out.push(c);
+                kept += 1;
+            }
+        }
     }
     out
 }
@@ -394,7 +406,11 @@ fn run_here<T: Target>(target: &mut T, config: &Config) -> Report {
     let seeds = target.seeds();
     let mutator = target.mutator();
     let mut rng = Rng::new(config.seed);
-    let mut corpus: Vec<Vec<u8>> = Vec::new();
+    // The corpus, in three pools: the seeds, the mutants that got past the syntax (the
+    // target's `deep` stages) and the others.
+    let mut seed_pool: Vec<Vec<u8>> = Vec::new();
+    let mut deep: Vec<Vec<u8>> = Vec::new();
+    let mut shallow: Vec<Vec<u8>> = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut features: HashSet<(usize, String)> = HashSet::new();
     let mut failures: BTreeMap<(FailureKind, String), Failure> = BTreeMap::new();
@@ -414,9 +430,6 @@ fn run_here<T: Target>(target: &mut T, config: &Config) -> Report {
         failures: Vec::new(),
     };
     let start = Instant::now();
-    let seed_count = seeds.len();
-    // Corpus indices of the inputs that got past the syntax, not seeds.
-    let mut deep: Vec<usize> = Vec::new();
     let mut stages: BTreeMap<String, u64> = BTreeMap::new();
     let mut pending = seeds.into_iter().map(|(_, bytes)| bytes);
     loop {
@@ -428,16 +441,23 @@ fn run_here<T: Target>(target: &mut T, config: &Config) -> Report {
         }
         let (input, is_seed) = match pending.next() {
             Some(seed) => (seed, true),
-            None if corpus.is_empty() => (Vec::new(), false),
             None => {
-                // A quarter of the mutants start from a seed (the inputs that reach deepest),
-                // the rest from anywhere in the corpus.
-                let a = match rng.below(8) {
-                    0 | 1 => &corpus[rng.below(seed_count.min(corpus.len()))],
-                    2..=4 if !deep.is_empty() => &corpus[deep[rng.below(deep.len())]],
-                    _ => &corpus[rng.below(corpus.len())],
+                // An eighth of the mutants start from a seed, five eighths from inputs that
+                // got past the syntax, the rest from the others; the second input (for
+                // splicing) from anywhere.
+                let pool = match rng.below(8) {
+                    0 => &seed_pool,
+                    1..=5 if !deep.is_empty() => &deep,
+                    _ if !shallow.is_empty() => &shallow,
+                    _ => &seed_pool,
                 };
-                let b = &corpus[rng.below(corpus.len())];
+                let any = [&seed_pool, &deep, &shallow][rng.below(3)];
+                let empty = Vec::new();
+                let a = rng.pick(pool).unwrap_or(&empty);
+                let b = rng
+                    .pick(any)
+                    .or_else(|| rng.pick(&seed_pool))
+                    .unwrap_or(&empty);
                 (mutator.mutate(&mut rng, a, b), false)
             }
         };
@@ -542,43 +562,36 @@ fn run_here<T: Target>(target: &mut T, config: &Config) -> Report {
                 }
             }
         }
-        match signature {
-            Some(sig) => {
-                let room = seen.len() < OUTCOMES_CAP;
-                match seen.entry(sig) {
-                    Entry::Occupied(mut n) => *n.get_mut() += 1,
-                    Entry::Vacant(slot) if room => {
-                        slot.insert(1);
-                    }
-                    Entry::Vacant(_) => {}
+        if let Some(sig) = signature {
+            let room = seen.len() < OUTCOMES_CAP;
+            match seen.entry(sig) {
+                Entry::Occupied(mut n) => *n.get_mut() += 1,
+                Entry::Vacant(slot) if room => {
+                    slot.insert(1);
                 }
+                Entry::Vacant(_) => {}
             }
-            None => {}
         }
         if let Some(stage) = &stage {
             *stages.entry(stage.clone()).or_insert(0) += 1;
         }
         let is_deep = stage.as_deref().is_some_and(|s| target.deep(s));
-        if is_seed || ((new || found_any) && corpus.len() < CORPUS_CAP) {
-            if is_deep && !is_seed {
-                deep.push(corpus.len());
-            }
-            corpus.push(input);
+        if is_seed {
+            seed_pool.push(input);
         } else if new || found_any {
-            // Full: the newcomer takes the place of an input that was not a seed (a deep one
-            // only by a deep one).
-            let i = if is_deep && !deep.is_empty() {
-                deep[rng.below(deep.len())]
+            // Each pool holds up to half the corpus; when full, the newcomer takes the place
+            // of a random input of its pool.
+            let pool = if is_deep { &mut deep } else { &mut shallow };
+            if pool.len() < CORPUS_CAP / 2 {
+                pool.push(input);
             } else {
-                seed_count + rng.below(corpus.len() - seed_count.min(corpus.len()))
-            };
-            if let Some(slot) = corpus.get_mut(i) {
-                *slot = input;
+                let i = rng.below(pool.len());
+                pool[i] = input;
             }
         }
     }
     report.elapsed = start.elapsed();
-    report.corpus = corpus.len();
+    report.corpus = seed_pool.len() + deep.len() + shallow.len();
     report.outcomes = seen.len();
     report.stages = stages.into_iter().collect();
     let mut common: Vec<(u64, String)> = seen.into_iter().map(|(s, n)| (n, s)).collect();

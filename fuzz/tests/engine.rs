@@ -41,7 +41,8 @@ impl Target for Planted {
             std::thread::sleep(Duration::from_millis(150));
         }
         if has(input, b"BIG") {
-            let hog = vec![1u8; 40 << 20];
+            // Reserved, not written: counted by the allocator, and quick (not slow too).
+            let hog: Vec<u8> = Vec::with_capacity(40 << 20);
             std::hint::black_box(&hog);
         }
         Ok(format!("fine {}", input.len()))
