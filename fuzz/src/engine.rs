@@ -12,7 +12,7 @@
 //!
 //! Two things cannot be caught after the fact, and a watchdog thread watches for them: an
 //! input that runs past the hang limit (an endless loop), and an allocation that would take
-//! one input past the hard memory limit (see [`alloc`](crate::alloc)). The watchdog writes the
+//! one input past the hard memory limit (see [`alloc`](mod@crate::alloc)). The watchdog writes the
 //! input to the findings folder, says so on stderr, and ends the process with exit code 70.
 //!
 //! Corpus growth without coverage instrumentation (which needs nightly or libFuzzer): each
@@ -86,6 +86,7 @@ pub struct Config {
     pub max_inputs: Option<u64>,
     /// Stop after this long.
     pub max_time: Duration,
+    /// What one input may take.
     pub limits: Limits,
     /// Where failing inputs are written (created when needed).
     pub out_dir: PathBuf,
@@ -115,9 +116,13 @@ impl Config {
 /// The kind of a failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum FailureKind {
+    /// The target panicked.
     Panic,
+    /// The target found one of its properties broken.
     Property,
+    /// The input took longer than the time budget.
     Slow,
+    /// The input's peak heap passed the soft limit.
     Memory,
 }
 
@@ -135,8 +140,11 @@ impl std::fmt::Display for FailureKind {
 /// One distinct failure (kind and message) and the first input that showed it.
 #[derive(Debug, Clone)]
 pub struct Failure {
+    /// What went wrong.
     pub kind: FailureKind,
+    /// The panic's message and place, or the broken property, or the time or memory.
     pub message: String,
+    /// The first input that showed it.
     pub input: Vec<u8>,
     /// Where the input was written.
     pub file: Option<PathBuf>,
@@ -147,11 +155,15 @@ pub struct Failure {
 /// What a run did.
 #[derive(Debug, Clone)]
 pub struct Report {
+    /// The target's name.
     pub target: &'static str,
+    /// The seed of the run.
     pub seed: u64,
     /// Inputs run, seeds included.
     pub inputs: u64,
+    /// Seeds the run started from.
     pub seeds: usize,
+    /// How long the run took.
     pub elapsed: Duration,
     /// Inputs in the corpus at the end (seeds and mutants with new outcomes).
     pub corpus: usize,
@@ -168,6 +180,7 @@ pub struct Report {
     pub peak_memory: (usize, Vec<u8>),
     /// The largest input run, in bytes.
     pub largest_input: usize,
+    /// Every distinct failure found.
     pub failures: Vec<Failure>,
 }
 

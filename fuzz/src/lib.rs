@@ -36,6 +36,8 @@
 //! almost right. Coverage guidance needs instrumentation this crate does without: a mutant
 //! joins the corpus when its outcome (how far it got, which error) is new.
 
+#![warn(missing_docs)]
+
 pub mod alloc;
 pub mod engine;
 pub mod mutate;
