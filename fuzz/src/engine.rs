@@ -278,8 +278,17 @@ pub fn signature(parts: &[&str]) -> String {
 /// No more inputs join the corpus past this many.
 const CORPUS_CAP: usize = 4096;
 
-/// Distinct outcomes kept past this many are not counted.
-const OUTCOMES_CAP: usize = 1 << 20;
+/// Distinct outcomes (and features) past this many are not counted.
+const OUTCOMES_CAP: usize = 1 << 22;
+/// The text of this many outcomes is kept, for the report.
+const NAMES_CAP: usize = 1 << 14;
+
+fn hash<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
 
 /// One fuzz run at a time in a process: the allocator's counts are global.
 static RUN: Mutex<()> = Mutex::new(());
@@ -424,8 +433,11 @@ fn run_here<T: Target>(target: &mut T, config: &Config) -> Report {
     let mut seed_pool: Vec<Vec<u8>> = Vec::new();
     let mut deep: Vec<Vec<u8>> = Vec::new();
     let mut shallow: Vec<Vec<u8>> = Vec::new();
-    let mut seen: HashMap<String, u64> = HashMap::new();
-    let mut features: HashSet<(usize, String)> = HashSet::new();
+    // Outcomes and features by their hashes (kept small: a long run sees millions), and the
+    // text of the first outcomes.
+    let mut seen: HashMap<u64, u64> = HashMap::new();
+    let mut names: HashMap<u64, String> = HashMap::new();
+    let mut features: HashSet<u64> = HashSet::new();
     let mut failures: BTreeMap<(FailureKind, String), Failure> = BTreeMap::new();
     let mut report = Report {
         target: name,
@@ -571,16 +583,21 @@ fn run_here<T: Target>(target: &mut T, config: &Config) -> Report {
         if let Some(sig) = &signature {
             for (i, part) in sig.split(SEPARATOR).enumerate() {
                 if features.len() < OUTCOMES_CAP {
-                    new |= features.insert((i, part.to_owned()));
+                    new |= features.insert(hash(&(i, part)));
                 }
             }
         }
         if let Some(sig) = signature {
             let room = seen.len() < OUTCOMES_CAP;
-            match seen.entry(sig) {
+            match seen.entry(hash(&sig)) {
                 Entry::Occupied(mut n) => *n.get_mut() += 1,
                 Entry::Vacant(slot) if room => {
                     slot.insert(1);
+                    // The text of the first ones, for the report (the frequent outcomes are
+                    // found early).
+                    if names.len() < NAMES_CAP {
+                        names.insert(hash(&sig), sig);
+                    }
                 }
                 Entry::Vacant(_) => {}
             }
@@ -607,7 +624,10 @@ fn run_here<T: Target>(target: &mut T, config: &Config) -> Report {
     report.corpus = seed_pool.len() + deep.len() + shallow.len();
     report.outcomes = seen.len();
     report.stages = stages.into_iter().collect();
-    let mut common: Vec<(u64, String)> = seen.into_iter().map(|(s, n)| (n, s)).collect();
+    let mut common: Vec<(u64, String)> = seen
+        .into_iter()
+        .filter_map(|(h, n)| Some((n, names.remove(&h)?)))
+        .collect();
     common.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     common.truncate(10);
     report.common_outcomes = common;
