@@ -118,16 +118,16 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<BTreeMap<String, String>, 
         match job {
             Job::Root => root_tokens(ir, &modules),
             Job::Module(m) => module_tokens(ir, m),
-            Job::Fields(m) => crate::emit_fields::fields_tokens(ir, m),
             Job::Registry => registry_tokens(ir, &options.modules, &shared),
-            // Written as text: see `emit_operations::table_text` and `emit_serde`.
-            Job::Operations | Job::Serde(_) => TokenStream::new(),
+            // Written as text (below): the operation table, the serde impls, the field
+            // accessors and the constructors are most of the output, and formulaic.
+            Job::Operations | Job::Serde(_) | Job::Fields(_) | Job::Resources(_) => {
+                TokenStream::new()
+            }
             Job::ResourcesRoot => {
                 let files = resource_modules.iter().map(|m| format!("resources_{m}.rs"));
                 quote!(#(include!(#files);)*)
             }
-            // Written as text: see `emit_operations::constructors_text`.
-            Job::Resources(_) => TokenStream::new(),
         }
     };
     let results = parallel_map(&jobs, |(file, job)| {
@@ -139,6 +139,7 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<BTreeMap<String, String>, 
                 &shared,
             )),
             Job::Serde(m) => Ok(crate::emit_serde::serde_text(ir, m)),
+            Job::Fields(m) => Ok(crate::emit_fields::fields_text(ir, m)),
             Job::Resources(m) => Ok(crate::emit_operations::constructors_text(
                 ir,
                 &options.modules,

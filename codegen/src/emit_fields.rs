@@ -27,8 +27,7 @@
 //! language cannot write (not `[A-Za-z_][A-Za-z0-9_]*`, or `and`/`or`/`not`) gets no accessor.
 
 use crate::ir::{Ir, Model, Type};
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use std::fmt::Write;
 
 /// Alias chains longer than this are cut (the IR has none).
 const MAX_ALIAS_DEPTH: usize = 32;
@@ -36,7 +35,7 @@ const MAX_ALIAS_DEPTH: usize = 32;
 /// The field accessors of every model whose home is `module` (`"shared"` for shared types), to
 /// be emitted inside that module's file next to the models (so the module's cargo feature
 /// gates them too).
-pub fn fields_tokens(ir: &Ir, module: &str) -> TokenStream {
+pub fn fields_text(ir: &Ir, module: &str) -> String {
     // The models that are the entries of some model's `customFields`.
     let entries: std::collections::BTreeSet<&str> = ir
         .models
@@ -45,66 +44,69 @@ pub fn fields_tokens(ir: &Ir, module: &str) -> TokenStream {
         .filter(|f| f.json == "customFields")
         .filter_map(|f| custom_field_entry(ir, &f.ty).map(|(e, _)| e.name.as_str()))
         .collect();
-    let models = ir
+    let mut out = String::new();
+    for m in ir
         .models
         .values()
         .filter(|m| m.home.as_deref().unwrap_or("shared") == module)
-        .map(|m| model_fields(ir, m, entries.contains(m.name.as_str())));
-    quote!(#(#models)*)
+    {
+        model_fields(&mut out, ir, m, entries.contains(m.name.as_str()));
+    }
+    out
 }
 
 /// The accessors of one model (and its custom field impls; `is_entry`: it is the entry model
-/// of some model's `customFields`).
-fn model_fields(ir: &Ir, model: &Model, is_entry: bool) -> TokenStream {
-    let name = ident(&model.name);
-    let accessors = model.fields.iter().filter_map(|field| {
-        if !is_condition_name(&field.json) {
-            return None;
-        }
-        let method = ident(&field.name);
-        let json = &field.json;
-        Some(match access(ir, &field.ty, 0) {
-            Access::Nested(inner, list) => {
-                let inner = ident(inner);
-                let place = if list {
-                    quote!(crate::conditions::Each<P>)
-                } else {
-                    quote!(P::Inner)
-                };
-                quote! {
-                    pub fn #method(&self) -> crate::conditions::Fields<#inner, #place> {
-                        crate::conditions::nested(self, #json)
-                    }
-                }
-            }
-            Access::Field(kind) => quote! {
-                pub fn #method(&self) -> crate::conditions::Field<#kind, P> {
-                    crate::conditions::field(self, #json)
-                }
-            },
-        })
-    });
-    let doc = format!(
-        " The fields of `{}`, for conditions built in code and typed patches: \
-         `{}::fields().some_field().eq(value)` (see `crate::conditions`).",
-        model.name, model.name
+/// of some model's `customFields`), as text in rustfmt's layout (as tokens pretty-printed,
+/// these were a fifth of `cwgen`'s time).
+fn model_fields(out: &mut String, ir: &Ir, model: &Model, is_entry: bool) {
+    let name = &model.name;
+    // `write!` to a `String` cannot fail.
+    let _ = write!(
+        out,
+        "impl {name} {{\n    \
+         /// The fields of `{name}`, for conditions built in code and typed patches: \
+         `{name}::fields().some_field().eq(value)` (see `crate::conditions`).\n    \
+         pub fn fields() -> crate::conditions::Fields<{name}> {{\n        \
+         crate::conditions::root()\n    }}\n}}\n\
+         #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]\n\
+         impl<P: crate::conditions::Place> crate::conditions::Fields<{name}, P> {{\n"
     );
-    let custom_fields = custom_fields_impl(ir, model, is_entry);
-    quote! {
-        impl #name {
-            #[doc = #doc]
-            pub fn fields() -> crate::conditions::Fields<#name> {
-                crate::conditions::root()
+    for field in &model.fields {
+        if !is_condition_name(&field.json) {
+            continue;
+        }
+        let method = &field.name;
+        let json = &field.json;
+        let (ret, call) = match access(ir, &field.ty, 0) {
+            Access::Nested(inner, list) => {
+                let place = if list {
+                    "crate::conditions::Each<P>"
+                } else {
+                    "P::Inner"
+                };
+                (
+                    format!("crate::conditions::Fields<{inner}, {place}>"),
+                    "nested",
+                )
             }
+            Access::Field(kind) => (format!("crate::conditions::Field<{kind}, P>"), "field"),
+        };
+        let one_line = format!("    pub fn {method}(&self) -> {ret} {{");
+        if one_line.len() <= 100 {
+            out.push_str(&one_line);
+        } else {
+            let _ = write!(
+                out,
+                "    pub fn {method}(\n        &self,\n    ) -> {ret} {{"
+            );
         }
-        // Accessors are named after the spec's fields (`from_address`, `into_stock`), not
-        // after what clippy expects of such names.
-        #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-        impl<P: crate::conditions::Place> crate::conditions::Fields<#name, P> {
-            #(#accessors)*
-        }
-        #custom_fields
+        let _ = writeln!(
+            out,
+            "\n        crate::conditions::{call}(self, {json:?})\n    }}"
+        );
     }
+    out.push_str("}\n");
+    custom_fields_impl(out, ir, model, is_entry);
 }
 
 /// The Rust names of a custom field entry model's `id`, `caption` and `value` fields, when
@@ -135,80 +137,68 @@ fn custom_field_entry<'a>(ir: &'a Ir, ty: &Type) -> Option<(&'a Model, [&'a str;
 /// `impl HasCustomFields for Model` when the model has a `customFields` list of entries with
 /// `id`, `caption` and `value`; `impl CustomFieldEntry for Entry` when the model is such an
 /// entry (one line of logic each: the rest is the runtime's `custom_fields` module).
-fn custom_fields_impl(ir: &Ir, model: &Model, is_entry: bool) -> TokenStream {
-    let name = ident(&model.name);
-    let mut out = TokenStream::new();
+fn custom_fields_impl(out: &mut String, ir: &Ir, model: &Model, is_entry: bool) {
+    let name = &model.name;
     let has = model.fields.iter().find_map(|f| {
         (f.json == "customFields" && !f.boxed)
             .then(|| custom_field_entry(ir, &f.ty).map(|(e, _)| (f, e)))
             .flatten()
     });
     if let Some((field, entry)) = has {
-        let field = ident(&field.name);
-        let entry = ident(&entry.name);
-        out.extend(quote! {
-            impl crate::custom_fields::HasCustomFields for #name {
-                type Entry = #entry;
-                fn custom_field_entries(&self) -> &[#entry] {
-                    self.#field.as_deref().unwrap_or_default()
-                }
-            }
-        });
+        let (field, entry) = (&field.name, &entry.name);
+        let _ = write!(
+            out,
+            "impl crate::custom_fields::HasCustomFields for {name} {{\n    \
+             type Entry = {entry};\n    \
+             fn custom_field_entries(&self) -> &[{entry}] {{\n        \
+             self.{field}.as_deref().unwrap_or_default()\n    }}\n}}\n"
+        );
     }
     if let Some((_, [id, caption, value])) = is_entry
         .then(|| custom_field_entry(ir, &Type::List(Box::new(Type::Named(model.name.clone())))))
         .flatten()
     {
-        let (id, caption, value) = (ident(id), ident(caption), ident(value));
-        out.extend(quote! {
-            impl crate::custom_fields::CustomFieldEntry for #name {
-                fn id(&self) -> Option<i32> {
-                    self.#id
-                }
-                fn caption(&self) -> Option<&str> {
-                    self.#caption.as_deref()
-                }
-                fn value(&self) -> Option<&::serde_json::Value> {
-                    self.#value.as_ref()
-                }
-            }
-        });
+        let _ = write!(
+            out,
+            "impl crate::custom_fields::CustomFieldEntry for {name} {{\n    \
+             fn id(&self) -> Option<i32> {{\n        self.{id}\n    }}\n    \
+             fn caption(&self) -> Option<&str> {{\n        self.{caption}.as_deref()\n    }}\n    \
+             fn value(&self) -> Option<&::serde_json::Value> {{\n        self.{value}.as_ref()\n    }}\n}}\n"
+        );
     }
-    out
 }
 
 enum Access<'a> {
     /// A nested model, by Rust name, and whether it is a list of them.
     Nested(&'a str, bool),
-    /// A leaf: the kind's tokens.
-    Field(TokenStream),
+    /// A leaf: the kind's type (`crate::conditions::Text`).
+    Field(String),
 }
 
 fn access<'a>(ir: &'a Ir, ty: &'a Type, depth: usize) -> Access<'a> {
-    let kind = |k: TokenStream| Access::Field(quote!(crate::conditions::#k));
+    let kind = |k: &str| Access::Field(format!("crate::conditions::{k}"));
     match ty {
-        Type::String => kind(quote!(Text)),
-        Type::Bool => kind(quote!(Boolean)),
-        Type::I32 | Type::I64 => kind(quote!(Integer)),
-        Type::F64 => kind(quote!(Number)),
-        Type::DateTime => kind(quote!(DateTime)),
-        Type::Date => kind(quote!(Date)),
-        Type::Json => kind(quote!(Json)),
-        Type::Map(_) => kind(quote!(Map)),
+        Type::String => kind("Text"),
+        Type::Bool => kind("Boolean"),
+        Type::I32 | Type::I64 => kind("Integer"),
+        Type::F64 => kind("Number"),
+        Type::DateTime => kind("DateTime"),
+        Type::Date => kind("Date"),
+        Type::Json => kind("Json"),
+        Type::Map(_) => kind("Map"),
         Type::List(inner) => match access(ir, inner, depth) {
             Access::Nested(model, _) => Access::Nested(model, true),
-            Access::Field(k) => Access::Field(quote!(crate::conditions::List<#k>)),
+            Access::Field(k) => Access::Field(format!("crate::conditions::List<{k}>")),
         },
         Type::Named(name) => {
             if ir.models.contains_key(name) {
                 Access::Nested(name, false)
             } else if ir.enums.contains_key(name) {
-                let e = ident(name);
-                kind(quote!(Enum<#e>))
+                kind(&format!("Enum<{name}>"))
             } else if let Some(alias) = ir.aliases.get(name).filter(|_| depth < MAX_ALIAS_DEPTH) {
                 access(ir, &alias.ty, depth + 1)
             } else {
-                kind(quote!(Json))
+                kind("Json")
             }
         }
     }
@@ -223,13 +213,6 @@ fn is_condition_name(name: &str) -> bool {
         && !["and", "or", "not"]
             .iter()
             .any(|k| k.eq_ignore_ascii_case(name))
-}
-
-fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
 }
 
 #[cfg(test)]
@@ -333,14 +316,14 @@ mod tests {
         ir
     }
 
-    fn pretty(tokens: TokenStream) -> String {
-        let file: syn::File = syn::parse2(tokens).expect("generated tokens parse");
+    fn pretty(code: String) -> String {
+        let file: syn::File = syn::parse_str(&code).expect("generated code parses");
         prettyplease::unparse(&file)
     }
 
     #[test]
     fn one_line_accessor_per_field_with_its_kind() {
-        let code = pretty(fields_tokens(&ir(), "service"));
+        let code = pretty(fields_text(&ir(), "service"));
         let compact: String = code.split_whitespace().collect::<Vec<_>>().join(" ");
         for expected in [
             "impl Ticket {",
@@ -359,7 +342,7 @@ mod tests {
         }
         // `Ref` has no custom fields; `Entry` is an entry, in `shared`.
         assert!(!code.contains("CustomFieldEntry for"), "{code}");
-        let shared = pretty(fields_tokens(&ir(), "shared"));
+        let shared = pretty(fields_text(&ir(), "shared"));
         let compact_shared: String = shared.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(
             compact_shared.contains("impl crate::custom_fields::CustomFieldEntry for Entry { fn id(&self) -> Option<i32> { self.id } fn caption(&self) -> Option<&str> { self.caption.as_deref() } fn value(&self) -> Option<&::serde_json::Value> { self.value.as_ref() } }"),

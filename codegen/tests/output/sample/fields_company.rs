@@ -8,18 +8,14 @@ impl CommunicationTypeReference {
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl<
-    P: crate::conditions::Place,
-> crate::conditions::Fields<CommunicationTypeReference, P> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<CommunicationTypeReference, P> {
     pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
     pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn core_entity_id(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn core_entity_id(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "coreEntityId")
     }
     pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
@@ -73,88 +69,58 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Company, P> {
     pub fn website(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "website")
     }
-    pub fn territory(
-        &self,
-    ) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
+    pub fn territory(&self) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
         crate::conditions::nested(self, "territory")
     }
-    pub fn account_number(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn account_number(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "accountNumber")
     }
-    pub fn default_contact(
-        &self,
-    ) -> crate::conditions::Fields<ContactReference, P::Inner> {
+    pub fn default_contact(&self) -> crate::conditions::Fields<ContactReference, P::Inner> {
         crate::conditions::nested(self, "defaultContact")
     }
-    pub fn date_acquired(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn date_acquired(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateAcquired")
     }
-    pub fn annual_revenue(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Number, P> {
+    pub fn annual_revenue(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "annualRevenue")
     }
-    pub fn number_of_employees(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn number_of_employees(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "numberOfEmployees")
     }
     pub fn lead_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "leadFlag")
     }
-    pub fn unsubscribe_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn unsubscribe_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "unsubscribeFlag")
     }
-    pub fn tax_identifier(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn tax_identifier(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "taxIdentifier")
     }
-    pub fn billing_terms(
-        &self,
-    ) -> crate::conditions::Fields<BillingTermsReference, P::Inner> {
+    pub fn billing_terms(&self) -> crate::conditions::Fields<BillingTermsReference, P::Inner> {
         crate::conditions::nested(self, "billingTerms")
     }
-    pub fn bill_to_company(
-        &self,
-    ) -> crate::conditions::Fields<CompanyReference, P::Inner> {
+    pub fn bill_to_company(&self) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "billToCompany")
     }
     pub fn billing_site(&self) -> crate::conditions::Fields<SiteReference, P::Inner> {
         crate::conditions::nested(self, "billingSite")
     }
-    pub fn billing_contact(
-        &self,
-    ) -> crate::conditions::Fields<ContactReference, P::Inner> {
+    pub fn billing_contact(&self) -> crate::conditions::Fields<ContactReference, P::Inner> {
         crate::conditions::nested(self, "billingContact")
     }
-    pub fn deleted_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn deleted_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "deletedFlag")
     }
-    pub fn date_deleted(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn date_deleted(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateDeleted")
     }
     pub fn mobile_guid(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "mobileGuid")
     }
-    pub fn territory_manager(
-        &self,
-    ) -> crate::conditions::Fields<MemberReference, P::Inner> {
+    pub fn territory_manager(&self) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "territoryManager")
     }
-    pub fn is_vendor_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn is_vendor_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "isVendorFlag")
     }
     pub fn types(
@@ -199,14 +165,10 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<CompanyConfiguration
     pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn r#type(
-        &self,
-    ) -> crate::conditions::Fields<ConfigurationTypeReference, P::Inner> {
+    pub fn r#type(&self) -> crate::conditions::Fields<ConfigurationTypeReference, P::Inner> {
         crate::conditions::nested(self, "type")
     }
-    pub fn status(
-        &self,
-    ) -> crate::conditions::Fields<ConfigurationStatusReference, P::Inner> {
+    pub fn status(&self) -> crate::conditions::Fields<ConfigurationStatusReference, P::Inner> {
         crate::conditions::nested(self, "status")
     }
     pub fn company(&self) -> crate::conditions::Fields<CompanyReference, P::Inner> {
@@ -218,24 +180,16 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<CompanyConfiguration
     pub fn site(&self) -> crate::conditions::Fields<SiteReference, P::Inner> {
         crate::conditions::nested(self, "site")
     }
-    pub fn location_id(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn location_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "locationId")
     }
-    pub fn location(
-        &self,
-    ) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
+    pub fn location(&self) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
         crate::conditions::nested(self, "location")
     }
-    pub fn department(
-        &self,
-    ) -> crate::conditions::Fields<SystemDepartmentReference, P::Inner> {
+    pub fn department(&self) -> crate::conditions::Fields<SystemDepartmentReference, P::Inner> {
         crate::conditions::nested(self, "department")
     }
-    pub fn device_identifier(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn device_identifier(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "deviceIdentifier")
     }
     pub fn serial_number(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
@@ -247,14 +201,10 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<CompanyConfiguration
     pub fn tag_number(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "tagNumber")
     }
-    pub fn purchase_date(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn purchase_date(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "purchaseDate")
     }
-    pub fn installation_date(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn installation_date(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "installationDate")
     }
     pub fn installed_by(&self) -> crate::conditions::Fields<MemberReference, P::Inner> {
@@ -274,9 +224,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<CompanyConfiguration
     pub fn mac_address(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "macAddress")
     }
-    pub fn last_login_name(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn last_login_name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "lastLoginName")
     }
     pub fn bill_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
@@ -310,14 +258,10 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<CompanyConfiguration
     ) -> crate::conditions::Fields<ConfigurationQuestion, crate::conditions::Each<P>> {
         crate::conditions::nested(self, "questions")
     }
-    pub fn active_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn active_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "activeFlag")
     }
-    pub fn management_link(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn management_link(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "managementLink")
     }
     pub fn remote_link(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
@@ -326,9 +270,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<CompanyConfiguration
     pub fn mobile_guid(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "mobileGuid")
     }
-    pub fn needs_renewal_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn needs_renewal_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "needsRenewalFlag")
     }
     pub fn custom_fields(
@@ -354,14 +296,10 @@ impl CompanyMerge {
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
 impl<P: crate::conditions::Place> crate::conditions::Fields<CompanyMerge, P> {
-    pub fn to_company_id(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn to_company_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "toCompanyId")
     }
-    pub fn name(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeName>, P> {
+    pub fn name(&self) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeName>, P> {
         crate::conditions::field(self, "name")
     }
     pub fn identifier(
@@ -374,35 +312,23 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<CompanyMerge, P> {
     ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeStatus>, P> {
         crate::conditions::field(self, "status")
     }
-    pub fn r#type(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeType>, P> {
+    pub fn r#type(&self) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeType>, P> {
         crate::conditions::field(self, "type")
     }
     pub fn primary_address(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<CompanyMergePrimaryAddress>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergePrimaryAddress>, P> {
         crate::conditions::field(self, "primaryAddress")
     }
     pub fn primary_contact(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<CompanyMergePrimaryContact>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergePrimaryContact>, P> {
         crate::conditions::field(self, "primaryContact")
     }
-    pub fn phone(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergePhone>, P> {
+    pub fn phone(&self) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergePhone>, P> {
         crate::conditions::field(self, "phone")
     }
-    pub fn fax(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeFax>, P> {
+    pub fn fax(&self) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeFax>, P> {
         crate::conditions::field(self, "fax")
     }
     pub fn website(
@@ -432,10 +358,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<CompanyMerge, P> {
     }
     pub fn number_of_employees(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<CompanyMergeNumberOfEmployees>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeNumberOfEmployees>, P> {
         crate::conditions::field(self, "numberOfEmployees")
     }
     pub fn sic_code(
@@ -460,98 +383,62 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<CompanyMerge, P> {
     }
     pub fn user_defined_field1(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<CompanyMergeUserDefinedField1>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeUserDefinedField1>, P> {
         crate::conditions::field(self, "userDefinedField1")
     }
     pub fn user_defined_field2(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<CompanyMergeUserDefinedField2>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeUserDefinedField2>, P> {
         crate::conditions::field(self, "userDefinedField2")
     }
     pub fn user_defined_field3(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<CompanyMergeUserDefinedField3>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeUserDefinedField3>, P> {
         crate::conditions::field(self, "userDefinedField3")
     }
     pub fn user_defined_field4(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<CompanyMergeUserDefinedField4>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeUserDefinedField4>, P> {
         crate::conditions::field(self, "userDefinedField4")
     }
     pub fn user_defined_field5(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<CompanyMergeUserDefinedField5>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeUserDefinedField5>, P> {
         crate::conditions::field(self, "userDefinedField5")
     }
     pub fn user_defined_field6(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<CompanyMergeUserDefinedField6>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeUserDefinedField6>, P> {
         crate::conditions::field(self, "userDefinedField6")
     }
     pub fn user_defined_field7(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<CompanyMergeUserDefinedField7>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeUserDefinedField7>, P> {
         crate::conditions::field(self, "userDefinedField7")
     }
     pub fn user_defined_field8(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<CompanyMergeUserDefinedField8>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeUserDefinedField8>, P> {
         crate::conditions::field(self, "userDefinedField8")
     }
     pub fn user_defined_field9(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<CompanyMergeUserDefinedField9>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeUserDefinedField9>, P> {
         crate::conditions::field(self, "userDefinedField9")
     }
     pub fn user_defined_field10(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<CompanyMergeUserDefinedField10>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeUserDefinedField10>, P> {
         crate::conditions::field(self, "userDefinedField10")
     }
     pub fn billing_address(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<CompanyMergeBillingAddress>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeBillingAddress>, P> {
         crate::conditions::field(self, "billingAddress")
     }
     pub fn billing_contact(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<CompanyMergeBillingContact>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeBillingContact>, P> {
         crate::conditions::field(self, "billingContact")
     }
     pub fn tax_code(
@@ -561,10 +448,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<CompanyMerge, P> {
     }
     pub fn account_number(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<CompanyMergeAccountNumber>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeAccountNumber>, P> {
         crate::conditions::field(self, "accountNumber")
     }
     pub fn billing_terms(
@@ -572,14 +456,10 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<CompanyMerge, P> {
     ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeBillingTerms>, P> {
         crate::conditions::field(self, "billingTerms")
     }
-    pub fn notes(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeNotes>, P> {
+    pub fn notes(&self) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeNotes>, P> {
         crate::conditions::field(self, "notes")
     }
-    pub fn sites(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeSites>, P> {
+    pub fn sites(&self) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeSites>, P> {
         crate::conditions::field(self, "sites")
     }
     pub fn activities(
@@ -589,10 +469,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<CompanyMerge, P> {
     }
     pub fn opportunities(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<CompanyMergeOpportunities>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CompanyMergeOpportunities>, P> {
         crate::conditions::field(self, "opportunities")
     }
     pub fn services(
@@ -693,9 +570,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<ConfigurationQuestio
     pub fn answer_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "answerId")
     }
-    pub fn question_id(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn question_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "questionId")
     }
     pub fn question(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
@@ -704,27 +579,18 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<ConfigurationQuestio
     pub fn answer(&self) -> crate::conditions::Field<crate::conditions::Json, P> {
         crate::conditions::field(self, "answer")
     }
-    pub fn sequence_number(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Number, P> {
+    pub fn sequence_number(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "sequenceNumber")
     }
-    pub fn number_of_decimals(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn number_of_decimals(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "numberOfDecimals")
     }
     pub fn field_type(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<ConfigurationQuestionFieldType>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<ConfigurationQuestionFieldType>, P> {
         crate::conditions::field(self, "fieldType")
     }
-    pub fn required_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn required_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "requiredFlag")
     }
 }
@@ -735,9 +601,7 @@ impl ConfigurationStatusReference {
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl<
-    P: crate::conditions::Place,
-> crate::conditions::Fields<ConfigurationStatusReference, P> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ConfigurationStatusReference, P> {
     pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
@@ -762,14 +626,10 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<ConfigurationType, P
     pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn inactive_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn inactive_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "inactiveFlag")
     }
-    pub fn system_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn system_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "systemFlag")
     }
     pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
@@ -783,9 +643,7 @@ impl ConfigurationTypeQuestion {
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl<
-    P: crate::conditions::Place,
-> crate::conditions::Fields<ConfigurationTypeQuestion, P> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ConfigurationTypeQuestion, P> {
     pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
@@ -796,41 +654,27 @@ impl<
     }
     pub fn field_type(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<ConfigurationTypeQuestionFieldType>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<ConfigurationTypeQuestionFieldType>, P> {
         crate::conditions::field(self, "fieldType")
     }
     pub fn entry_type(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<ConfigurationTypeQuestionEntryType>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<ConfigurationTypeQuestionEntryType>, P> {
         crate::conditions::field(self, "entryType")
     }
-    pub fn sequence_number(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Number, P> {
+    pub fn sequence_number(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "sequenceNumber")
     }
     pub fn question(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "question")
     }
-    pub fn number_of_decimals(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn number_of_decimals(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "numberOfDecimals")
     }
-    pub fn required_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn required_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "requiredFlag")
     }
-    pub fn inactive_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn inactive_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "inactiveFlag")
     }
     pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
@@ -844,9 +688,7 @@ impl ConfigurationTypeQuestionReference {
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl<
-    P: crate::conditions::Place,
-> crate::conditions::Fields<ConfigurationTypeQuestionReference, P> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ConfigurationTypeQuestionReference, P> {
     pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
@@ -864,9 +706,7 @@ impl ConfigurationTypeQuestionValue {
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl<
-    P: crate::conditions::Place,
-> crate::conditions::Fields<ConfigurationTypeQuestionValue, P> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ConfigurationTypeQuestionValue, P> {
     pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
@@ -883,14 +723,10 @@ impl<
     pub fn value(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "value")
     }
-    pub fn default_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn default_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "defaultFlag")
     }
-    pub fn inactive_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn inactive_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "inactiveFlag")
     }
     pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
@@ -904,9 +740,7 @@ impl ConfigurationTypeReference {
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl<
-    P: crate::conditions::Place,
-> crate::conditions::Fields<ConfigurationTypeReference, P> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ConfigurationTypeReference, P> {
     pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
@@ -958,14 +792,10 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Contact, P> {
     pub fn country(&self) -> crate::conditions::Fields<CountryReference, P::Inner> {
         crate::conditions::nested(self, "country")
     }
-    pub fn inactive_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn inactive_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "inactiveFlag")
     }
-    pub fn manager_contact(
-        &self,
-    ) -> crate::conditions::Fields<ContactReference, P::Inner> {
+    pub fn manager_contact(&self) -> crate::conditions::Fields<ContactReference, P::Inner> {
         crate::conditions::nested(self, "managerContact")
     }
     pub fn title(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
@@ -979,14 +809,10 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Contact, P> {
     ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "disablePortalLoginFlag")
     }
-    pub fn unsubscribe_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn unsubscribe_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "unsubscribeFlag")
     }
-    pub fn gender(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<ContactGender>, P> {
+    pub fn gender(&self) -> crate::conditions::Field<crate::conditions::Enum<ContactGender>, P> {
         crate::conditions::field(self, "gender")
     }
     pub fn birth_day(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
@@ -1000,37 +826,24 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Contact, P> {
     pub fn mobile_guid(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "mobileGuid")
     }
-    pub fn default_phone_type(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn default_phone_type(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "defaultPhoneType")
     }
-    pub fn default_phone_nbr(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn default_phone_nbr(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "defaultPhoneNbr")
     }
-    pub fn default_phone_extension(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn default_phone_extension(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "defaultPhoneExtension")
     }
-    pub fn default_billing_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn default_billing_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "defaultBillingFlag")
     }
-    pub fn default_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn default_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "defaultFlag")
     }
     pub fn communication_items(
         &self,
-    ) -> crate::conditions::Fields<
-        ContactCommunicationItem,
-        crate::conditions::Each<P>,
-    > {
+    ) -> crate::conditions::Fields<ContactCommunicationItem, crate::conditions::Each<P>> {
         crate::conditions::nested(self, "communicationItems")
     }
     pub fn types(
@@ -1050,10 +863,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Contact, P> {
     }
     pub fn type_ids(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::List<crate::conditions::Integer>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::List<crate::conditions::Integer>, P> {
         crate::conditions::field(self, "typeIds")
     }
     pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
@@ -1073,15 +883,11 @@ impl ContactCommunicationItem {
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl<
-    P: crate::conditions::Place,
-> crate::conditions::Fields<ContactCommunicationItem, P> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ContactCommunicationItem, P> {
     pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn r#type(
-        &self,
-    ) -> crate::conditions::Fields<CommunicationTypeReference, P::Inner> {
+    pub fn r#type(&self) -> crate::conditions::Fields<CommunicationTypeReference, P::Inner> {
         crate::conditions::nested(self, "type")
     }
     pub fn value(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
@@ -1090,9 +896,7 @@ impl<
     pub fn extension(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "extension")
     }
-    pub fn default_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn default_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "defaultFlag")
     }
     pub fn domain(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
@@ -1100,10 +904,7 @@ impl<
     }
     pub fn communication_type(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<ContactCommunicationItemCommunicationType>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<ContactCommunicationItemCommunicationType>, P> {
         crate::conditions::field(self, "communicationType")
     }
 }

@@ -27,55 +27,37 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Agreement, P> {
     pub fn site(&self) -> crate::conditions::Fields<SiteReference, P::Inner> {
         crate::conditions::nested(self, "site")
     }
-    pub fn parent_agreement(
-        &self,
-    ) -> crate::conditions::Fields<AgreementReference, P::Inner> {
+    pub fn parent_agreement(&self) -> crate::conditions::Fields<AgreementReference, P::Inner> {
         crate::conditions::nested(self, "parentAgreement")
     }
     pub fn customer_po(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "customerPO")
     }
-    pub fn location(
-        &self,
-    ) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
+    pub fn location(&self) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
         crate::conditions::nested(self, "location")
     }
-    pub fn department(
-        &self,
-    ) -> crate::conditions::Fields<SystemDepartmentReference, P::Inner> {
+    pub fn department(&self) -> crate::conditions::Fields<SystemDepartmentReference, P::Inner> {
         crate::conditions::nested(self, "department")
     }
-    pub fn start_date(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn start_date(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "startDate")
     }
     pub fn end_date(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "endDate")
     }
-    pub fn no_ending_date_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn no_ending_date_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "noEndingDateFlag")
     }
-    pub fn opportunity(
-        &self,
-    ) -> crate::conditions::Fields<OpportunityReference, P::Inner> {
+    pub fn opportunity(&self) -> crate::conditions::Fields<OpportunityReference, P::Inner> {
         crate::conditions::nested(self, "opportunity")
     }
-    pub fn cancelled_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn cancelled_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "cancelledFlag")
     }
-    pub fn date_cancelled(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn date_cancelled(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateCancelled")
     }
-    pub fn reason_cancelled(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn reason_cancelled(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "reasonCancelled")
     }
     pub fn sla(&self) -> crate::conditions::Fields<SlaReference, P::Inner> {
@@ -84,30 +66,20 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Agreement, P> {
     pub fn work_order(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "workOrder")
     }
-    pub fn internal_notes(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn internal_notes(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "internalNotes")
     }
     pub fn application_units(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<AgreementApplicationUnits>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<AgreementApplicationUnits>, P> {
         crate::conditions::field(self, "applicationUnits")
     }
-    pub fn application_limit(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Number, P> {
+    pub fn application_limit(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "applicationLimit")
     }
     pub fn application_cycle(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<AgreementApplicationCycle>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<AgreementApplicationCycle>, P> {
         crate::conditions::field(self, "applicationCycle")
     }
     pub fn application_unlimited_flag(
@@ -115,14 +87,10 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Agreement, P> {
     ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "applicationUnlimitedFlag")
     }
-    pub fn billing_terms(
-        &self,
-    ) -> crate::conditions::Fields<BillingTermsReference, P::Inner> {
+    pub fn billing_terms(&self) -> crate::conditions::Fields<BillingTermsReference, P::Inner> {
         crate::conditions::nested(self, "billingTerms")
     }
-    pub fn bill_to_company(
-        &self,
-    ) -> crate::conditions::Fields<CompanyReference, P::Inner> {
+    pub fn bill_to_company(&self) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "billToCompany")
     }
     pub fn bill_amount(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
@@ -131,9 +99,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Agreement, P> {
     pub fn taxable(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "taxable")
     }
-    pub fn bill_start_date(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn bill_start_date(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "billStartDate")
     }
     pub fn tax_code(&self) -> crate::conditions::Fields<TaxCodeReference, P::Inner> {
@@ -154,14 +120,10 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Agreement, P> {
     ) -> crate::conditions::Field<crate::conditions::Enum<AgreementBillProducts>, P> {
         crate::conditions::field(self, "billProducts")
     }
-    pub fn auto_invoice_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn auto_invoice_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "autoInvoiceFlag")
     }
-    pub fn next_invoice_date(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn next_invoice_date(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "nextInvoiceDate")
     }
     pub fn agreement_status(
@@ -234,14 +196,10 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Invoice, P> {
     pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn invoice_number(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn invoice_number(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "invoiceNumber")
     }
-    pub fn r#type(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<InvoiceType>, P> {
+    pub fn r#type(&self) -> crate::conditions::Field<crate::conditions::Enum<InvoiceType>, P> {
         crate::conditions::field(self, "type")
     }
     pub fn status(&self) -> crate::conditions::Fields<BillingStatusReference, P::Inner> {
@@ -250,14 +208,10 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Invoice, P> {
     pub fn company(&self) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "company")
     }
-    pub fn bill_to_company(
-        &self,
-    ) -> crate::conditions::Fields<CompanyReference, P::Inner> {
+    pub fn bill_to_company(&self) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "billToCompany")
     }
-    pub fn ship_to_company(
-        &self,
-    ) -> crate::conditions::Fields<CompanyReference, P::Inner> {
+    pub fn ship_to_company(&self) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "shipToCompany")
     }
     pub fn apply_to_type(
@@ -265,9 +219,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Invoice, P> {
     ) -> crate::conditions::Field<crate::conditions::Enum<InvoiceApplyToType>, P> {
         crate::conditions::field(self, "applyToType")
     }
-    pub fn apply_to_id(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn apply_to_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "applyToId")
     }
     pub fn attention(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
@@ -276,9 +228,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Invoice, P> {
     pub fn billing_site(&self) -> crate::conditions::Fields<SiteReference, P::Inner> {
         crate::conditions::nested(self, "billingSite")
     }
-    pub fn billing_terms(
-        &self,
-    ) -> crate::conditions::Fields<BillingTermsReference, P::Inner> {
+    pub fn billing_terms(&self) -> crate::conditions::Fields<BillingTermsReference, P::Inner> {
         crate::conditions::nested(self, "billingTerms")
     }
     pub fn reference(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
@@ -290,63 +240,43 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Invoice, P> {
     pub fn date(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "date")
     }
-    pub fn location_id(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn location_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "locationId")
     }
-    pub fn location(
-        &self,
-    ) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
+    pub fn location(&self) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
         crate::conditions::nested(self, "location")
     }
-    pub fn department_id(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn department_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "departmentId")
     }
-    pub fn territory(
-        &self,
-    ) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
+    pub fn territory(&self) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
         crate::conditions::nested(self, "territory")
     }
     pub fn top_comment(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "topComment")
     }
-    pub fn bottom_comment(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn bottom_comment(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "bottomComment")
     }
-    pub fn taxable_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn taxable_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "taxableFlag")
     }
     pub fn tax_code(&self) -> crate::conditions::Fields<TaxCodeReference, P::Inner> {
         crate::conditions::nested(self, "taxCode")
     }
-    pub fn internal_notes(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn internal_notes(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "internalNotes")
     }
     pub fn due_date(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dueDate")
     }
-    pub fn service_total(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Number, P> {
+    pub fn service_total(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "serviceTotal")
     }
-    pub fn expense_total(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Number, P> {
+    pub fn expense_total(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "expenseTotal")
     }
-    pub fn product_total(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Number, P> {
+    pub fn product_total(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "productTotal")
     }
     pub fn subtotal(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
@@ -367,9 +297,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Invoice, P> {
     pub fn balance(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "balance")
     }
-    pub fn special_invoice_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn special_invoice_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "specialInvoiceFlag")
     }
     pub fn ticket(&self) -> crate::conditions::Fields<TicketReference, P::Inner> {

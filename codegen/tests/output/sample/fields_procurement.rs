@@ -15,9 +15,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<IvItemReference, P> 
     pub fn identifier(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "identifier")
     }
-    pub fn serialized_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn serialized_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "serializedFlag")
     }
     pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
@@ -35,14 +33,10 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<PurchaseOrder, P> {
     pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn business_unit_id(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn business_unit_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "businessUnitId")
     }
-    pub fn location_id(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn location_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "locationId")
     }
     pub fn po_number(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
@@ -51,47 +45,31 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<PurchaseOrder, P> {
     pub fn po_date(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "poDate")
     }
-    pub fn status(
-        &self,
-    ) -> crate::conditions::Fields<PurchaseOrderStatusReference, P::Inner> {
+    pub fn status(&self) -> crate::conditions::Fields<PurchaseOrderStatusReference, P::Inner> {
         crate::conditions::nested(self, "status")
     }
-    pub fn vendor_company(
-        &self,
-    ) -> crate::conditions::Fields<CompanyReference, P::Inner> {
+    pub fn vendor_company(&self) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "vendorCompany")
     }
-    pub fn vendor_contact(
-        &self,
-    ) -> crate::conditions::Fields<ContactReference, P::Inner> {
+    pub fn vendor_contact(&self) -> crate::conditions::Fields<ContactReference, P::Inner> {
         crate::conditions::nested(self, "vendorContact")
     }
     pub fn vendor_site(&self) -> crate::conditions::Fields<SiteReference, P::Inner> {
         crate::conditions::nested(self, "vendorSite")
     }
-    pub fn vendor_order_number(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn vendor_order_number(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "vendorOrderNumber")
     }
-    pub fn vendor_invoice_number(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn vendor_invoice_number(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "vendorInvoiceNumber")
     }
-    pub fn vendor_invoice_date(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn vendor_invoice_date(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "vendorInvoiceDate")
     }
-    pub fn customer_company(
-        &self,
-    ) -> crate::conditions::Fields<CompanyReference, P::Inner> {
+    pub fn customer_company(&self) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "customerCompany")
     }
-    pub fn customer_contact(
-        &self,
-    ) -> crate::conditions::Fields<ContactReference, P::Inner> {
+    pub fn customer_contact(&self) -> crate::conditions::Fields<ContactReference, P::Inner> {
         crate::conditions::nested(self, "customerContact")
     }
     pub fn customer_site(&self) -> crate::conditions::Fields<SiteReference, P::Inner> {
@@ -105,19 +83,13 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<PurchaseOrder, P> {
     pub fn warehouse(&self) -> crate::conditions::Fields<WarehouseReference, P::Inner> {
         crate::conditions::nested(self, "warehouse")
     }
-    pub fn shipment_method(
-        &self,
-    ) -> crate::conditions::Fields<ShipmentMethodReference, P::Inner> {
+    pub fn shipment_method(&self) -> crate::conditions::Fields<ShipmentMethodReference, P::Inner> {
         crate::conditions::nested(self, "shipmentMethod")
     }
-    pub fn shipment_date(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn shipment_date(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "shipmentDate")
     }
-    pub fn tracking_number(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn tracking_number(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "trackingNumber")
     }
     pub fn terms(&self) -> crate::conditions::Fields<BillingTermsReference, P::Inner> {
@@ -132,30 +104,22 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<PurchaseOrder, P> {
     pub fn sales_tax(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "salesTax")
     }
-    pub fn freight_cost(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Number, P> {
+    pub fn freight_cost(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "freightCost")
     }
     pub fn total(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "total")
     }
-    pub fn closed_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn closed_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "closedFlag")
     }
-    pub fn date_closed(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn date_closed(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateClosed")
     }
     pub fn entered_by(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "enteredBy")
     }
-    pub fn internal_notes(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn internal_notes(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "internalNotes")
     }
     pub fn custom_fields(
@@ -184,14 +148,10 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<PurchaseOrderLineIte
     pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
-    pub fn purchase_order_id(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn purchase_order_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "purchaseOrderId")
     }
-    pub fn line_number(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn line_number(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "lineNumber")
     }
     pub fn product(&self) -> crate::conditions::Fields<IvItemReference, P::Inner> {
@@ -206,76 +166,51 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<PurchaseOrderLineIte
     pub fn unit_cost(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "unitCost")
     }
-    pub fn unit_of_measure(
-        &self,
-    ) -> crate::conditions::Fields<UnitOfMeasureReference, P::Inner> {
+    pub fn unit_of_measure(&self) -> crate::conditions::Fields<UnitOfMeasureReference, P::Inner> {
         crate::conditions::nested(self, "unitOfMeasure")
     }
-    pub fn received_quantity(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn received_quantity(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "receivedQuantity")
     }
     pub fn received_status(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<PurchaseOrderLineItemReceivedStatus>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<PurchaseOrderLineItemReceivedStatus>, P> {
         crate::conditions::field(self, "receivedStatus")
     }
-    pub fn backordered_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn backordered_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "backorderedFlag")
     }
-    pub fn canceled_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn canceled_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "canceledFlag")
     }
-    pub fn closed_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn closed_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "closedFlag")
     }
-    pub fn date_received(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn date_received(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateReceived")
     }
-    pub fn expected_ship_date(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn expected_ship_date(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "expectedShipDate")
     }
     pub fn ship_date(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "shipDate")
     }
-    pub fn shipment_method(
-        &self,
-    ) -> crate::conditions::Fields<ShipmentMethodReference, P::Inner> {
+    pub fn shipment_method(&self) -> crate::conditions::Fields<ShipmentMethodReference, P::Inner> {
         crate::conditions::nested(self, "shipmentMethod")
     }
-    pub fn tracking_number(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn tracking_number(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "trackingNumber")
     }
     pub fn packing_slip(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "packingSlip")
     }
-    pub fn serial_numbers(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn serial_numbers(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "serialNumbers")
     }
     pub fn tax(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "tax")
     }
-    pub fn vendor_order_number(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn vendor_order_number(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "vendorOrderNumber")
     }
     pub fn vendor_sku(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
@@ -284,9 +219,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<PurchaseOrderLineIte
     pub fn warehouse(&self) -> crate::conditions::Fields<WarehouseReference, P::Inner> {
         crate::conditions::nested(self, "warehouse")
     }
-    pub fn internal_notes(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn internal_notes(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "internalNotes")
     }
     pub fn custom_fields(
@@ -311,9 +244,7 @@ impl PurchaseOrderStatusReference {
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl<
-    P: crate::conditions::Place,
-> crate::conditions::Fields<PurchaseOrderStatusReference, P> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<PurchaseOrderStatusReference, P> {
     pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
@@ -374,9 +305,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<WarehouseReference, 
     pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn locked_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn locked_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "lockedFlag")
     }
     pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {

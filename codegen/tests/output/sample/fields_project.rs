@@ -30,9 +30,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Project, P> {
     pub fn status(&self) -> crate::conditions::Fields<ProjectStatusReference, P::Inner> {
         crate::conditions::nested(self, "status")
     }
-    pub fn closed_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn closed_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "closedFlag")
     }
     pub fn r#type(&self) -> crate::conditions::Fields<ProjectTypeReference, P::Inner> {
@@ -41,14 +39,10 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Project, P> {
     pub fn manager(&self) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "manager")
     }
-    pub fn location(
-        &self,
-    ) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
+    pub fn location(&self) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
         crate::conditions::nested(self, "location")
     }
-    pub fn department(
-        &self,
-    ) -> crate::conditions::Fields<SystemDepartmentReference, P::Inner> {
+    pub fn department(&self) -> crate::conditions::Fields<SystemDepartmentReference, P::Inner> {
         crate::conditions::nested(self, "department")
     }
     pub fn description(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
@@ -60,64 +54,40 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Project, P> {
     pub fn agreement(&self) -> crate::conditions::Fields<AgreementReference, P::Inner> {
         crate::conditions::nested(self, "agreement")
     }
-    pub fn opportunity(
-        &self,
-    ) -> crate::conditions::Fields<OpportunityReference, P::Inner> {
+    pub fn opportunity(&self) -> crate::conditions::Fields<OpportunityReference, P::Inner> {
         crate::conditions::nested(self, "opportunity")
     }
-    pub fn estimated_start(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn estimated_start(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "estimatedStart")
     }
-    pub fn estimated_end(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn estimated_end(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "estimatedEnd")
     }
-    pub fn actual_start(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn actual_start(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "actualStart")
     }
-    pub fn actual_end(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn actual_end(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "actualEnd")
     }
-    pub fn scheduled_start(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn scheduled_start(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "scheduledStart")
     }
-    pub fn scheduled_end(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn scheduled_end(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "scheduledEnd")
     }
-    pub fn budget_hours(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Number, P> {
+    pub fn budget_hours(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "budgetHours")
     }
-    pub fn actual_hours(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Number, P> {
+    pub fn actual_hours(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "actualHours")
     }
-    pub fn estimated_hours(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Number, P> {
+    pub fn estimated_hours(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "estimatedHours")
     }
-    pub fn scheduled_hours(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Number, P> {
+    pub fn scheduled_hours(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "scheduledHours")
     }
-    pub fn percent_complete(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Number, P> {
+    pub fn percent_complete(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "percentComplete")
     }
     pub fn billing_method(
@@ -125,9 +95,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Project, P> {
     ) -> crate::conditions::Field<crate::conditions::Enum<ProjectBillingMethod>, P> {
         crate::conditions::field(self, "billingMethod")
     }
-    pub fn billing_amount(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Number, P> {
+    pub fn billing_amount(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "billingAmount")
     }
     pub fn billing_rate_type(
@@ -150,17 +118,13 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Project, P> {
     ) -> crate::conditions::Field<crate::conditions::Enum<ProjectBillProducts>, P> {
         crate::conditions::field(self, "billProducts")
     }
-    pub fn bill_to_company(
-        &self,
-    ) -> crate::conditions::Fields<CompanyReference, P::Inner> {
+    pub fn bill_to_company(&self) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "billToCompany")
     }
     pub fn downpayment(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "downpayment")
     }
-    pub fn project_template_id(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn project_template_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "projectTemplateId")
     }
     pub fn do_not_display_in_portal_flag(

@@ -15,19 +15,13 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Opportunity, P> {
     pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn expected_close_date(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn expected_close_date(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "expectedCloseDate")
     }
-    pub fn r#type(
-        &self,
-    ) -> crate::conditions::Fields<OpportunityTypeReference, P::Inner> {
+    pub fn r#type(&self) -> crate::conditions::Fields<OpportunityTypeReference, P::Inner> {
         crate::conditions::nested(self, "type")
     }
-    pub fn status(
-        &self,
-    ) -> crate::conditions::Fields<OpportunityStatusReference, P::Inner> {
+    pub fn status(&self) -> crate::conditions::Fields<OpportunityStatusReference, P::Inner> {
         crate::conditions::nested(self, "status")
     }
     pub fn notes(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
@@ -36,24 +30,16 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Opportunity, P> {
     pub fn source(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "source")
     }
-    pub fn primary_sales_rep(
-        &self,
-    ) -> crate::conditions::Fields<MemberReference, P::Inner> {
+    pub fn primary_sales_rep(&self) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "primarySalesRep")
     }
-    pub fn secondary_sales_rep(
-        &self,
-    ) -> crate::conditions::Fields<MemberReference, P::Inner> {
+    pub fn secondary_sales_rep(&self) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "secondarySalesRep")
     }
-    pub fn location_id(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn location_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "locationId")
     }
-    pub fn business_unit_id(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn business_unit_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "businessUnitId")
     }
     pub fn company(&self) -> crate::conditions::Fields<CompanyReference, P::Inner> {
@@ -68,50 +54,34 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Opportunity, P> {
     pub fn customer_po(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "customerPO")
     }
-    pub fn pipeline_change_date(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn pipeline_change_date(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "pipelineChangeDate")
     }
-    pub fn date_became_lead(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn date_became_lead(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateBecameLead")
     }
-    pub fn closed_date(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn closed_date(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "closedDate")
     }
     pub fn closed_by(&self) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "closedBy")
     }
-    pub fn total_sales_tax(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Number, P> {
+    pub fn total_sales_tax(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "totalSalesTax")
     }
-    pub fn bill_to_company(
-        &self,
-    ) -> crate::conditions::Fields<CompanyReference, P::Inner> {
+    pub fn bill_to_company(&self) -> crate::conditions::Fields<CompanyReference, P::Inner> {
         crate::conditions::nested(self, "billToCompany")
     }
-    pub fn billing_terms(
-        &self,
-    ) -> crate::conditions::Fields<BillingTermsReference, P::Inner> {
+    pub fn billing_terms(&self) -> crate::conditions::Fields<BillingTermsReference, P::Inner> {
         crate::conditions::nested(self, "billingTerms")
     }
     pub fn tax_code(&self) -> crate::conditions::Fields<TaxCodeReference, P::Inner> {
         crate::conditions::nested(self, "taxCode")
     }
-    pub fn company_location_id(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn company_location_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "companyLocationId")
     }
-    pub fn technical_contact(
-        &self,
-    ) -> crate::conditions::Fields<ContactReference, P::Inner> {
+    pub fn technical_contact(&self) -> crate::conditions::Fields<ContactReference, P::Inner> {
         crate::conditions::nested(self, "technicalContact")
     }
     pub fn custom_fields(
@@ -136,9 +106,7 @@ impl OpportunityStatusReference {
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl<
-    P: crate::conditions::Place,
-> crate::conditions::Fields<OpportunityStatusReference, P> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<OpportunityStatusReference, P> {
     pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
@@ -156,9 +124,7 @@ impl OpportunityTypeReference {
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl<
-    P: crate::conditions::Place,
-> crate::conditions::Fields<OpportunityTypeReference, P> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<OpportunityTypeReference, P> {
     pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }

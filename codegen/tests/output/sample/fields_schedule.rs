@@ -21,22 +21,16 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<ScheduleEntry, P> {
     pub fn member(&self) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "member")
     }
-    pub fn r#where(
-        &self,
-    ) -> crate::conditions::Fields<ServiceLocationReference, P::Inner> {
+    pub fn r#where(&self) -> crate::conditions::Fields<ServiceLocationReference, P::Inner> {
         crate::conditions::nested(self, "where")
     }
-    pub fn date_start(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn date_start(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateStart")
     }
     pub fn date_end(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateEnd")
     }
-    pub fn status(
-        &self,
-    ) -> crate::conditions::Fields<ScheduleStatusReference, P::Inner> {
+    pub fn status(&self) -> crate::conditions::Fields<ScheduleStatusReference, P::Inner> {
         crate::conditions::nested(self, "status")
     }
     pub fn r#type(&self) -> crate::conditions::Fields<ScheduleTypeReference, P::Inner> {
@@ -45,17 +39,13 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<ScheduleEntry, P> {
     pub fn done_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "doneFlag")
     }
-    pub fn acknowledged_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn acknowledged_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "acknowledgedFlag")
     }
     pub fn owner_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "ownerFlag")
     }
-    pub fn meeting_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn meeting_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "meetingFlag")
     }
     pub fn allow_schedule_conflicts_flag(
@@ -66,14 +56,10 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<ScheduleEntry, P> {
     pub fn mobile_guid(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "mobileGuid")
     }
-    pub fn acknowledged_date(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn acknowledged_date(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "acknowledgedDate")
     }
-    pub fn close_date(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn close_date(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "closeDate")
     }
     pub fn hours(&self) -> crate::conditions::Field<crate::conditions::Number, P> {

@@ -15,39 +15,25 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Board, P> {
     pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn location(
-        &self,
-    ) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
+    pub fn location(&self) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
         crate::conditions::nested(self, "location")
     }
-    pub fn department(
-        &self,
-    ) -> crate::conditions::Fields<SystemDepartmentReference, P::Inner> {
+    pub fn department(&self) -> crate::conditions::Fields<SystemDepartmentReference, P::Inner> {
         crate::conditions::nested(self, "department")
     }
-    pub fn inactive_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn inactive_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "inactiveFlag")
     }
-    pub fn project_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn project_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "projectFlag")
     }
-    pub fn dispatch_member(
-        &self,
-    ) -> crate::conditions::Fields<MemberReference, P::Inner> {
+    pub fn dispatch_member(&self) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "dispatchMember")
     }
-    pub fn service_manager_member(
-        &self,
-    ) -> crate::conditions::Fields<MemberReference, P::Inner> {
+    pub fn service_manager_member(&self) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "serviceManagerMember")
     }
-    pub fn duty_manager_member(
-        &self,
-    ) -> crate::conditions::Fields<MemberReference, P::Inner> {
+    pub fn duty_manager_member(&self) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "dutyManagerMember")
     }
     pub fn work_role(&self) -> crate::conditions::Fields<WorkRoleReference, P::Inner> {
@@ -56,9 +42,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Board, P> {
     pub fn work_type(&self) -> crate::conditions::Fields<WorkTypeReference, P::Inner> {
         crate::conditions::nested(self, "workType")
     }
-    pub fn bill_time(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<BoardBillTime>, P> {
+    pub fn bill_time(&self) -> crate::conditions::Field<crate::conditions::Enum<BoardBillTime>, P> {
         crate::conditions::field(self, "billTime")
     }
     pub fn bill_expense(
@@ -71,9 +55,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Board, P> {
     ) -> crate::conditions::Field<crate::conditions::Enum<BoardBillProduct>, P> {
         crate::conditions::field(self, "billProduct")
     }
-    pub fn auto_close_status(
-        &self,
-    ) -> crate::conditions::Fields<ServiceStatusReference, P::Inner> {
+    pub fn auto_close_status(&self) -> crate::conditions::Fields<ServiceStatusReference, P::Inner> {
         crate::conditions::nested(self, "autoCloseStatus")
     }
     pub fn auto_assign_new_tickets_flag(
@@ -86,14 +68,10 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Board, P> {
     ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "timeEntryLockedFlag")
     }
-    pub fn notify_email_from(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn notify_email_from(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "notifyEmailFrom")
     }
-    pub fn notify_email_from_name(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn notify_email_from_name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "notifyEmailFromName")
     }
     pub fn problem_sort(
@@ -130,17 +108,13 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<BoardStatus, P> {
     pub fn sort_order(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "sortOrder")
     }
-    pub fn display_on_board(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn display_on_board(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "displayOnBoard")
     }
     pub fn inactive(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "inactive")
     }
-    pub fn closed_status(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn closed_status(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "closedStatus")
     }
     pub fn time_entry_not_allowed(
@@ -148,17 +122,12 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<BoardStatus, P> {
     ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "timeEntryNotAllowed")
     }
-    pub fn default_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn default_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "defaultFlag")
     }
     pub fn escalation_status(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<BoardStatusEscalationStatus>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<BoardStatusEscalationStatus>, P> {
         crate::conditions::field(self, "escalationStatus")
     }
     pub fn customer_portal_description(
@@ -166,9 +135,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<BoardStatus, P> {
     ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "customerPortalDescription")
     }
-    pub fn customer_portal_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn customer_portal_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "customerPortalFlag")
     }
     pub fn custom_status_indicator_name(
@@ -176,9 +143,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<BoardStatus, P> {
     ) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "customStatusIndicatorName")
     }
-    pub fn save_time_as_note(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn save_time_as_note(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "saveTimeAsNote")
     }
     pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
@@ -236,9 +201,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<ServiceNote, P> {
     ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "internalAnalysisFlag")
     }
-    pub fn resolution_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn resolution_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "resolutionFlag")
     }
     pub fn issue_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
@@ -250,32 +213,22 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<ServiceNote, P> {
     pub fn contact(&self) -> crate::conditions::Fields<ContactReference, P::Inner> {
         crate::conditions::nested(self, "contact")
     }
-    pub fn customer_updated_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn customer_updated_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "customerUpdatedFlag")
     }
-    pub fn process_notifications(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn process_notifications(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "processNotifications")
     }
-    pub fn date_created(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn date_created(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateCreated")
     }
     pub fn created_by(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "createdBy")
     }
-    pub fn internal_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn internal_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "internalFlag")
     }
-    pub fn external_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn external_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "externalFlag")
     }
     pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
@@ -370,10 +323,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<ServiceTicketNote, P
     }
     pub fn note_type(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<ServiceTicketNoteNoteType>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<ServiceTicketNoteNoteType>, P> {
         crate::conditions::field(self, "noteType")
     }
     pub fn ticket(&self) -> crate::conditions::Fields<TicketReference, P::Inner> {
@@ -382,9 +332,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<ServiceTicketNote, P
     pub fn text(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "text")
     }
-    pub fn is_markdown_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn is_markdown_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "isMarkdownFlag")
     }
     pub fn detail_description_flag(
@@ -397,14 +345,10 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<ServiceTicketNote, P
     ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "internalAnalysisFlag")
     }
-    pub fn resolution_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn resolution_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "resolutionFlag")
     }
-    pub fn time_start(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn time_start(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "timeStart")
     }
     pub fn time_end(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
@@ -413,9 +357,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<ServiceTicketNote, P
     pub fn issue_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "issueFlag")
     }
-    pub fn original_author(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn original_author(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "originalAuthor")
     }
     pub fn member(&self) -> crate::conditions::Fields<MemberReference, P::Inner> {
@@ -436,17 +378,13 @@ impl ServiceTicketNoteInfo {
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
 impl<P: crate::conditions::Place> crate::conditions::Fields<ServiceTicketNoteInfo, P> {
-    pub fn last_updated(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn last_updated(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "lastUpdated")
     }
     pub fn updated_by(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "updatedBy")
     }
-    pub fn date_entered(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn date_entered(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateEntered")
     }
     pub fn entered_by(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
@@ -517,9 +455,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Ticket, P> {
     pub fn city(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "city")
     }
-    pub fn state_identifier(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn state_identifier(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "stateIdentifier")
     }
     pub fn zip(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
@@ -534,22 +470,16 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Ticket, P> {
     pub fn contact_name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "contactName")
     }
-    pub fn contact_phone_number(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn contact_phone_number(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "contactPhoneNumber")
     }
-    pub fn contact_email_address(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn contact_email_address(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "contactEmailAddress")
     }
     pub fn r#type(&self) -> crate::conditions::Fields<ServiceTypeReference, P::Inner> {
         crate::conditions::nested(self, "type")
     }
-    pub fn sub_type(
-        &self,
-    ) -> crate::conditions::Fields<ServiceSubTypeReference, P::Inner> {
+    pub fn sub_type(&self) -> crate::conditions::Fields<ServiceSubTypeReference, P::Inner> {
         crate::conditions::nested(self, "subType")
     }
     pub fn team(&self) -> crate::conditions::Fields<ServiceTeamReference, P::Inner> {
@@ -569,53 +499,37 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Ticket, P> {
     pub fn source(&self) -> crate::conditions::Fields<ServiceSourceReference, P::Inner> {
         crate::conditions::nested(self, "source")
     }
-    pub fn required_date(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn required_date(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "requiredDate")
     }
-    pub fn budget_hours(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Number, P> {
+    pub fn budget_hours(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "budgetHours")
     }
     pub fn agreement(&self) -> crate::conditions::Fields<AgreementReference, P::Inner> {
         crate::conditions::nested(self, "agreement")
     }
-    pub fn severity(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<TicketSeverity>, P> {
+    pub fn severity(&self) -> crate::conditions::Field<crate::conditions::Enum<TicketSeverity>, P> {
         crate::conditions::field(self, "severity")
     }
-    pub fn impact(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<TicketImpact>, P> {
+    pub fn impact(&self) -> crate::conditions::Field<crate::conditions::Enum<TicketImpact>, P> {
         crate::conditions::field(self, "impact")
     }
     pub fn po_number(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "poNumber")
     }
-    pub fn initial_description(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn initial_description(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "initialDescription")
     }
-    pub fn closed_date(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn closed_date(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "closedDate")
     }
     pub fn closed_by(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "closedBy")
     }
-    pub fn closed_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn closed_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "closedFlag")
     }
-    pub fn actual_hours(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Number, P> {
+    pub fn actual_hours(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "actualHours")
     }
     pub fn approved(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
@@ -626,29 +540,19 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Ticket, P> {
     ) -> crate::conditions::Field<crate::conditions::Enum<TicketBillingMethod>, P> {
         crate::conditions::field(self, "billingMethod")
     }
-    pub fn date_resolved(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn date_resolved(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateResolved")
     }
-    pub fn date_responded(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn date_responded(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateResponded")
     }
-    pub fn resolve_minutes(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn resolve_minutes(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "resolveMinutes")
     }
-    pub fn parent_ticket_id(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn parent_ticket_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "parentTicketId")
     }
-    pub fn has_child_ticket(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn has_child_ticket(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "hasChildTicket")
     }
     pub fn bill_time(
@@ -656,14 +560,10 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Ticket, P> {
     ) -> crate::conditions::Field<crate::conditions::Enum<TicketBillTime>, P> {
         crate::conditions::field(self, "billTime")
     }
-    pub fn location(
-        &self,
-    ) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
+    pub fn location(&self) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
         crate::conditions::nested(self, "location")
     }
-    pub fn department(
-        &self,
-    ) -> crate::conditions::Fields<SystemDepartmentReference, P::Inner> {
+    pub fn department(&self) -> crate::conditions::Fields<SystemDepartmentReference, P::Inner> {
         crate::conditions::nested(self, "department")
     }
     pub fn mobile_guid(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
@@ -672,9 +572,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Ticket, P> {
     pub fn sla(&self) -> crate::conditions::Fields<SlaReference, P::Inner> {
         crate::conditions::nested(self, "sla")
     }
-    pub fn merged_parent_ticket(
-        &self,
-    ) -> crate::conditions::Fields<TicketReference, P::Inner> {
+    pub fn merged_parent_ticket(&self) -> crate::conditions::Fields<TicketReference, P::Inner> {
         crate::conditions::nested(self, "mergedParentTicket")
     }
     pub fn integrator_tags(
@@ -705,17 +603,13 @@ impl TicketInfo {
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
 impl<P: crate::conditions::Place> crate::conditions::Fields<TicketInfo, P> {
-    pub fn last_updated(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn last_updated(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "lastUpdated")
     }
     pub fn updated_by(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "updatedBy")
     }
-    pub fn date_entered(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn date_entered(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateEntered")
     }
     pub fn entered_by(&self) -> crate::conditions::Field<crate::conditions::Text, P> {

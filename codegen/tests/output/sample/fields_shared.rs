@@ -18,9 +18,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<AgreementReference, 
     pub fn r#type(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "type")
     }
-    pub fn charge_firm_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn charge_firm_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "chargeFirmFlag")
     }
     pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
@@ -156,23 +154,16 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<CustomFieldValue, P>
     }
     pub fn entry_method(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::Enum<CustomFieldValueEntryMethod>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::Enum<CustomFieldValueEntryMethod>, P> {
         crate::conditions::field(self, "entryMethod")
     }
-    pub fn number_of_decimals(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn number_of_decimals(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "numberOfDecimals")
     }
     pub fn value(&self) -> crate::conditions::Field<crate::conditions::Json, P> {
         crate::conditions::field(self, "value")
     }
-    pub fn connect_wise_id(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn connect_wise_id(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "connectWiseId")
     }
 }
@@ -201,14 +192,10 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<FilterValues, P> {
     pub fn order_by(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "orderBy")
     }
-    pub fn childconditions(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn childconditions(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "childconditions")
     }
-    pub fn customfieldconditions(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn customfieldconditions(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "customfieldconditions")
     }
 }
@@ -220,14 +207,10 @@ impl ManagedInformation {
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
 impl<P: crate::conditions::Place> crate::conditions::Fields<ManagedInformation, P> {
-    pub fn management_solution_name(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn management_solution_name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "managementSolutionName")
     }
-    pub fn managed_identifier(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn managed_identifier(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "managedIdentifier")
     }
     pub fn r#type(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
@@ -269,9 +252,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<MemberReference, P> 
     pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn daily_capacity(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Number, P> {
+    pub fn daily_capacity(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "dailyCapacity")
     }
     pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
@@ -339,9 +320,7 @@ impl ServiceLocationReference {
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl<
-    P: crate::conditions::Place,
-> crate::conditions::Fields<ServiceLocationReference, P> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<ServiceLocationReference, P> {
     pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
@@ -395,9 +374,7 @@ impl SystemDepartmentReference {
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl<
-    P: crate::conditions::Place,
-> crate::conditions::Fields<SystemDepartmentReference, P> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<SystemDepartmentReference, P> {
     pub fn id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "id")
     }
@@ -497,9 +474,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<WorkTypeReference, P
     pub fn name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "name")
     }
-    pub fn utilization_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn utilization_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "utilizationFlag")
     }
     pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {

@@ -15,9 +15,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<ApiRequest, P> {
     pub fn parent_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "parentId")
     }
-    pub fn grand_parent_id(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn grand_parent_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "grandParentId")
     }
     pub fn filters(&self) -> crate::conditions::Fields<FilterValues, P::Inner> {
@@ -38,9 +36,7 @@ impl BundleRequest {
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
 impl<P: crate::conditions::Place> crate::conditions::Fields<BundleRequest, P> {
-    pub fn sequence_number(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn sequence_number(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "sequenceNumber")
     }
     pub fn resource_type(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
@@ -60,12 +56,8 @@ impl BundleRequestsCollection {
     }
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
-impl<
-    P: crate::conditions::Place,
-> crate::conditions::Fields<BundleRequestsCollection, P> {
-    pub fn requests(
-        &self,
-    ) -> crate::conditions::Fields<BundleRequest, crate::conditions::Each<P>> {
+impl<P: crate::conditions::Place> crate::conditions::Fields<BundleRequestsCollection, P> {
+    pub fn requests(&self) -> crate::conditions::Fields<BundleRequest, crate::conditions::Each<P>> {
         crate::conditions::nested(self, "requests")
     }
 }
@@ -77,9 +69,7 @@ impl BundleResult {
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
 impl<P: crate::conditions::Place> crate::conditions::Fields<BundleResult, P> {
-    pub fn sequence_number(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn sequence_number(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "sequenceNumber")
     }
     pub fn resource_type(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
@@ -99,9 +89,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<BundleResult, P> {
     pub fn success(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "success")
     }
-    pub fn status_code(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn status_code(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "statusCode")
     }
     pub fn error(&self) -> crate::conditions::Fields<ErrorResponseMessage, P::Inner> {
@@ -116,9 +104,7 @@ impl BundleResultsCollection {
 }
 #[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
 impl<P: crate::conditions::Place> crate::conditions::Fields<BundleResultsCollection, P> {
-    pub fn results(
-        &self,
-    ) -> crate::conditions::Fields<BundleResult, crate::conditions::Each<P>> {
+    pub fn results(&self) -> crate::conditions::Fields<BundleResult, crate::conditions::Each<P>> {
         crate::conditions::nested(self, "results")
     }
     pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
@@ -154,19 +140,13 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<CallbackEntry, P> {
     pub fn member_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "memberId")
     }
-    pub fn payload_version(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn payload_version(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "payloadVersion")
     }
-    pub fn inactive_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn inactive_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "inactiveFlag")
     }
-    pub fn is_soap_callback_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn is_soap_callback_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "isSoapCallbackFlag")
     }
     pub fn is_self_suppressed_flag(
@@ -174,9 +154,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<CallbackEntry, P> {
     ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "isSelfSuppressedFlag")
     }
-    pub fn connect_wise_id(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn connect_wise_id(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "connectWiseID")
     }
     pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
@@ -206,14 +184,10 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<DocumentFormData, P>
     pub fn url(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "url")
     }
-    pub fn private_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn private_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "privateFlag")
     }
-    pub fn read_only_flay(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn read_only_flay(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "readOnlyFlay")
     }
     pub fn is_avatar(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
@@ -237,9 +211,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<DocumentInfo, P> {
     pub fn file_name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "fileName")
     }
-    pub fn server_file_name(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn server_file_name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "serverFileName")
     }
     pub fn owner(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
@@ -251,19 +223,13 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<DocumentInfo, P> {
     pub fn image_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "imageFlag")
     }
-    pub fn public_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn public_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "publicFlag")
     }
-    pub fn html_template_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn html_template_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "htmlTemplateFlag")
     }
-    pub fn read_only_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn read_only_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "readOnlyFlag")
     }
     pub fn size(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
@@ -272,9 +238,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<DocumentInfo, P> {
     pub fn url_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "urlFlag")
     }
-    pub fn created_on_date(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn created_on_date(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "createdOnDate")
     }
     pub fn guid(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
@@ -298,9 +262,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<ErrorResponseMessage
     pub fn message(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "message")
     }
-    pub fn errors(
-        &self,
-    ) -> crate::conditions::Fields<ValidationError, crate::conditions::Each<P>> {
+    pub fn errors(&self) -> crate::conditions::Fields<ValidationError, crate::conditions::Each<P>> {
         crate::conditions::nested(self, "errors")
     }
 }
@@ -330,9 +292,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Member, P> {
     pub fn identifier(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "identifier")
     }
-    pub fn disable_online_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn disable_online_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "disableOnlineFlag")
     }
     pub fn license_class(
@@ -343,22 +303,16 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Member, P> {
     pub fn notes(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "notes")
     }
-    pub fn inactive_date(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn inactive_date(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "inactiveDate")
     }
-    pub fn inactive_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn inactive_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "inactiveFlag")
     }
     pub fn first_name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "firstName")
     }
-    pub fn middle_initial(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn middle_initial(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "middleInitial")
     }
     pub fn last_name(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
@@ -392,9 +346,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Member, P> {
     ) -> crate::conditions::Field<crate::conditions::Enum<MemberDefaultPhone>, P> {
         crate::conditions::field(self, "defaultPhone")
     }
-    pub fn security_role(
-        &self,
-    ) -> crate::conditions::Fields<SecurityRoleReference, P::Inner> {
+    pub fn security_role(&self) -> crate::conditions::Fields<SecurityRoleReference, P::Inner> {
         crate::conditions::nested(self, "securityRole")
     }
     pub fn title(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
@@ -406,9 +358,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Member, P> {
     pub fn admin_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "adminFlag")
     }
-    pub fn default_location(
-        &self,
-    ) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
+    pub fn default_location(&self) -> crate::conditions::Fields<SystemLocationReference, P::Inner> {
         crate::conditions::nested(self, "defaultLocation")
     }
     pub fn default_department(
@@ -428,14 +378,10 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Member, P> {
     pub fn time_approver(&self) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "timeApprover")
     }
-    pub fn expense_approver(
-        &self,
-    ) -> crate::conditions::Fields<MemberReference, P::Inner> {
+    pub fn expense_approver(&self) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "expenseApprover")
     }
-    pub fn daily_capacity(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Number, P> {
+    pub fn daily_capacity(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "dailyCapacity")
     }
     pub fn hourly_cost(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
@@ -444,25 +390,17 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<Member, P> {
     pub fn hourly_rate(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "hourlyRate")
     }
-    pub fn service_default_board(
-        &self,
-    ) -> crate::conditions::Fields<BoardReference, P::Inner> {
+    pub fn service_default_board(&self) -> crate::conditions::Fields<BoardReference, P::Inner> {
         crate::conditions::nested(self, "serviceDefaultBoard")
     }
     pub fn excluded_service_board_ids(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::List<crate::conditions::Integer>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::List<crate::conditions::Integer>, P> {
         crate::conditions::field(self, "excludedServiceBoardIds")
     }
     pub fn teams(
         &self,
-    ) -> crate::conditions::Field<
-        crate::conditions::List<crate::conditions::Integer>,
-        P,
-    > {
+    ) -> crate::conditions::Field<crate::conditions::List<crate::conditions::Integer>, P> {
         crate::conditions::field(self, "teams")
     }
     pub fn custom_fields(

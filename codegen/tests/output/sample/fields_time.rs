@@ -24,9 +24,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<InvoiceReference, P>
     pub fn invoice_date(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "invoiceDate")
     }
-    pub fn charge_firm_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn charge_firm_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "chargeFirmFlag")
     }
     pub fn info(&self) -> crate::conditions::Field<crate::conditions::Map, P> {
@@ -68,9 +66,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<TimeEntry, P> {
     pub fn company_type(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "companyType")
     }
-    pub fn charge_to_id(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn charge_to_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "chargeToId")
     }
     pub fn charge_to_type(
@@ -81,14 +77,10 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<TimeEntry, P> {
     pub fn member(&self) -> crate::conditions::Fields<MemberReference, P::Inner> {
         crate::conditions::nested(self, "member")
     }
-    pub fn location_id(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn location_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "locationId")
     }
-    pub fn business_unit_id(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Integer, P> {
+    pub fn business_unit_id(&self) -> crate::conditions::Field<crate::conditions::Integer, P> {
         crate::conditions::field(self, "businessUnitId")
     }
     pub fn work_type(&self) -> crate::conditions::Fields<WorkTypeReference, P::Inner> {
@@ -100,22 +92,16 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<TimeEntry, P> {
     pub fn agreement(&self) -> crate::conditions::Fields<AgreementReference, P::Inner> {
         crate::conditions::nested(self, "agreement")
     }
-    pub fn time_start(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn time_start(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "timeStart")
     }
     pub fn time_end(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "timeEnd")
     }
-    pub fn hours_deduct(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Number, P> {
+    pub fn hours_deduct(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "hoursDeduct")
     }
-    pub fn actual_hours(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Number, P> {
+    pub fn actual_hours(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "actualHours")
     }
     pub fn billable_option(
@@ -126,9 +112,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<TimeEntry, P> {
     pub fn notes(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "notes")
     }
-    pub fn internal_notes(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Text, P> {
+    pub fn internal_notes(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "internalNotes")
     }
     pub fn add_to_detail_description_flag(
@@ -146,32 +130,22 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<TimeEntry, P> {
     ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "addToResolutionFlag")
     }
-    pub fn email_resource_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn email_resource_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "emailResourceFlag")
     }
-    pub fn email_contact_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn email_contact_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "emailContactFlag")
     }
-    pub fn hours_billed(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Number, P> {
+    pub fn hours_billed(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "hoursBilled")
     }
-    pub fn invoice_hours(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Number, P> {
+    pub fn invoice_hours(&self) -> crate::conditions::Field<crate::conditions::Number, P> {
         crate::conditions::field(self, "invoiceHours")
     }
     pub fn entered_by(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "enteredBy")
     }
-    pub fn date_entered(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::DateTime, P> {
+    pub fn date_entered(&self) -> crate::conditions::Field<crate::conditions::DateTime, P> {
         crate::conditions::field(self, "dateEntered")
     }
     pub fn invoice(&self) -> crate::conditions::Fields<InvoiceReference, P::Inner> {
@@ -186,9 +160,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<TimeEntry, P> {
     pub fn time_sheet(&self) -> crate::conditions::Fields<TimeSheetReference, P::Inner> {
         crate::conditions::nested(self, "timeSheet")
     }
-    pub fn status(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Enum<TimeEntryStatus>, P> {
+    pub fn status(&self) -> crate::conditions::Field<crate::conditions::Enum<TimeEntryStatus>, P> {
         crate::conditions::field(self, "status")
     }
     pub fn ticket(&self) -> crate::conditions::Fields<TicketReference, P::Inner> {
@@ -206,9 +178,7 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<TimeEntry, P> {
     pub fn ticket_status(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
         crate::conditions::field(self, "ticketStatus")
     }
-    pub fn invoice_flag(
-        &self,
-    ) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+    pub fn invoice_flag(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
         crate::conditions::field(self, "invoiceFlag")
     }
     pub fn custom_fields(
