@@ -397,7 +397,10 @@ fn constructor(
         None => body,
     };
     let one_line = format!("    pub fn {name}({}) -> {ret} {{", args.join(", "));
-    let _ = writeln!(out, "    /// {doc}");
+    // A summary may span lines: each is a doc line.
+    for line in doc.lines() {
+        let _ = writeln!(out, "    /// {}", line.trim_end());
+    }
     if one_line.len() <= 100 {
         out.push_str(&one_line);
         out.push('\n');
