@@ -32,6 +32,11 @@ fn run() -> Result<(), String> {
     let options = EmitOptions {
         modules: ModuleFilter::Except(off),
     };
+    // `Client::ensure_callbacks` needs `/system/callbacks`, which cut-down specs may lack.
+    println!("cargo::rustc-check-cfg=cfg(connectwise_callback_registration)");
+    if connectwise_codegen::emit_callbacks::registration_available(&ir) {
+        println!("cargo::rustc-cfg=connectwise_callback_registration");
+    }
     let mut files = emit::emit(&ir, &options).map_err(|e| e.to_string())?;
     files.insert(
         "fingerprint.rs".to_owned(),

@@ -24,6 +24,35 @@ use std::collections::BTreeMap;
 /// What [`resolve`] found: callback type -> Rust model name, the errors, and the warnings.
 pub(crate) type Resolved = (BTreeMap<String, String>, Vec<Diagnostic>, Vec<Diagnostic>);
 
+/// Whether the spec has what `Client::ensure_callbacks` (the runtime's
+/// `callbacks/register.rs`) sends and reads: the `callback_entry` group's `list`, `create` and
+/// `delete` operations on `/system/callbacks`, and a `CallbackEntry` model with the fields it
+/// compares. The runtime's build script turns the answer into the
+/// `connectwise_callback_registration` cfg, so a cut-down spec without `/system/callbacks`
+/// still builds (without `ensure_callbacks`).
+pub fn registration_available(ir: &Ir) -> bool {
+    use crate::ir::OperationKind;
+    let has = |kind: OperationKind| {
+        ir.operations
+            .iter()
+            .any(|op| op.group == "callback_entry" && op.kind == kind)
+    };
+    let fields = [
+        "url",
+        "type",
+        "level",
+        "objectId",
+        "description",
+        "inactiveFlag",
+    ];
+    let model = ir.models.get("CallbackEntry").is_some_and(|m| {
+        fields
+            .iter()
+            .all(|f| m.fields.iter().any(|field| field.json == *f))
+    });
+    model && has(OperationKind::List) && has(OperationKind::Create) && has(OperationKind::Delete)
+}
+
 /// Resolves the overrides' `callbacks` table (callback type -> component schema or Rust model
 /// name) to callback type -> Rust model name. A type that is not a lower-case word, two types
 /// naming one model, or the model name `Unknown` are errors. A name that is no model of the

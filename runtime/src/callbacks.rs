@@ -2,8 +2,8 @@
 //! added, updated or deleted. This module decodes them into the models ([`Callback`],
 //! [`Callback::entity`], [`Event`]), checks their signature ([`Verifier`]), drops repeated
 //! deliveries ([`Dedup`]), and registers them (`Client::ensure_callbacks`, with the `system`
-//! module feature, on by default). With the cargo feature `axum`, [`Callback`] is an axum
-//! extractor (verified, or 401).
+//! module feature, on by default, when the spec has `/system/callbacks`). With the cargo
+//! feature `axum`, [`Callback`] is an axum extractor (verified, or 401).
 //!
 //! A delivery is a JSON body, keys in PascalCase:
 //!
@@ -51,12 +51,12 @@ use std::time::{Duration, Instant};
 
 #[cfg(feature = "axum")]
 mod extract;
-#[cfg(feature = "system")]
+#[cfg(all(feature = "system", connectwise_callback_registration))]
 mod register;
 
 #[cfg(feature = "axum")]
 pub use extract::CallbackRejection;
-#[cfg(feature = "system")]
+#[cfg(all(feature = "system", connectwise_callback_registration))]
 pub use register::{CallbackRegistration, EnsureOptions, EnsureReport};
 
 mod generated {
