@@ -211,60 +211,72 @@ impl Bundle {
     /// The body of `POST /system/bundles`: every read (not the counts), with `version`
     /// defaulting to `default_version` (the client's).
     pub fn to_json(&self, default_version: &str) -> Vec<u8> {
-        self.body_of(default_version, |shape| shape != Shape::Count)
+        self.body_of(
+            default_version,
+            &self.positions(|shape| shape != Shape::Count),
+        )
     }
 
     /// The body of `POST /system/bundles/count`: every count.
     pub fn count_json(&self, default_version: &str) -> Vec<u8> {
-        self.body_of(default_version, |shape| shape == Shape::Count)
+        self.body_of(
+            default_version,
+            &self.positions(|shape| shape == Shape::Count),
+        )
     }
 
-    fn has(&self, which: impl Fn(Shape) -> bool) -> bool {
-        self.requests.iter().any(|r| which(r.shape))
+    /// The positions (0-based) of the sub-requests `which` selects.
+    fn positions(&self, which: impl Fn(Shape) -> bool) -> Vec<usize> {
+        (0..self.requests.len())
+            .filter(|&i| which(self.requests[i].shape))
+            .collect()
     }
 
-    /// The sub-requests `which` selects, each with its own sequence number (its position in
+    /// The sub-requests at `positions`, each with its own sequence number (its position in
     /// the whole bundle), as the wire types write them.
-    fn body_of(&self, default_version: &str, which: impl Fn(Shape) -> bool) -> Vec<u8> {
-        let requests = self
-            .requests
+    fn body_of(&self, default_version: &str, positions: &[usize]) -> Vec<u8> {
+        let requests = positions
             .iter()
-            .enumerate()
-            .filter(|(_, r)| which(r.shape))
-            .map(|(i, r)| r.to_wire(i as u32 + 1, default_version))
+            .filter_map(|&i| Some(self.requests.get(i)?.to_wire(i as u32 + 1, default_version)))
             .collect();
         // Serializing plain structs of strings and integers cannot fail.
         serde_json::to_vec(&wire::BundleRequests { requests }).unwrap_or_default()
     }
 
-    /// Sends the bundle: its reads in one `POST /system/bundles` and its counts in one
-    /// `POST /system/bundles/count`, both at once (each call only if it has sub-requests),
-    /// and decodes the envelopes. An empty bundle sends nothing.
+    /// Sends the bundle: its reads to `POST /system/bundles` and its counts to
+    /// `POST /system/bundles/count`, each in calls of at most the client's
+    /// [`max_bundle_size`](crate::ClientBuilder::max_bundle_size) sub-requests, every call at
+    /// once, and decodes and merges the envelopes. An empty bundle sends nothing.
     pub async fn send(self, client: &Client) -> Result<BundleResults, Error> {
+        self.send_split(client, true).await
+    }
+
+    /// [`send`](Self::send); `typed`: decode each result in the one pass (else leave every
+    /// result's entities raw, for [`send_all`](Self::send_all)'s later pages).
+    async fn send_split(&self, client: &Client, typed: bool) -> Result<BundleResults, Error> {
         let version = client.api_version();
-        let reads = async {
-            if !self.has(|s| s != Shape::Count) {
-                return Ok(None);
-            }
-            let url = client.bundle_url();
-            let bytes = client.post_bundle(&url, self.to_json(version)).await?;
-            self.decode_response(bytes, &url).map(Some)
-        };
-        let counts = async {
-            if !self.has(|s| s == Shape::Count) {
-                return Ok(None);
-            }
-            let url = client.bundle_count_url();
-            let bytes = client.post_bundle(&url, self.count_json(version)).await?;
-            self.decode_response(bytes, &url).map(Some)
-        };
-        let (reads, counts) = futures_util::future::join(reads, counts).await;
-        let mut results = match reads? {
-            Some(r) => r,
-            None => BundleResults::empty(&self.requests),
-        };
-        if let Some(counts) = counts? {
-            results.absorb(counts)?;
+        let max = client.max_bundle_size().max(1);
+        let reads = self.positions(|s| s != Shape::Count);
+        let counts = self.positions(|s| s == Shape::Count);
+        let (read_url, count_url) = (client.bundle_url(), client.bundle_count_url());
+        let calls = reads
+            .chunks(max)
+            .map(|chunk| (chunk, &read_url))
+            .chain(counts.chunks(max).map(|chunk| (chunk, &count_url)))
+            .map(|(chunk, url)| async move {
+                let bytes = client
+                    .post_bundle(url, self.body_of(version, chunk))
+                    .await?;
+                if typed {
+                    self.decode_response(bytes, url)
+                } else {
+                    BundleResults::decode(bytes, &self.requests, url)
+                }
+            });
+        let answers = futures_util::future::try_join_all(calls).await?;
+        let mut results = BundleResults::empty(&self.requests);
+        for answer in answers {
+            results.absorb(answer)?;
         }
         Ok(results)
     }
@@ -380,9 +392,9 @@ impl BundleResults {
         }
     }
 
-    /// Takes in the results of the other call of the same bundle (its counts): their bodies,
-    /// their results (a sequence number in both is a protocol error) and their `_info`, where
-    /// this one has none.
+    /// Takes in the results of another call of the same bundle (a part of its reads, its
+    /// counts): their bodies, their results (a sequence number in both is a protocol error)
+    /// and their `_info`: totals (`success`, `failure`, `total`) are added up.
     fn absorb(&mut self, other: BundleResults) -> Result<(), Error> {
         let offset = self.bodies.len();
         self.bodies.extend(other.bodies);
@@ -392,12 +404,22 @@ impl BundleResults {
                 .map(|(b, start, end)| (b + offset, start, end));
             if self.results.insert(seq, slot).is_some() {
                 return Err(Error::Protocol(format!(
-                    "sequenceNumber {seq} appears in the answers to both the reads and the counts"
+                    "sequenceNumber {seq} appears in the answers to two calls of one bundle"
                 )));
             }
         }
         for (k, v) in other.info {
-            self.info.entry(k).or_insert(v);
+            match self.info.get_mut(&k) {
+                None => {
+                    self.info.insert(k, v);
+                }
+                Some(mine) => {
+                    if let (Some(a), Some(b)) = (info_number(mine), info_number(&v)) {
+                        // As the API writes them: strings.
+                        *mine = serde_json::Value::from((a + b).to_string());
+                    }
+                }
+            }
         }
         Ok(())
     }
@@ -530,6 +552,15 @@ impl BundleResults {
             None => b"null",
         };
         decode_entities(raw, shape).map_err(fail)
+    }
+}
+
+/// A number of `_info`, sent as a string or a number.
+fn info_number(v: &serde_json::Value) -> Option<u64> {
+    match v {
+        serde_json::Value::Number(n) => n.as_u64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
     }
 }
 
