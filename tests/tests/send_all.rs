@@ -125,3 +125,40 @@ async fn counts_are_split_too() {
         assert_eq!(results.take(h).unwrap(), 50 - (i as u64 * 4).min(50));
     }
 }
+
+#[tokio::test]
+async fn the_fake_server_takes_rows_per_resource_and_counts_requests() {
+    let server = MockServer::builder()
+        .seed(3)
+        .rows(30)
+        .resource_rows("ticket", 1234)
+        .resource_rows("Company", 7)
+        .start()
+        .await
+        .expect("the fake server starts");
+    let client = client(&server, 25);
+    assert_eq!(server.request_count(), 0);
+    assert_eq!(client.send(Ticket::count()).await.unwrap(), 1234);
+    assert_eq!(client.send(Company::count()).await.unwrap(), 7);
+    let contacts = connectwise::models::Contact::count();
+    assert_eq!(client.send(contacts).await.unwrap(), 30);
+    assert_eq!(server.request_count(), 3);
+    server.clear_requests();
+    assert_eq!(
+        server.request_count(),
+        3,
+        "clearing the log keeps the count"
+    );
+    client.send(Ticket::count()).await.unwrap();
+    assert_eq!(server.request_count(), 4);
+    assert_eq!(server.requests().len(), 1);
+
+    let unknown = MockServer::builder()
+        .resource_rows("tickett", 5)
+        .start()
+        .await;
+    assert!(
+        matches!(&unknown, Err(connectwise_mock::MockError::Config(m)) if m.contains("tickett")),
+        "{unknown:?}"
+    );
+}
