@@ -31,7 +31,9 @@
 
 use crate::envelope::{self, AnyValue, DecodeFn};
 use crate::error::{ApiError, Error, ItemError, ItemErrorKind};
-use crate::request::{CountRequest, GetRequest, Keys, ListRequest, Query, RawRequest, Shape};
+use crate::request::{
+    CountRequest, GetRequest, Keys, ListRequest, Query, RawRequest, Shape, MAX_PAGE_SIZE,
+};
 use crate::wire;
 use crate::Client;
 use serde::de::DeserializeOwned;
@@ -278,6 +280,157 @@ impl Bundle {
         for answer in answers {
             results.absorb(answer)?;
         }
+        Ok(results)
+    }
+
+    /// Sends the bundle with every list sub-request read whole, every page of it, in two
+    /// round trips: first each list's first page (`page_size` 1000 unless the sub-request
+    /// sets one) with the other sub-requests, and at the same time each list's count; then
+    /// every remaining page of every list at once (split only by
+    /// [`max_bundle_size`](crate::ClientBuilder::max_bundle_size)). `take` of a list gives
+    /// all its rows, in page order; a list fails on its own if one of its pages or its count
+    /// fails. Page-number paging: rows created, deleted or moved between the two round trips
+    /// may be missed or seen twice.
+    pub async fn send_all(self, client: &Client) -> Result<BundleResults, Error> {
+        let n = self.requests.len();
+        let mut first = self.clone();
+        // (position, page size, first page) of each list.
+        let mut lists = Vec::new();
+        for i in 0..n {
+            if first.requests[i].shape != Shape::List {
+                continue;
+            }
+            let q = &mut first.requests[i].query;
+            let page_size = q.page_size.unwrap_or(MAX_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
+            let page = q.page.unwrap_or(1).max(1);
+            q.page_size = Some(page_size);
+            q.page = Some(page);
+            q.page_id = None;
+            let mut count = first.requests[i].clone();
+            count.shape = Shape::Count;
+            count.query.page = None;
+            count.query.page_size = None;
+            count.query.fields = None;
+            count.query.order_by = None;
+            first.requests.push(count);
+            first.decoders.push(envelope::decode_prefix::<u64>);
+            lists.push((i, page_size, page));
+        }
+        let mut results = first.send_split(client, true).await?;
+        // The remaining pages: (list's position, page).
+        let mut rest = Bundle::new();
+        let mut owners = Vec::new();
+        for (k, &(i, page_size, page)) in lists.iter().enumerate() {
+            let seq = (i + 1) as u32;
+            if !results.results.get(&seq).is_some_and(|s| s.success) {
+                continue;
+            }
+            let count = results
+                .results
+                .get(&((n + k + 1) as u32))
+                .filter(|s| s.success)
+                .and_then(|s| s.count);
+            let Some(count) = count else {
+                // Without a count the pages are unknown: the list fails with the count's error.
+                let (status_code, error) = results
+                    .results
+                    .get(&((n + k + 1) as u32))
+                    .map(|s| (s.status_code, s.error.clone()))
+                    .unwrap_or((500, None));
+                if let Some(slot) = results.results.get_mut(&seq) {
+                    slot.success = false;
+                    slot.status_code = status_code;
+                    slot.error = error;
+                }
+                continue;
+            };
+            let skipped = u64::from(page - 1) * u64::from(page_size);
+            let pages = count.saturating_sub(skipped).div_ceil(u64::from(page_size));
+            for p in u64::from(page) + 1..u64::from(page) + pages {
+                let mut sub = first.requests[i].clone();
+                sub.query.page = Some(p as u32);
+                rest.requests.push(sub);
+                rest.decoders.push(envelope::decode_prefix::<()>);
+                owners.push(seq);
+            }
+        }
+        if !rest.is_empty() {
+            let mut more = rest.send_split(client, false).await?;
+            // Each list's pages, in order: (body, start, end) ranges; a body of the second
+            // round is numbered `usize::MAX - i`.
+            let mut pages: BTreeMap<u32, Vec<(usize, usize, usize)>> = BTreeMap::new();
+            for (j, &owner) in owners.iter().enumerate() {
+                let Some(failed) = results.results.get(&owner).map(|s| !s.success) else {
+                    continue;
+                };
+                if failed {
+                    continue;
+                }
+                let page = more.results.remove(&((j + 1) as u32));
+                match page {
+                    Some(p) if p.success => {
+                        let entry = pages.entry(owner).or_insert_with(|| {
+                            results
+                                .results
+                                .get(&owner)
+                                .and_then(|s| s.entities)
+                                .into_iter()
+                                .collect()
+                        });
+                        if let Some((b, a, z)) = p.entities {
+                            entry.push((usize::MAX - b, a, z));
+                        }
+                    }
+                    other => {
+                        if let Some(slot) = results.results.get_mut(&owner) {
+                            slot.success = false;
+                            let (status_code, error) = other
+                                .map(|p| (p.status_code, p.error))
+                                .unwrap_or((500, None));
+                            slot.status_code = status_code;
+                            slot.error = error;
+                        }
+                        pages.remove(&owner);
+                    }
+                }
+            }
+            for (owner, ranges) in pages {
+                if results.results.get(&owner).is_some_and(|s| !s.success) {
+                    continue;
+                }
+                let mut joined = vec![b'['];
+                for (b, a, z) in ranges {
+                    let bytes: &[u8] = if b > usize::MAX / 2 {
+                        &more.bodies[usize::MAX - b][a..z]
+                    } else {
+                        &results.bodies[b][a..z]
+                    };
+                    let t = bytes.trim_ascii();
+                    let inner = match t.first() {
+                        Some(b'[') => t[1..t.len().saturating_sub(1).max(1)].trim_ascii(),
+                        Some(b'{') => t,
+                        _ => &[],
+                    };
+                    if !inner.is_empty() {
+                        if joined.len() > 1 {
+                            joined.push(b',');
+                        }
+                        joined.extend_from_slice(inner);
+                    }
+                }
+                joined.push(b']');
+                let body = results.bodies.len();
+                let len = joined.len();
+                results.bodies.push(joined);
+                if let Some(slot) = results.results.get_mut(&owner) {
+                    slot.entities = Some((body, 0, len));
+                    slot.typed = None;
+                }
+            }
+        }
+        // Only the caller's sub-requests remain.
+        results.results.retain(|&seq, _| seq as usize <= n);
+        results.sent.truncate(n);
         Ok(results)
     }
 

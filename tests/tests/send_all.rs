@@ -162,3 +162,60 @@ async fn the_fake_server_takes_rows_per_resource_and_counts_requests() {
         "{unknown:?}"
     );
 }
+
+#[tokio::test]
+async fn send_all_equals_stream_in_three_calls() {
+    use futures_util::TryStreamExt;
+    let server = MockServer::builder()
+        .seed(5)
+        .rows(40)
+        .resource_rows("ticket", 2500)
+        .resource_rows("company", 1200)
+        .start()
+        .await
+        .expect("the fake server starts");
+    let client = client(&server, 25);
+    let mut bundle = Bundle::new();
+    let tickets = bundle.push(Ticket::list());
+    let companies = bundle.push(Company::list().page_size(500));
+    let closed = bundle.push(
+        Ticket::list()
+            .conditions("closedFlag = true")
+            .page_size(300),
+    );
+    let one = bundle.push(Company::get(3));
+    server.clear_requests();
+    let mut results = bundle.send_all(&client).await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3, "first pages, counts, the rest");
+    let t = results.take(tickets).unwrap();
+    let c = results.take(companies).unwrap();
+    let x = results.take(closed).unwrap();
+    let o = results.take(one).unwrap();
+    assert_eq!(t.len(), 2500);
+    assert_eq!(c.len(), 1200);
+    let streamed: Vec<Ticket> = client.stream(Ticket::list()).try_collect().await.unwrap();
+    assert_eq!(json(&t), json(&streamed));
+    let streamed: Vec<Company> = client.stream(Company::list()).try_collect().await.unwrap();
+    assert_eq!(json(&c), json(&streamed));
+    let streamed: Vec<Ticket> = client
+        .stream(Ticket::list().conditions("closedFlag = true"))
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(streamed.len() > 300, "{}", streamed.len());
+    assert_eq!(json(&x), json(&streamed));
+    assert_eq!(json(&o), json(&client.send(Company::get(3)).await.unwrap()));
+
+    // A smaller limit splits the second round.
+    let mut bundle = Bundle::new();
+    let tickets = bundle.push(Ticket::list().page_size(100));
+    server.clear_requests();
+    let mut results = bundle.send_all(&self::client(&server, 10)).await.unwrap();
+    assert_eq!(
+        server.requests().len(),
+        2 + 3,
+        "24 remaining pages, 10 a call"
+    );
+    assert_eq!(json(&results.take(tickets).unwrap()), json(&t));
+}
