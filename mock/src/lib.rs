@@ -199,6 +199,9 @@ pub enum MockError {
     /// The socket or the server thread.
     #[error("cannot start the server: {0}")]
     Io(#[from] std::io::Error),
+    /// A builder option names something the server does not serve.
+    #[error("{0}")]
+    Config(String),
 }
 
 /// The credentials the fake server accepts. Fake values: printing them is fine.
@@ -277,6 +280,7 @@ impl RecordedRequest {
 pub struct MockServerBuilder {
     seed: u64,
     rows: u32,
+    resource_rows: Vec<(String, u32)>,
     child_rows: u32,
     generate: bool,
     data_dir: Option<PathBuf>,
@@ -289,6 +293,7 @@ impl Default for MockServerBuilder {
         MockServerBuilder {
             seed: 42,
             rows: 2000,
+            resource_rows: Vec::new(),
             child_rows: 8,
             generate: true,
             data_dir: None,
@@ -309,6 +314,17 @@ impl MockServerBuilder {
     /// vocabulary (statuses, boards, priorities, ...) have as many rows as names.
     pub fn rows(mut self, rows: u32) -> Self {
         self.rows = rows;
+        self
+    }
+
+    /// Rows of one generated top-level resource, named as `bundle!` spells it (`ticket`) or
+    /// by its `resourceType` (`Ticket`), instead of [`rows`](Self::rows): for example 5,000
+    /// tickets next to 500 members. A later call for the same resource wins; a name the
+    /// server does not serve, or a child resource, makes [`start`](Self::start) fail.
+    /// Generated values still refer to ids `1..=rows` of other resources. Kinds with a fixed
+    /// vocabulary keep as many rows as names.
+    pub fn resource_rows(mut self, resource: impl Into<String>, rows: u32) -> Self {
+        self.resource_rows.push((resource.into(), rows));
         self
     }
 
@@ -369,7 +385,23 @@ impl MockServerBuilder {
             rows: self.rows,
             child_rows: self.child_rows,
         };
-        let store = store::Store::new(api, params, self.generate, self.data_dir.as_deref())?;
+        let mut row_counts = std::collections::HashMap::new();
+        for (name, rows) in &self.resource_rows {
+            let resource = connectwise::registry::Resource::ALL
+                .iter()
+                .copied()
+                .find(|r| r.info().name == name || r.info().resource_type == name)
+                .ok_or_else(|| MockError::Config(format!("resource_rows: no resource `{name}`")))?;
+            if !resource.info().keys.is_empty() {
+                return Err(MockError::Config(format!(
+                    "resource_rows: `{name}` is a child resource (see `child_rows`)"
+                )));
+            }
+            row_counts.insert(resource, *rows);
+        }
+        let store = store::Store::new(api, params, self.generate, self.data_dir.as_deref())?
+            .with_row_counts(row_counts);
+        let received = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let listener = std::net::TcpListener::bind(("127.0.0.1", self.port))?;
         listener.set_nonblocking(true)?;
         let address = listener.local_addr()?;
@@ -384,6 +416,7 @@ impl MockServerBuilder {
             credentials: self.credentials.clone(),
             faults: faults.clone(),
             log: log.clone(),
+            received: received.clone(),
             origin: origin.clone(),
             callbacks: callbacks.clone(),
         });
@@ -417,6 +450,7 @@ impl MockServerBuilder {
             credentials: self.credentials,
             faults,
             log,
+            received,
             callbacks,
             stop: Some(stop),
         })
@@ -430,6 +464,7 @@ pub struct MockServer {
     credentials: MockCredentials,
     faults: Faults,
     log: Arc<Mutex<Vec<RecordedRequest>>>,
+    received: Arc<std::sync::atomic::AtomicU64>,
     callbacks: callbacks::Callbacks,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -485,6 +520,13 @@ impl MockServer {
     /// Every request received so far, in order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.log.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// How many HTTP requests the server has received since it started, every one (faulted
+    /// and unauthorized ones included); [`clear_requests`](Self::clear_requests) does not
+    /// reset it.
+    pub fn request_count(&self) -> u64 {
+        self.received.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Forgets the requests received so far.

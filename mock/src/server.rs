@@ -28,6 +28,8 @@ pub(crate) struct Shared {
     pub credentials: MockCredentials,
     pub faults: Faults,
     pub log: Arc<Mutex<Vec<RecordedRequest>>>,
+    /// Requests received since the start (not reset with the log).
+    pub received: Arc<std::sync::atomic::AtomicU64>,
     /// `http://127.0.0.1:port`, for `Link` headers.
     pub origin: String,
     /// Callback deliveries and the signing key.
@@ -119,6 +121,8 @@ async fn handle(
         .into_owned()
         .collect();
     let path = uri.path().strip_prefix(BASE_PATH).unwrap_or(uri.path());
+    s.received
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     s.log
         .lock()
         .unwrap_or_else(|p| p.into_inner())

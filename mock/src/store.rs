@@ -44,6 +44,8 @@ pub(crate) struct Store {
     schema: &'static Schema,
     params: Params,
     generate: bool,
+    /// Rows of top-level resources whose count is not `params.rows`.
+    row_counts: HashMap<Resource, u32>,
     /// Resources with a file in the data folder: never generated.
     loaded: HashSet<Resource>,
     tables: Mutex<HashMap<(Resource, Parents), Rows>>,
@@ -125,10 +127,17 @@ impl Store {
             schema: &api.schema,
             params,
             generate,
+            row_counts: HashMap::new(),
             loaded,
             tables: Mutex::new(tables),
             last_ids: Mutex::default(),
         })
+    }
+
+    /// Top-level resources with their own row count (of [`Params::rows`] otherwise).
+    pub fn with_row_counts(mut self, row_counts: HashMap<Resource, u32>) -> Self {
+        self.row_counts = row_counts;
+        self
     }
 
     /// The tables, locked. A poisoned lock only means another request panicked; every write
@@ -148,7 +157,14 @@ impl Store {
     ) -> &'t mut Rows {
         tables.entry((resource, parents)).or_insert_with(|| {
             if self.generate && !self.loaded.contains(&resource) {
-                Arc::new(generate::rows(self.api, &self.params, resource, parents))
+                let params = match self.row_counts.get(&resource) {
+                    Some(&rows) => Params {
+                        rows,
+                        ..self.params
+                    },
+                    None => self.params,
+                };
+                Arc::new(generate::rows(self.api, &params, resource, parents))
             } else {
                 Arc::default()
             }

@@ -31,7 +31,9 @@
 
 use crate::envelope::{self, AnyValue, DecodeFn};
 use crate::error::{ApiError, Error, ItemError, ItemErrorKind};
-use crate::request::{CountRequest, GetRequest, Keys, ListRequest, Query, RawRequest, Shape};
+use crate::request::{
+    CountRequest, GetRequest, Keys, ListRequest, Query, RawRequest, Shape, MAX_PAGE_SIZE,
+};
 use crate::wire;
 use crate::Client;
 use serde::de::DeserializeOwned;
@@ -211,61 +213,224 @@ impl Bundle {
     /// The body of `POST /system/bundles`: every read (not the counts), with `version`
     /// defaulting to `default_version` (the client's).
     pub fn to_json(&self, default_version: &str) -> Vec<u8> {
-        self.body_of(default_version, |shape| shape != Shape::Count)
+        self.body_of(
+            default_version,
+            &self.positions(|shape| shape != Shape::Count),
+        )
     }
 
     /// The body of `POST /system/bundles/count`: every count.
     pub fn count_json(&self, default_version: &str) -> Vec<u8> {
-        self.body_of(default_version, |shape| shape == Shape::Count)
+        self.body_of(
+            default_version,
+            &self.positions(|shape| shape == Shape::Count),
+        )
     }
 
-    fn has(&self, which: impl Fn(Shape) -> bool) -> bool {
-        self.requests.iter().any(|r| which(r.shape))
+    /// The positions (0-based) of the sub-requests `which` selects.
+    fn positions(&self, which: impl Fn(Shape) -> bool) -> Vec<usize> {
+        (0..self.requests.len())
+            .filter(|&i| which(self.requests[i].shape))
+            .collect()
     }
 
-    /// The sub-requests `which` selects, each with its own sequence number (its position in
+    /// The sub-requests at `positions`, each with its own sequence number (its position in
     /// the whole bundle), as the wire types write them.
-    fn body_of(&self, default_version: &str, which: impl Fn(Shape) -> bool) -> Vec<u8> {
-        let requests = self
-            .requests
+    fn body_of(&self, default_version: &str, positions: &[usize]) -> Vec<u8> {
+        let requests = positions
             .iter()
-            .enumerate()
-            .filter(|(_, r)| which(r.shape))
-            .map(|(i, r)| r.to_wire(i as u32 + 1, default_version))
+            .filter_map(|&i| Some(self.requests.get(i)?.to_wire(i as u32 + 1, default_version)))
             .collect();
         // Serializing plain structs of strings and integers cannot fail.
         serde_json::to_vec(&wire::BundleRequests { requests }).unwrap_or_default()
     }
 
-    /// Sends the bundle: its reads in one `POST /system/bundles` and its counts in one
-    /// `POST /system/bundles/count`, both at once (each call only if it has sub-requests),
-    /// and decodes the envelopes. An empty bundle sends nothing.
+    /// Sends the bundle: its reads to `POST /system/bundles` and its counts to
+    /// `POST /system/bundles/count`, each in calls of at most the client's
+    /// [`max_bundle_size`](crate::ClientBuilder::max_bundle_size) sub-requests, every call at
+    /// once, and decodes and merges the envelopes. An empty bundle sends nothing.
     pub async fn send(self, client: &Client) -> Result<BundleResults, Error> {
+        self.send_split(client, true).await
+    }
+
+    /// [`send`](Self::send); `typed`: decode each result in the one pass (else leave every
+    /// result's entities raw, for [`send_all`](Self::send_all)'s later pages).
+    async fn send_split(&self, client: &Client, typed: bool) -> Result<BundleResults, Error> {
         let version = client.api_version();
-        let reads = async {
-            if !self.has(|s| s != Shape::Count) {
-                return Ok(None);
-            }
-            let url = client.bundle_url();
-            let bytes = client.post_bundle(&url, self.to_json(version)).await?;
-            self.decode_response(bytes, &url).map(Some)
-        };
-        let counts = async {
-            if !self.has(|s| s == Shape::Count) {
-                return Ok(None);
-            }
-            let url = client.bundle_count_url();
-            let bytes = client.post_bundle(&url, self.count_json(version)).await?;
-            self.decode_response(bytes, &url).map(Some)
-        };
-        let (reads, counts) = futures_util::future::join(reads, counts).await;
-        let mut results = match reads? {
-            Some(r) => r,
-            None => BundleResults::empty(&self.requests),
-        };
-        if let Some(counts) = counts? {
-            results.absorb(counts)?;
+        let max = client.max_bundle_size().max(1);
+        let reads = self.positions(|s| s != Shape::Count);
+        let counts = self.positions(|s| s == Shape::Count);
+        let (read_url, count_url) = (client.bundle_url(), client.bundle_count_url());
+        let calls = reads
+            .chunks(max)
+            .map(|chunk| (chunk, &read_url))
+            .chain(counts.chunks(max).map(|chunk| (chunk, &count_url)))
+            .map(|(chunk, url)| async move {
+                let bytes = client
+                    .post_bundle(url, self.body_of(version, chunk))
+                    .await?;
+                if typed {
+                    self.decode_response(bytes, url)
+                } else {
+                    BundleResults::decode(bytes, &self.requests, url)
+                }
+            });
+        let answers = futures_util::future::try_join_all(calls).await?;
+        let mut results = BundleResults::empty(&self.requests);
+        for answer in answers {
+            results.absorb(answer)?;
         }
+        Ok(results)
+    }
+
+    /// Sends the bundle with every list sub-request read whole, every page of it, in two
+    /// round trips: first each list's first page (`page_size` 1000 unless the sub-request
+    /// sets one) with the other sub-requests, and at the same time each list's count; then
+    /// every remaining page of every list at once (split only by
+    /// [`max_bundle_size`](crate::ClientBuilder::max_bundle_size)). `take` of a list gives
+    /// all its rows, in page order; a list fails on its own if one of its pages or its count
+    /// fails. Page-number paging: rows created, deleted or moved between the two round trips
+    /// may be missed or seen twice.
+    pub async fn send_all(self, client: &Client) -> Result<BundleResults, Error> {
+        let n = self.requests.len();
+        let mut first = self.clone();
+        // (position, page size, first page) of each list.
+        let mut lists = Vec::new();
+        for i in 0..n {
+            if first.requests[i].shape != Shape::List {
+                continue;
+            }
+            let q = &mut first.requests[i].query;
+            let page_size = q.page_size.unwrap_or(MAX_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
+            let page = q.page.unwrap_or(1).max(1);
+            q.page_size = Some(page_size);
+            q.page = Some(page);
+            q.page_id = None;
+            let mut count = first.requests[i].clone();
+            count.shape = Shape::Count;
+            count.query.page = None;
+            count.query.page_size = None;
+            count.query.fields = None;
+            count.query.order_by = None;
+            first.requests.push(count);
+            first.decoders.push(envelope::decode_prefix::<u64>);
+            lists.push((i, page_size, page));
+        }
+        let mut results = first.send_split(client, true).await?;
+        // The remaining pages: (list's position, page).
+        let mut rest = Bundle::new();
+        let mut owners = Vec::new();
+        for (k, &(i, page_size, page)) in lists.iter().enumerate() {
+            let seq = (i + 1) as u32;
+            if !results.results.get(&seq).is_some_and(|s| s.success) {
+                continue;
+            }
+            let count = results
+                .results
+                .get(&((n + k + 1) as u32))
+                .filter(|s| s.success)
+                .and_then(|s| s.count);
+            let Some(count) = count else {
+                // Without a count the pages are unknown: the list fails with the count's error.
+                let (status_code, error) = results
+                    .results
+                    .get(&((n + k + 1) as u32))
+                    .map(|s| (s.status_code, s.error.clone()))
+                    .unwrap_or((500, None));
+                if let Some(slot) = results.results.get_mut(&seq) {
+                    slot.success = false;
+                    slot.status_code = status_code;
+                    slot.error = error;
+                }
+                continue;
+            };
+            let skipped = u64::from(page - 1) * u64::from(page_size);
+            let pages = count.saturating_sub(skipped).div_ceil(u64::from(page_size));
+            for p in u64::from(page) + 1..u64::from(page) + pages {
+                let mut sub = first.requests[i].clone();
+                sub.query.page = Some(p as u32);
+                rest.requests.push(sub);
+                rest.decoders.push(envelope::decode_prefix::<()>);
+                owners.push(seq);
+            }
+        }
+        if !rest.is_empty() {
+            let mut more = rest.send_split(client, false).await?;
+            // Each list's pages, in order: (body, start, end) ranges; a body of the second
+            // round is numbered `usize::MAX - i`.
+            let mut pages: BTreeMap<u32, Vec<(usize, usize, usize)>> = BTreeMap::new();
+            for (j, &owner) in owners.iter().enumerate() {
+                let Some(failed) = results.results.get(&owner).map(|s| !s.success) else {
+                    continue;
+                };
+                if failed {
+                    continue;
+                }
+                let page = more.results.remove(&((j + 1) as u32));
+                match page {
+                    Some(p) if p.success => {
+                        let entry = pages.entry(owner).or_insert_with(|| {
+                            results
+                                .results
+                                .get(&owner)
+                                .and_then(|s| s.entities)
+                                .into_iter()
+                                .collect()
+                        });
+                        if let Some((b, a, z)) = p.entities {
+                            entry.push((usize::MAX - b, a, z));
+                        }
+                    }
+                    other => {
+                        if let Some(slot) = results.results.get_mut(&owner) {
+                            slot.success = false;
+                            let (status_code, error) = other
+                                .map(|p| (p.status_code, p.error))
+                                .unwrap_or((500, None));
+                            slot.status_code = status_code;
+                            slot.error = error;
+                        }
+                        pages.remove(&owner);
+                    }
+                }
+            }
+            for (owner, ranges) in pages {
+                if results.results.get(&owner).is_some_and(|s| !s.success) {
+                    continue;
+                }
+                let mut joined = vec![b'['];
+                for (b, a, z) in ranges {
+                    let bytes: &[u8] = if b > usize::MAX / 2 {
+                        &more.bodies[usize::MAX - b][a..z]
+                    } else {
+                        &results.bodies[b][a..z]
+                    };
+                    let t = bytes.trim_ascii();
+                    let inner = match t.first() {
+                        Some(b'[') => t[1..t.len().saturating_sub(1).max(1)].trim_ascii(),
+                        Some(b'{') => t,
+                        _ => &[],
+                    };
+                    if !inner.is_empty() {
+                        if joined.len() > 1 {
+                            joined.push(b',');
+                        }
+                        joined.extend_from_slice(inner);
+                    }
+                }
+                joined.push(b']');
+                let body = results.bodies.len();
+                let len = joined.len();
+                results.bodies.push(joined);
+                if let Some(slot) = results.results.get_mut(&owner) {
+                    slot.entities = Some((body, 0, len));
+                    slot.typed = None;
+                }
+            }
+        }
+        // Only the caller's sub-requests remain.
+        results.results.retain(|&seq, _| seq as usize <= n);
+        results.sent.truncate(n);
         Ok(results)
     }
 
@@ -380,9 +545,9 @@ impl BundleResults {
         }
     }
 
-    /// Takes in the results of the other call of the same bundle (its counts): their bodies,
-    /// their results (a sequence number in both is a protocol error) and their `_info`, where
-    /// this one has none.
+    /// Takes in the results of another call of the same bundle (a part of its reads, its
+    /// counts): their bodies, their results (a sequence number in both is a protocol error)
+    /// and their `_info`: totals (`success`, `failure`, `total`) are added up.
     fn absorb(&mut self, other: BundleResults) -> Result<(), Error> {
         let offset = self.bodies.len();
         self.bodies.extend(other.bodies);
@@ -392,12 +557,22 @@ impl BundleResults {
                 .map(|(b, start, end)| (b + offset, start, end));
             if self.results.insert(seq, slot).is_some() {
                 return Err(Error::Protocol(format!(
-                    "sequenceNumber {seq} appears in the answers to both the reads and the counts"
+                    "sequenceNumber {seq} appears in the answers to two calls of one bundle"
                 )));
             }
         }
         for (k, v) in other.info {
-            self.info.entry(k).or_insert(v);
+            match self.info.get_mut(&k) {
+                None => {
+                    self.info.insert(k, v);
+                }
+                Some(mine) => {
+                    if let (Some(a), Some(b)) = (info_number(mine), info_number(&v)) {
+                        // As the API writes them: strings.
+                        *mine = serde_json::Value::from((a + b).to_string());
+                    }
+                }
+            }
         }
         Ok(())
     }
@@ -530,6 +705,15 @@ impl BundleResults {
             None => b"null",
         };
         decode_entities(raw, shape).map_err(fail)
+    }
+}
+
+/// A number of `_info`, sent as a string or a number.
+fn info_number(v: &serde_json::Value) -> Option<u64> {
+    match v {
+        serde_json::Value::Number(n) => n.as_u64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
     }
 }
 

@@ -118,7 +118,11 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
+    max_bundle_size: usize,
 }
+
+/// The default of [`ClientBuilder::max_bundle_size`].
+pub const DEFAULT_MAX_BUNDLE_SIZE: usize = 25;
 
 impl ClientBuilder {
     /// Credentials (required).
@@ -155,6 +159,18 @@ impl ClientBuilder {
     /// Retry policy (default [`RetryPolicy::default`]).
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// At most this many sub-requests in one `POST /system/bundles` (or `/count`) call
+    /// (default [`DEFAULT_MAX_BUNDLE_SIZE`], 25; 0 is taken as 1). A bigger bundle is split
+    /// into several calls, sent at once, and their results merged: `take` and each
+    /// sub-request's own failure are as for one call. ConnectWise documents no limit, but one
+    /// call is answered in one body, held whole by the server and by this client, and a slow
+    /// or failed call delays or fails every sub-request in it: a bounded size keeps each body
+    /// and each failure small and lets the calls run side by side.
+    pub fn max_bundle_size(mut self, n: usize) -> Self {
+        self.max_bundle_size = n.max(1);
         self
     }
 
@@ -213,6 +229,7 @@ impl ClientBuilder {
             base,
             version: self.version,
             retry: self.retry,
+            max_bundle_size: self.max_bundle_size,
             company: credentials.company,
             headers,
         })
@@ -226,6 +243,7 @@ pub struct Client {
     base: String,
     version: String,
     retry: RetryPolicy,
+    max_bundle_size: usize,
     company: String,
     /// The headers sent with every request (credentials marked sensitive, `clientId`,
     /// `Accept`), for the callback verifier's own HTTP client.
@@ -239,6 +257,7 @@ impl fmt::Debug for Client {
             .field("company", &self.company)
             .field("version", &self.version)
             .field("retry", &self.retry)
+            .field("max_bundle_size", &self.max_bundle_size)
             .finish_non_exhaustive()
     }
 }
@@ -255,7 +274,13 @@ impl Client {
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
+            max_bundle_size: DEFAULT_MAX_BUNDLE_SIZE,
         }
+    }
+
+    /// At most this many sub-requests go in one bundle call ([`ClientBuilder::max_bundle_size`]).
+    pub fn max_bundle_size(&self) -> usize {
+        self.max_bundle_size
     }
 
     /// The API version sent in the `Accept` header and in bundle sub-requests.

@@ -1,0 +1,221 @@
+//! Bundles at scale, against the fake server: a bundle bigger than the client's
+//! `max_bundle_size` is split into several calls with the same results, and
+//! `Bundle::send_all` reads whole collections in two round trips.
+
+use connectwise::models::{Company, Ticket};
+use connectwise::{Bundle, BundleResults, Client, Handle, ItemErrorKind};
+use connectwise_mock::MockServer;
+use serde::Serialize;
+
+async fn server(rows: u32) -> MockServer {
+    MockServer::builder()
+        .seed(11)
+        .rows(rows)
+        .start()
+        .await
+        .expect("the fake server starts")
+}
+
+fn client(server: &MockServer, max_bundle_size: usize) -> Client {
+    server
+        .client()
+        .max_bundle_size(max_bundle_size)
+        .build()
+        .expect("the client builds")
+}
+
+/// Values as JSON, to compare models that need not implement `PartialEq`.
+fn json<T: Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).expect("a model serializes")
+}
+
+/// The HTTP calls the server answered to `path` (below the API root).
+fn calls_to(server: &MockServer, path: &str) -> usize {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == path)
+        .count()
+}
+
+enum Sent {
+    Page(Handle<Vec<Ticket>>),
+    One(Handle<Company>),
+    Missing(Handle<Ticket>),
+}
+
+/// 25 sub-requests: ticket pages, companies by id, and one ticket that does not exist.
+fn twenty_five() -> (Bundle, Vec<Sent>) {
+    let mut bundle = Bundle::new();
+    let mut sent = Vec::new();
+    for i in 0..25u32 {
+        sent.push(match i % 3 {
+            0 => Sent::Page(bundle.push(Ticket::list().page(i / 3 + 1).page_size(5))),
+            1 => Sent::One(bundle.push(Company::get(i as i32 + 1))),
+            _ if i == 23 => Sent::Missing(bundle.push(Ticket::get(999_999))),
+            _ => Sent::One(bundle.push(Company::get(i as i32 + 100))),
+        });
+    }
+    (bundle, sent)
+}
+
+/// Every sub-result, as JSON or as its error's status code.
+fn outcomes(mut results: BundleResults, sent: Vec<Sent>) -> Vec<Result<serde_json::Value, u16>> {
+    let status = |e: connectwise::ItemError| match e.kind {
+        ItemErrorKind::Api { status_code, .. } => status_code,
+        other => panic!("sub-request {} failed as {other:?}", e.sequence_number),
+    };
+    sent.into_iter()
+        .map(|s| match s {
+            Sent::Page(h) => results.take(h).map(|v| json(&v)).map_err(status),
+            Sent::One(h) => results.take(h).map(|v| json(&v)).map_err(status),
+            Sent::Missing(h) => results.take(h).map(|v| json(&v)).map_err(status),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_bundle_over_the_limit_is_split_with_the_same_results() {
+    let server = server(200).await;
+
+    let (bundle, sent) = twenty_five();
+    let whole = outcomes(bundle.send(&client(&server, 100)).await.unwrap(), sent);
+    assert_eq!(calls_to(&server, "/system/bundles"), 1);
+    server.clear_requests();
+
+    let (bundle, sent) = twenty_five();
+    let split = outcomes(bundle.send(&client(&server, 10)).await.unwrap(), sent);
+    let calls: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/system/bundles")
+        .collect();
+    assert_eq!(calls.len(), 3, "25 sub-requests, at most 10 a call");
+    let mut sizes: Vec<usize> = calls
+        .iter()
+        .map(|r| {
+            r.body_json().expect("a JSON body")["requests"]
+                .as_array()
+                .expect("requests")
+                .len()
+        })
+        .collect();
+    sizes.sort_unstable();
+    assert_eq!(sizes, [5, 10, 10]);
+
+    assert_eq!(whole.len(), 25);
+    assert_eq!(split, whole);
+    assert_eq!(split[23], Err(404), "the missing ticket fails on its own");
+    assert!(split.iter().filter(|r| r.is_ok()).count() == 24);
+    let first_page = split[0].as_ref().unwrap().as_array().unwrap();
+    assert_eq!(first_page.len(), 5);
+}
+
+#[tokio::test]
+async fn counts_are_split_too() {
+    let server = server(50).await;
+    let mut bundle = Bundle::new();
+    let counts: Vec<_> = (0..12)
+        .map(|i| bundle.push(Ticket::count().conditions(format!("id > {}", i * 4))))
+        .collect();
+    let mut results = bundle.send(&client(&server, 5)).await.unwrap();
+    assert_eq!(calls_to(&server, "/system/bundles/count"), 3);
+    assert_eq!(calls_to(&server, "/system/bundles"), 0);
+    for (i, h) in counts.into_iter().enumerate() {
+        assert_eq!(results.take(h).unwrap(), 50 - (i as u64 * 4).min(50));
+    }
+}
+
+#[tokio::test]
+async fn the_fake_server_takes_rows_per_resource_and_counts_requests() {
+    let server = MockServer::builder()
+        .seed(3)
+        .rows(30)
+        .resource_rows("ticket", 1234)
+        .resource_rows("Company", 7)
+        .start()
+        .await
+        .expect("the fake server starts");
+    let client = client(&server, 25);
+    assert_eq!(server.request_count(), 0);
+    assert_eq!(client.send(Ticket::count()).await.unwrap(), 1234);
+    assert_eq!(client.send(Company::count()).await.unwrap(), 7);
+    let contacts = connectwise::models::Contact::count();
+    assert_eq!(client.send(contacts).await.unwrap(), 30);
+    assert_eq!(server.request_count(), 3);
+    server.clear_requests();
+    assert_eq!(
+        server.request_count(),
+        3,
+        "clearing the log keeps the count"
+    );
+    client.send(Ticket::count()).await.unwrap();
+    assert_eq!(server.request_count(), 4);
+    assert_eq!(server.requests().len(), 1);
+
+    let unknown = MockServer::builder()
+        .resource_rows("tickett", 5)
+        .start()
+        .await;
+    assert!(
+        matches!(&unknown, Err(connectwise_mock::MockError::Config(m)) if m.contains("tickett")),
+        "{unknown:?}"
+    );
+}
+
+#[tokio::test]
+async fn send_all_equals_stream_in_three_calls() {
+    use futures_util::TryStreamExt;
+    let server = MockServer::builder()
+        .seed(5)
+        .rows(40)
+        .resource_rows("ticket", 2500)
+        .resource_rows("company", 1200)
+        .start()
+        .await
+        .expect("the fake server starts");
+    let client = client(&server, 25);
+    let mut bundle = Bundle::new();
+    let tickets = bundle.push(Ticket::list());
+    let companies = bundle.push(Company::list().page_size(500));
+    let closed = bundle.push(
+        Ticket::list()
+            .conditions("closedFlag = true")
+            .page_size(300),
+    );
+    let one = bundle.push(Company::get(3));
+    server.clear_requests();
+    let mut results = bundle.send_all(&client).await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3, "first pages, counts, the rest");
+    let t = results.take(tickets).unwrap();
+    let c = results.take(companies).unwrap();
+    let x = results.take(closed).unwrap();
+    let o = results.take(one).unwrap();
+    assert_eq!(t.len(), 2500);
+    assert_eq!(c.len(), 1200);
+    let streamed: Vec<Ticket> = client.stream(Ticket::list()).try_collect().await.unwrap();
+    assert_eq!(json(&t), json(&streamed));
+    let streamed: Vec<Company> = client.stream(Company::list()).try_collect().await.unwrap();
+    assert_eq!(json(&c), json(&streamed));
+    let streamed: Vec<Ticket> = client
+        .stream(Ticket::list().conditions("closedFlag = true"))
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(streamed.len() > 300, "{}", streamed.len());
+    assert_eq!(json(&x), json(&streamed));
+    assert_eq!(json(&o), json(&client.send(Company::get(3)).await.unwrap()));
+
+    // A smaller limit splits the second round.
+    let mut bundle = Bundle::new();
+    let tickets = bundle.push(Ticket::list().page_size(100));
+    server.clear_requests();
+    let mut results = bundle.send_all(&self::client(&server, 10)).await.unwrap();
+    assert_eq!(
+        server.requests().len(),
+        2 + 3,
+        "24 remaining pages, 10 a call"
+    );
+    assert_eq!(json(&results.take(tickets).unwrap()), json(&t));
+}
