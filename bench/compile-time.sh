@@ -202,8 +202,8 @@ rm -rf "$SRC"
 mkdir -p "$SRC"
 # tar keeps the files' mtimes, so cargo's fingerprints from an earlier snapshot stay valid.
 tar -C "$ROOT" --exclude=./target --exclude=./.git -cf - . | tar -C "$SRC" -xf -
-SAMPLE_SPEC=$SRC/specs/connectwise-sample.json
-OVERRIDES=$SRC/specs/overrides.json
+SAMPLE_SPEC=$SRC/codegen/specs/connectwise-sample.json
+OVERRIDES=$SRC/codegen/specs/overrides.json
 
 # --- preparation: cwgen, cargo-progenitor, progenitor's input --------------------------------------
 note "building cwgen (release)"

@@ -1,6 +1,7 @@
 //! Writes the tables the `bundle!` macro checks its input against, from the same spec and
 //! overrides as the `connectwise` crate's build script: `CONNECTWISE_SPEC` (default: the
-//! workspace's sample spec) and `CONNECTWISE_OVERRIDES` (default: `specs/overrides.json`),
+//! sample spec shipped in `connectwise-codegen`) and `CONNECTWISE_OVERRIDES` (default: the
+//! overrides shipped there),
 //! resolved the same way, with the same rerun lines (`connectwise_codegen::inputs`); a module
 //! whose cargo feature is off here (the `connectwise` crate forwards its module features) is
 //! marked off in the table, so that `bundle!` says so. Output in OUT_DIR:

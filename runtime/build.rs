@@ -1,7 +1,7 @@
 //! Generates the models and the resource registry from the spec named by `CONNECTWISE_SPEC`
-//! (default: the workspace's sample spec), with the overrides named by
-//! `CONNECTWISE_OVERRIDES` (default: `specs/overrides.json`); see
-//! `connectwise_codegen::inputs`. API modules whose cargo feature is off are left out. All
+//! (default: the sample spec shipped in `connectwise-codegen`), with the overrides named by
+//! `CONNECTWISE_OVERRIDES` (default: the overrides shipped there); see
+//! `connectwise_codegen::inputs`. This package has no spec file of its own. API modules whose cargo feature is off are left out. All
 //! logic is in `connectwise-codegen`; this is a thin caller.
 
 use connectwise_codegen::inputs::{module_enabled, SpecInputs, MODULE_FEATURES};

@@ -24,11 +24,11 @@ fn repo_root() -> PathBuf {
 }
 
 fn sample_spec() -> PathBuf {
-    repo_root().join("specs/connectwise-sample.json")
+    repo_root().join("codegen/specs/connectwise-sample.json")
 }
 
 fn overrides() -> Option<PathBuf> {
-    let p = repo_root().join("specs/overrides.json");
+    let p = repo_root().join("codegen/specs/overrides.json");
     p.exists().then_some(p)
 }
 

@@ -378,8 +378,8 @@ mod tests {
 
     #[test]
     fn building_the_ir_fails_on_an_unknown_name() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../specs/connectwise-sample.json");
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/connectwise-sample.json");
         let spec = crate::load::read_spec(&path).unwrap();
         let overrides = crate::Overrides::parse(
             br#"{"callbacks": {"ticket": "Ticket", "widget": "Widget"}}"#,

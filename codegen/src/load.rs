@@ -563,7 +563,7 @@ mod tests {
     #[test]
     fn the_split_parse_equals_openapiv3s_own() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut specs = vec![root.join("specs/connectwise-sample.json")];
+        let mut specs = vec![root.join("codegen/specs/connectwise-sample.json")];
         for name in [
             "connectwise-manage-2025.8-pruned-subset.json",
             "connectwise-manage-2025.x-reconstructed.json",

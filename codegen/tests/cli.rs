@@ -10,9 +10,9 @@ fn root() -> PathBuf {
 fn cwgen(out: &std::path::Path, check: bool) -> std::process::Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_cwgen"));
     cmd.arg("--spec")
-        .arg(root().join("specs/connectwise-sample.json"))
+        .arg(root().join("codegen/specs/connectwise-sample.json"))
         .arg("--overrides")
-        .arg(root().join("specs/overrides.json"))
+        .arg(root().join("codegen/specs/overrides.json"))
         .arg("--out")
         .arg(out);
     if check {

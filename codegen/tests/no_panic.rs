@@ -463,11 +463,11 @@ fn no_variant_of_the_sample_spec_makes_codegen_panic() {
     let mut phases = Vec::new();
     let mut phase =
         |name: &str| phases.push(format!("{name} {:.1} s", start.elapsed().as_secs_f64()));
-    let sample_bytes = std::fs::read(root().join("specs/connectwise-sample.json")).unwrap();
+    let sample_bytes = std::fs::read(root().join("codegen/specs/connectwise-sample.json")).unwrap();
     let sample: Value = serde_json::from_slice(&sample_bytes).unwrap();
     let small = small_spec(&sample);
     let small_bytes = serde_json::to_vec_pretty(&small).unwrap();
-    let overrides = Overrides::read(&root().join("specs/overrides.json")).unwrap();
+    let overrides = Overrides::read(&root().join("codegen/specs/overrides.json")).unwrap();
     let none = Overrides::default();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut tally = Tally::default();

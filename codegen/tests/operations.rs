@@ -15,7 +15,7 @@ fn root() -> PathBuf {
 fn generate_spec(spec: PathBuf) -> Generated {
     generate(&Config {
         spec,
-        overrides: Some(root().join("specs/overrides.json")),
+        overrides: Some(root().join("codegen/specs/overrides.json")),
         emit: EmitOptions::default(),
     })
     .expect("the spec generates")
@@ -166,7 +166,7 @@ fn every_operation_of_the_full_scale_spec_has_one_constructor() {
 
 #[test]
 fn the_sample_spec_has_every_kind_of_operation() {
-    let g = generate_spec(root().join("specs/connectwise-sample.json"));
+    let g = generate_spec(root().join("codegen/specs/connectwise-sample.json"));
     let ops = &g.ir.operations;
     let kinds: std::collections::BTreeSet<OperationKind> = ops.iter().map(|op| op.kind).collect();
     assert_eq!(kinds.len(), 8, "{kinds:?}");

@@ -12,8 +12,8 @@ fn root() -> PathBuf {
 
 fn sample_config() -> Config {
     Config {
-        spec: root().join("specs/connectwise-sample.json"),
-        overrides: Some(root().join("specs/overrides.json")),
+        spec: root().join("codegen/specs/connectwise-sample.json"),
+        overrides: Some(root().join("codegen/specs/overrides.json")),
         emit: EmitOptions::default(),
     }
 }

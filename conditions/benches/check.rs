@@ -32,12 +32,16 @@ fn spec_path() -> (PathBuf, &'static str) {
     if full.exists() {
         (full, "full")
     } else {
-        (root.join("../specs/connectwise-sample.json"), "sample")
+        (
+            root.join("../codegen/specs/connectwise-sample.json"),
+            "sample",
+        )
     }
 }
 
 fn schema_json(spec: &Path) -> String {
-    let overrides_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/overrides.json");
+    let overrides_path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../codegen/specs/overrides.json");
     let doc = load::read_spec(spec).expect("spec loads");
     let overrides = Overrides::read(&overrides_path).expect("overrides load");
     let ir = ir::build(&doc, &overrides, spec).expect("IR builds");

@@ -494,7 +494,7 @@ fn codegen_schema_round_trips_through_the_reader() {
 #[test]
 fn full_scale_spec_schema() {
     let spec =
-        support::specs().join("../../shared/specs/connectwise-manage-2025.x-reconstructed.json");
+        support::specs().join("../../../shared/specs/connectwise-manage-2025.x-reconstructed.json");
     if !spec.exists() {
         assert!(
             std::env::var_os("CI").is_none(),

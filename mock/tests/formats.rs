@@ -29,9 +29,9 @@ fn spec_and_overrides() -> (Value, Value) {
     };
     let spec = read(&from_env(
         "CONNECTWISE_SPEC",
-        "../specs/connectwise-sample.json",
+        "../codegen/specs/connectwise-sample.json",
     ));
-    let overrides = from_env("CONNECTWISE_OVERRIDES", "../specs/overrides.json");
+    let overrides = from_env("CONNECTWISE_OVERRIDES", "../codegen/specs/overrides.json");
     let overrides = if overrides.exists() {
         read(&overrides)
     } else {

@@ -412,7 +412,7 @@ async fn a_generated_body_is_accepted_and_its_answer_passes_a_strict_check() {
     let spec: Value = serde_json::from_str(
         &std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../specs/connectwise-sample.json"
+            "/../codegen/specs/connectwise-sample.json"
         ))
         .unwrap(),
     )
@@ -420,7 +420,7 @@ async fn a_generated_body_is_accepted_and_its_answer_passes_a_strict_check() {
     let overrides: Value = serde_json::from_str(
         &std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../specs/overrides.json"
+            "/../codegen/specs/overrides.json"
         ))
         .unwrap(),
     )

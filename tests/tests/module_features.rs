@@ -67,7 +67,7 @@ fn the_macros_have_the_same_features() {
 fn spec_modules(spec: std::path::PathBuf) -> BTreeSet<String> {
     let g = generate(&Config {
         spec,
-        overrides: Some(workspace_root().join("specs/overrides.json")),
+        overrides: Some(workspace_root().join("codegen/specs/overrides.json")),
         emit: EmitOptions::default(),
     })
     .unwrap();
@@ -76,7 +76,7 @@ fn spec_modules(spec: std::path::PathBuf) -> BTreeSet<String> {
 
 #[test]
 fn every_module_of_the_specs_has_a_feature() {
-    let sample = spec_modules(workspace_root().join("specs/connectwise-sample.json"));
+    let sample = spec_modules(workspace_root().join("codegen/specs/connectwise-sample.json"));
     assert!(sample.is_subset(&modules()), "{sample:?}");
     for name in [FULL_SCALE, REAL_SUBSET] {
         let Some(spec) = shared_spec(name) else {

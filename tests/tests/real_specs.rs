@@ -11,7 +11,7 @@ use std::process::Command;
 fn config(spec: &Path) -> Config {
     Config {
         spec: spec.to_owned(),
-        overrides: Some(workspace_root().join("specs/overrides.json")),
+        overrides: Some(workspace_root().join("codegen/specs/overrides.json")),
         emit: EmitOptions::default(),
     }
 }

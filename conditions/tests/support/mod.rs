@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use connectwise_codegen::{ir, load, Overrides};
 use connectwise_conditions::Schema;
 
-/// The workspace's `specs/` folder.
+/// The sample spec and overrides folder (`codegen/specs/`).
 pub fn specs() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../codegen/specs")
 }
 
 /// The JSON text `connectwise_codegen::schema::condition_schema` writes for `spec`, with the

@@ -148,12 +148,12 @@ const CUTS: &[&[&str]] = &[
 impl SpecTarget {
     /// The target, with its seeds: `codegen/tests/broken` (every kind of broken spec the
     /// loader must report), `codegen/tests/collisions` (names that collide in Rust) and small
-    /// cuts of `specs/connectwise-sample.json` (a few paths and every schema they reach, so
-    /// that a mutant is read, built and emitted in milliseconds); with `specs/overrides.json`.
+    /// cuts of `codegen/specs/connectwise-sample.json` (a few paths and every schema they reach, so
+    /// that a mutant is read, built and emitted in milliseconds); with `codegen/specs/overrides.json`.
     pub fn new() -> Result<SpecTarget, SeedError> {
         let mut seeds = read_dir("codegen/tests/broken", ".json")?;
         seeds.extend(read_dir("codegen/tests/collisions", ".json")?);
-        let (_, sample) = read("specs/connectwise-sample.json")?;
+        let (_, sample) = read("codegen/specs/connectwise-sample.json")?;
         let sample: Value = serde_json::from_slice(&sample)
             .map_err(|e| SeedError(format!("the sample spec is not JSON: {e}")))?;
         for (i, paths) in CUTS.iter().enumerate() {
@@ -163,9 +163,12 @@ impl SpecTarget {
                 ))
             })?;
             let bytes = serde_json::to_vec(&cut).map_err(|e| SeedError(e.to_string()))?;
-            seeds.push((format!("specs/connectwise-sample.json, cut {i}"), bytes));
+            seeds.push((
+                format!("codegen/specs/connectwise-sample.json, cut {i}"),
+                bytes,
+            ));
         }
-        let (name, bytes) = read("specs/overrides.json")?;
+        let (name, bytes) = read("codegen/specs/overrides.json")?;
         let overrides = Overrides::parse(&bytes, Path::new(&name))
             .map_err(|e| SeedError(format!("the overrides do not read: {e}")))?;
         Ok(SpecTarget {

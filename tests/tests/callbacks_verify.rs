@@ -1,4 +1,5 @@
-//! Callbacks against the fake server: verification (every way a delivery can be wrong is its
+//! Callbacks against the fake server (moved from the runtime, which has no dev-dependency on
+//! the fake server: it depends on the runtime): verification (every way a delivery can be wrong is its
 //! own typed error, and no key is fetched from a place that is not allowed) and
 //! `ensure_callbacks` (the second run sends no write).
 
