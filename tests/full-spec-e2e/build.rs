@@ -6,8 +6,8 @@
 //! type. Also tells `src/main.rs` where the spec and overrides are (`E2E_SPEC`,
 //! `E2E_OVERRIDES`), for its strict check of generated data.
 
+use connectwise_codegen::inputs::SpecInputs;
 use connectwise_codegen::ir::Resource;
-use connectwise_codegen::{ir, load, Overrides};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -24,29 +24,15 @@ fn main() {
 }
 
 fn run() -> Result<(), String> {
-    println!("cargo:rerun-if-env-changed=CONNECTWISE_SPEC");
-    println!("cargo:rerun-if-env-changed=CONNECTWISE_OVERRIDES");
-    println!("cargo:rerun-if-changed=build.rs");
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").ok_or("no manifest dir")?);
-    let specs = manifest.join("../../specs");
-    let spec = std::env::var_os("CONNECTWISE_SPEC")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| specs.join("connectwise-sample.json"));
-    let overrides = std::env::var_os("CONNECTWISE_OVERRIDES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| specs.join("overrides.json"));
-    println!("cargo:rerun-if-changed={}", spec.display());
-    println!("cargo:rerun-if-changed={}", overrides.display());
-    // For the strict check of generated data against the spec itself (`src/main.rs`).
-    println!("cargo:rustc-env=E2E_SPEC={}", spec.display());
+    // The same spec and overrides, resolved the same way, as the `connectwise` build.
+    let inputs = SpecInputs::from_env(&manifest)?;
+    // For the strict check of generated data against the spec itself (`src/main.rs`); a
+    // missing overrides file is read as none there too.
+    println!("cargo:rustc-env=E2E_SPEC={}", inputs.spec.display());
+    let overrides = inputs.overrides.clone().unwrap_or_default();
     println!("cargo:rustc-env=E2E_OVERRIDES={}", overrides.display());
-    let doc = load::read_spec(&spec).map_err(|e| e.to_string())?;
-    let overrides = if overrides.exists() {
-        Overrides::read(&overrides).map_err(|e| e.to_string())?
-    } else {
-        Overrides::default()
-    };
-    let ir = ir::build(&doc, &overrides, &spec).map_err(|e| e.to_string())?;
+    let ir = inputs.ir()?;
 
     let mut by_module: BTreeMap<&str, Vec<&Resource>> = BTreeMap::new();
     for r in ir.resources.values() {
