@@ -479,6 +479,14 @@ where
         let mut results = self.bundle.send(client).await?;
         Ok((self.take)(&mut results))
     }
+
+    /// Sends the bundle with every list read whole, every page of it
+    /// ([`Bundle::send_all`]: two round trips, three calls when the bundle size limit
+    /// allows); the output is [`send`](Self::send)'s, each list's `Vec` holding all its rows.
+    pub async fn send_all(self, client: &Client) -> Result<O, Error> {
+        let mut results = self.bundle.send_all(client).await?;
+        Ok((self.take)(&mut results))
+    }
 }
 
 impl<F> fmt::Debug for TypedBundle<F> {

@@ -219,3 +219,35 @@ async fn send_all_equals_stream_in_three_calls() {
     );
     assert_eq!(json(&results.take(tickets).unwrap()), json(&t));
 }
+
+#[tokio::test]
+async fn bundle_macro_send_all_reads_whole_lists() {
+    use connectwise::bundle;
+    use futures_util::TryStreamExt;
+    let server = MockServer::builder()
+        .seed(9)
+        .rows(30)
+        .resource_rows("ticket", 1700)
+        .start()
+        .await
+        .expect("the fake server starts");
+    let client = client(&server, 25);
+    server.clear_requests();
+    let (tickets, company) = bundle!(ticket(page_size = 400), company(id = 2))
+        .send_all(&client)
+        .await
+        .unwrap();
+    assert_eq!(
+        server.requests().len(),
+        3,
+        "first pages, counts, the other four pages"
+    );
+    let tickets = tickets.unwrap();
+    assert_eq!(tickets.len(), 1700);
+    let streamed: Vec<Ticket> = client.stream(Ticket::list()).try_collect().await.unwrap();
+    assert_eq!(json(&tickets), json(&streamed));
+    assert_eq!(
+        json(&company.unwrap()),
+        json(&client.send(Company::get(2)).await.unwrap())
+    );
+}
