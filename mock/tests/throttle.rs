@@ -22,7 +22,11 @@ async fn get(http: &reqwest::Client, s: &MockServer) -> (u16, Option<String>, Ve
         .headers()
         .get("retry-after")
         .map(|v| v.to_str().expect("text").to_owned());
-    (status, retry_after, r.bytes().await.expect("a body").to_vec())
+    (
+        status,
+        retry_after,
+        r.bytes().await.expect("a body").to_vec(),
+    )
 }
 
 #[tokio::test]
@@ -51,7 +55,9 @@ async fn an_empty_bucket_answers_429_with_retry_after_and_is_counted() {
     assert_eq!(s.requests().len(), 3, "429s are recorded too");
 
     // A one-shot 429 is counted as well; turning the throttle off at run time serves again.
-    s.faults().no_throttle().too_many_requests(1, Duration::ZERO);
+    s.faults()
+        .no_throttle()
+        .too_many_requests(1, Duration::ZERO);
     assert_eq!(get(&http, &s).await.0, 429);
     assert_eq!(get(&http, &s).await.0, 200);
     assert_eq!((s.request_count(), s.throttled_count()), (5, 2));
@@ -59,7 +65,13 @@ async fn an_empty_bucket_answers_429_with_retry_after_and_is_counted() {
 
 #[tokio::test]
 async fn a_bad_throttle_does_not_start() {
-    for (rate, burst) in [(0.0, 5), (-1.0, 5), (f64::NAN, 5), (f64::INFINITY, 5), (1.0, 0)] {
+    for (rate, burst) in [
+        (0.0, 5),
+        (-1.0, 5),
+        (f64::NAN, 5),
+        (f64::INFINITY, 5),
+        (1.0, 0),
+    ] {
         let err = MockServer::builder()
             .throttle(rate, burst)
             .start()

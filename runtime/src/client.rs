@@ -4,13 +4,13 @@
 use crate::error::{ApiError, Error, StatusKind};
 use crate::registry::Method;
 use crate::request::{Body, GetRequest, ListRequest, Query, Request, MAX_PAGE_SIZE};
+use crate::throttle::Throttle;
 use futures_util::stream::{self, Stream, TryStreamExt};
 use reqwest::header::{
     HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LINK, RETRY_AFTER,
 };
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
-use crate::throttle::Throttle;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};

@@ -349,6 +349,10 @@ mod tests {
                 would_wait: Some(Duration::from_millis(2200)),
             }
         );
-        assert_eq!(t0.elapsed(), Duration::from_millis(1200), "it gave up at once");
+        assert_eq!(
+            t0.elapsed(),
+            Duration::from_millis(1200),
+            "it gave up at once"
+        );
     }
 }

@@ -39,9 +39,8 @@ async fn storm(client: &Client, clones: usize, calls: usize) -> Vec<Result<Vec<T
         .map(|_| {
             let clone = client.clone();
             tokio::spawn(async move {
-                let calls = (0..calls).map(|i| {
-                    clone.list(Ticket::list().page(i as u32 % 5 + 1).page_size(10))
-                });
+                let calls = (0..calls)
+                    .map(|i| clone.list(Ticket::list().page(i as u32 % 5 + 1).page_size(10)));
                 futures_util::future::join_all(calls).await
             })
         })
@@ -80,7 +79,10 @@ async fn a_storm_from_clones_is_paced_under_the_servers_rate() {
     assert_eq!(s.request_count(), 32, "one request a call");
     // Sent at most 15 a second, the first at once: 31 intervals of 1/15 s at least.
     let least = Duration::from_secs(31) / 15;
-    assert!(elapsed >= least, "32 requests in {elapsed:?}: faster than the rate");
+    assert!(
+        elapsed >= least,
+        "32 requests in {elapsed:?}: faster than the rate"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -101,7 +103,11 @@ async fn a_429_storm_without_a_rate_limit_is_ridden_out_through_the_shared_pause
     }
     let throttled = s.throttled_count();
     assert!(throttled > 0, "the storm did meet the throttle");
-    assert_eq!(s.request_count(), 30 + throttled, "a retry for each 429, no more");
+    assert_eq!(
+        s.request_count(),
+        30 + throttled,
+        "a retry for each 429, no more"
+    );
     // After a 429 no request is sent for a second: 429s come in waves of at most the
     // requests in flight, a second or more apart.
     let waves = elapsed.as_secs() + 1;
@@ -131,7 +137,11 @@ async fn a_429_pauses_every_clone_not_only_the_one_that_got_it() {
     let other = build(s.client());
     let (clone, own) = tokio::join!(
         async {
-            client.clone().list(Ticket::list()).await.expect("it goes after the pause");
+            client
+                .clone()
+                .list(Ticket::list())
+                .await
+                .expect("it goes after the pause");
             landed.elapsed()
         },
         async {
@@ -139,10 +149,23 @@ async fn a_429_pauses_every_clone_not_only_the_one_that_got_it() {
             landed.elapsed()
         }
     );
-    first.await.unwrap().expect("the first call is retried after the pause");
-    assert!(clone >= Duration::from_millis(900), "the clone went after {clone:?}");
-    assert!(own < Duration::from_millis(900), "another client waited {own:?}");
-    assert_eq!(s.request_count(), 4, "the 429, its retry, the clone and the other client");
+    first
+        .await
+        .unwrap()
+        .expect("the first call is retried after the pause");
+    assert!(
+        clone >= Duration::from_millis(900),
+        "the clone went after {clone:?}"
+    );
+    assert!(
+        own < Duration::from_millis(900),
+        "another client waited {own:?}"
+    );
+    assert_eq!(
+        s.request_count(),
+        4,
+        "the 429, its retry, the clone and the other client"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -184,10 +207,16 @@ async fn a_rate_wait_beyond_max_throttle_wait_is_a_throttled_error_at_once() {
             .rate_limit(1)
             .max_throttle_wait(Duration::from_secs(5)),
     );
-    client.list(Ticket::list()).await.expect("the first goes at once");
+    client
+        .list(Ticket::list())
+        .await
+        .expect("the first goes at once");
     let started = Instant::now();
     let err = client.clone().list(Ticket::list()).await.unwrap_err();
-    assert!(started.elapsed() < Duration::from_secs(1), "it did not wait");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "it did not wait"
+    );
     match &err {
         Error::Throttled {
             method,
@@ -229,7 +258,10 @@ async fn a_pause_beyond_max_throttle_wait_is_a_throttled_error_at_once() {
     );
     let started = Instant::now();
     let err = client.list(Ticket::list()).await.unwrap_err();
-    assert!(started.elapsed() < Duration::from_secs(1), "it did not wait");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "it did not wait"
+    );
     assert!(
         matches!(
             err,
