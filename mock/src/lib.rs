@@ -85,7 +85,12 @@
 //!
 //! Every request is recorded as it arrived ([`MockServer::requests`]: method, path, query,
 //! headers, body), faults included, so tests can assert what the server received; faults
-//! (latency, 429, 5xx, truncated or slow bodies) are set at run time ([`Faults`]).
+//! (latency, 429, 5xx, truncated or slow bodies) are set at run time ([`Faults`]). Throttle
+//! mode ([`MockServerBuilder::throttle`], [`Faults::throttle`]) stands for ConnectWise's
+//! throttle: a token bucket answering 429 with `Retry-After` when empty; the server counts
+//! the requests it received ([`MockServer::request_count`]), the 429s it answered
+//! ([`MockServer::throttled_count`]) and the most it answered at once
+//! ([`MockServer::max_in_flight`]).
 //!
 //! # Data
 //!
@@ -286,6 +291,7 @@ pub struct MockServerBuilder {
     data_dir: Option<PathBuf>,
     credentials: MockCredentials,
     port: u16,
+    throttle: Option<(f64, u32)>,
 }
 
 impl Default for MockServerBuilder {
@@ -299,6 +305,7 @@ impl Default for MockServerBuilder {
             data_dir: None,
             credentials: MockCredentials::default(),
             port: 0,
+            throttle: None,
         }
     }
 }
@@ -372,6 +379,15 @@ impl MockServerBuilder {
         self
     }
 
+    /// Starts in throttle mode: at most `per_second` requests a second on average and
+    /// `burst` at once, else 429 with `Retry-After` ([`Faults::throttle`], which changes it
+    /// while the server runs). [`start`](Self::start) fails for a rate that is not a
+    /// positive number or a burst of 0.
+    pub fn throttle(mut self, per_second: f64, burst: u32) -> Self {
+        self.throttle = Some((per_second, burst));
+        self
+    }
+
     /// Starts the server.
     pub async fn start(self) -> Result<MockServer, MockError> {
         self.start_blocking()
@@ -399,6 +415,14 @@ impl MockServerBuilder {
             }
             row_counts.insert(resource, *rows);
         }
+        if let Some((per_second, burst)) = self.throttle {
+            if !(per_second.is_finite() && per_second > 0.0) || burst == 0 {
+                return Err(MockError::Config(format!(
+                    "throttle: the rate must be a positive number of requests a second and the \
+                     burst at least 1 (got {per_second} a second, bursts of {burst})"
+                )));
+            }
+        }
         let store = store::Store::new(api, params, self.generate, self.data_dir.as_deref())?
             .with_row_counts(row_counts);
         let received = Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -407,6 +431,10 @@ impl MockServerBuilder {
         let address = listener.local_addr()?;
         let origin = format!("http://{address}");
         let faults = Faults::default();
+        if let Some((per_second, burst)) = self.throttle {
+            faults.throttle(per_second, burst);
+        }
+        let counters = Arc::new(server::Counters::default());
         let log = Arc::new(Mutex::new(Vec::new()));
         let callbacks = callbacks::Callbacks::new(self.seed, address.port());
         let shared = Arc::new(server::Shared {
@@ -417,6 +445,7 @@ impl MockServerBuilder {
             faults: faults.clone(),
             log: log.clone(),
             received: received.clone(),
+            counters: counters.clone(),
             origin: origin.clone(),
             callbacks: callbacks.clone(),
         });
@@ -451,6 +480,7 @@ impl MockServerBuilder {
             faults,
             log,
             received,
+            counters,
             callbacks,
             stop: Some(stop),
         })
@@ -465,6 +495,7 @@ pub struct MockServer {
     faults: Faults,
     log: Arc<Mutex<Vec<RecordedRequest>>>,
     received: Arc<std::sync::atomic::AtomicU64>,
+    counters: Arc<server::Counters>,
     callbacks: callbacks::Callbacks,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -527,6 +558,32 @@ impl MockServer {
     /// reset it.
     pub fn request_count(&self) -> u64 {
         self.received.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How many requests the server has answered with 429 Too Many Requests since it
+    /// started (throttle mode and [`Faults::too_many_requests`]); they are counted in
+    /// [`request_count`](Self::request_count) too.
+    pub fn throttled_count(&self) -> u64 {
+        self.counters
+            .too_many
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// The most requests the server was answering at once (from a request's arrival until
+    /// its answer is handed to the connection), since it started or since
+    /// [`reset_max_in_flight`](Self::reset_max_in_flight): what a client's concurrency
+    /// limit looks like from the server.
+    pub fn max_in_flight(&self) -> u64 {
+        self.counters
+            .max_in_flight
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Starts [`max_in_flight`](Self::max_in_flight) again from the requests in flight now.
+    pub fn reset_max_in_flight(&self) {
+        use std::sync::atomic::Ordering;
+        let now = self.counters.in_flight.load(Ordering::SeqCst);
+        self.counters.max_in_flight.store(now, Ordering::SeqCst);
     }
 
     /// Forgets the requests received so far.

@@ -14,6 +14,7 @@ use axum::http::{HeaderMap, HeaderValue, Method as HttpMethod, StatusCode, Uri};
 use axum::response::Response;
 use connectwise::registry::Method;
 use serde::Serialize;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// The API root below the host, as on ConnectWise's cloud servers.
@@ -30,10 +31,40 @@ pub(crate) struct Shared {
     pub log: Arc<Mutex<Vec<RecordedRequest>>>,
     /// Requests received since the start (not reset with the log).
     pub received: Arc<std::sync::atomic::AtomicU64>,
+    /// 429s answered and requests in flight.
+    pub counters: Arc<Counters>,
     /// `http://127.0.0.1:port`, for `Link` headers.
     pub origin: String,
     /// Callback deliveries and the signing key.
     pub callbacks: crate::callbacks::Callbacks,
+}
+
+/// What the server counts besides the requests received.
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    /// 429s answered (throttle mode and `too_many_requests` faults).
+    pub too_many: AtomicU64,
+    /// Requests being answered now.
+    pub in_flight: AtomicU64,
+    /// The most requests in flight at once (since the start or the last reset).
+    pub max_in_flight: AtomicU64,
+}
+
+/// A request in flight, from its arrival until its answer is handed to the connection.
+struct InFlight<'a>(&'a Counters);
+
+impl<'a> InFlight<'a> {
+    fn start(counters: &'a Counters) -> Self {
+        let now = counters.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        counters.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        InFlight(counters)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// One request, as the answering code reads it.
@@ -121,6 +152,7 @@ async fn handle(
         .into_owned()
         .collect();
     let path = uri.path().strip_prefix(BASE_PATH).unwrap_or(uri.path());
+    let _in_flight = InFlight::start(&s.counters);
     s.received
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     s.log
@@ -148,6 +180,9 @@ async fn handle(
         } else {
             ("ServerError", "Injected server error")
         };
+        if status == 429 {
+            s.counters.too_many.fetch_add(1, Ordering::SeqCst);
+        }
         let mut r = Reply::failure(&Failure::new(status, code, message));
         if let Some(secs) = retry_after {
             r.headers.push(("retry-after", secs.to_string()));

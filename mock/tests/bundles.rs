@@ -148,7 +148,11 @@ async fn a_bundle_of_100_sub_requests() {
         assert_eq!(tickets[0].id, Some(i as i32 + 1));
     }
     assert_eq!(r.info()["total"], "100");
-    assert_eq!(s.requests().len(), 1);
+    // Split by the client's `max_bundle_size` (25 by default): four calls.
+    assert_eq!(
+        s.requests().len(),
+        100_usize.div_ceil(connectwise::DEFAULT_MAX_BUNDLE_SIZE)
+    );
 }
 
 #[tokio::test]

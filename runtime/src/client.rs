@@ -4,6 +4,7 @@
 use crate::error::{ApiError, Error, StatusKind};
 use crate::registry::Method;
 use crate::request::{Body, GetRequest, ListRequest, Query, Request, MAX_PAGE_SIZE};
+use crate::throttle::Throttle;
 use futures_util::stream::{self, Stream, TryStreamExt};
 use reqwest::header::{
     HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LINK, RETRY_AFTER,
@@ -11,6 +12,7 @@ use reqwest::header::{
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use tracing::Instrument;
 
@@ -119,10 +121,19 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     retry: RetryPolicy,
     max_bundle_size: usize,
+    rate_limit: u32,
+    max_concurrency: usize,
+    max_throttle_wait: Duration,
 }
 
 /// The default of [`ClientBuilder::max_bundle_size`].
 pub const DEFAULT_MAX_BUNDLE_SIZE: usize = 25;
+
+/// The default of [`ClientBuilder::max_concurrency`].
+pub const DEFAULT_MAX_CONCURRENCY: usize = 8;
+
+/// The default of [`ClientBuilder::max_throttle_wait`]: 5 minutes.
+pub const DEFAULT_MAX_THROTTLE_WAIT: Duration = Duration::from_secs(300);
 
 impl ClientBuilder {
     /// Credentials (required).
@@ -144,7 +155,14 @@ impl ClientBuilder {
         self
     }
 
-    /// Timeout of each HTTP attempt, body included (default 60 s).
+    /// Timeout of each HTTP attempt, body included (default 60 s). It starts when the request
+    /// is sent: the time a request waits for the client's throttle ([`rate_limit`],
+    /// [`max_concurrency`], the pause after a 429) is not counted, see
+    /// [`max_throttle_wait`] for that.
+    ///
+    /// [`rate_limit`]: Self::rate_limit
+    /// [`max_concurrency`]: Self::max_concurrency
+    /// [`max_throttle_wait`]: Self::max_throttle_wait
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -171,6 +189,44 @@ impl ClientBuilder {
     /// and each failure small and lets the calls run side by side.
     pub fn max_bundle_size(mut self, n: usize) -> Self {
         self.max_bundle_size = n.max(1);
+        self
+    }
+
+    /// At most `requests_per_minute` requests a minute from this client and all its clones,
+    /// paced evenly (`60 s / requests_per_minute` apart: no bursts) and counted when sent,
+    /// retries included; 0 means no rate limit. Default: no rate limit. ConnectWise publishes
+    /// no figure, its throttle differs between servers and is shared with every other
+    /// integration of the API member, and it says when it is exceeded (429 with
+    /// `Retry-After`, which pauses every request of the client, see [`Client::send`]): any
+    /// figure chosen here would be too slow for some servers and still too fast for others.
+    /// Set one when you know your server's throttle, or to leave room for other integrations.
+    pub fn rate_limit(mut self, requests_per_minute: u32) -> Self {
+        self.rate_limit = requests_per_minute;
+        self
+    }
+
+    /// At most `n` HTTP exchanges at a time from this client and all its clones (default
+    /// [`DEFAULT_MAX_CONCURRENCY`], 8; 0 is taken as 1); more wait for a free place. A place
+    /// is held from sending the request to reading the end of its answer. Bundles split by
+    /// [`max_bundle_size`](Self::max_bundle_size), `send_all` and concurrent calls from
+    /// clones all go through it. Eight hides the latency of a distant server for most
+    /// workloads, while a burst of calls meets the server's throttle as a few requests at a
+    /// time rather than all at once, and uses few connections.
+    pub fn max_concurrency(mut self, n: usize) -> Self {
+        self.max_concurrency = n.max(1);
+        self
+    }
+
+    /// The longest a call may wait for the client's throttle ([`rate_limit`](Self::rate_limit),
+    /// [`max_concurrency`](Self::max_concurrency), the pause after a 429), all its retries
+    /// together (default [`DEFAULT_MAX_THROTTLE_WAIT`], 5 minutes). A call that would wait
+    /// longer fails with [`Error::Throttled`], at once when the wait is known in advance (a
+    /// rate slot, a pause), else when the time is up; the time spent waiting is not counted
+    /// in the [`timeout`](Self::timeout). Five minutes rides out many `Retry-After`s and long
+    /// queues of a large batch, and still ends a call that a stuck throttle would keep
+    /// forever.
+    pub fn max_throttle_wait(mut self, wait: Duration) -> Self {
+        self.max_throttle_wait = wait;
         self
     }
 
@@ -232,11 +288,14 @@ impl ClientBuilder {
             max_bundle_size: self.max_bundle_size,
             company: credentials.company,
             headers,
+            throttle: Arc::new(Throttle::new(self.rate_limit, self.max_concurrency)),
+            max_throttle_wait: self.max_throttle_wait,
         })
     }
 }
 
-/// A ConnectWise Manage API client. Cheap to clone (the connection pool is shared).
+/// A ConnectWise Manage API client. Cheap to clone: the connection pool and the throttle
+/// (rate limit, concurrency limit, the pause after a 429) are shared by every clone.
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
@@ -248,6 +307,9 @@ pub struct Client {
     /// The headers sent with every request (credentials marked sensitive, `clientId`,
     /// `Accept`), for the callback verifier's own HTTP client.
     headers: HeaderMap,
+    /// Shared by every clone.
+    throttle: Arc<Throttle>,
+    max_throttle_wait: Duration,
 }
 
 impl fmt::Debug for Client {
@@ -258,6 +320,9 @@ impl fmt::Debug for Client {
             .field("version", &self.version)
             .field("retry", &self.retry)
             .field("max_bundle_size", &self.max_bundle_size)
+            .field("rate_interval", &self.throttle.interval())
+            .field("max_concurrency", &self.throttle.max_concurrency())
+            .field("max_throttle_wait", &self.max_throttle_wait)
             .finish_non_exhaustive()
     }
 }
@@ -275,6 +340,9 @@ impl Client {
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             max_bundle_size: DEFAULT_MAX_BUNDLE_SIZE,
+            rate_limit: 0,
+            max_concurrency: DEFAULT_MAX_CONCURRENCY,
+            max_throttle_wait: DEFAULT_MAX_THROTTLE_WAIT,
         }
     }
 
@@ -312,6 +380,13 @@ impl Client {
     /// and a connection that could not be made are retried for every request; a 502, 503,
     /// 504 or a timeout only for idempotent ones (GET, PUT, DELETE), so that a create or a
     /// patch that may have reached the server is never sent twice.
+    ///
+    /// Every request waits for the client's throttle first ([`ClientBuilder::rate_limit`],
+    /// [`ClientBuilder::max_concurrency`]). A 429 pauses every request of the client and its
+    /// clones, not only the one that got it, for its `Retry-After` (else the retry policy's
+    /// backoff; at most its `max_delay`): requests sent meanwhile wait, then go. A call whose
+    /// waits would exceed [`ClientBuilder::max_throttle_wait`] fails with
+    /// [`Error::Throttled`].
     pub async fn send<R: Request>(&self, request: R) -> Result<R::Output, Error> {
         let method = request.method();
         let url = format!("{}{}", self.base, request.path());
@@ -482,15 +557,38 @@ impl Client {
             r
         };
         let mut attempt = 0;
+        // Time this call has waited for the throttle, every attempt together.
+        let mut throttle_waited = Duration::ZERO;
         loop {
+            // Held until the answer is read (or the attempt is given up): the concurrency
+            // limit counts whole exchanges. The timeout starts with `send`, after the wait.
+            let asked = tokio::time::Instant::now();
+            let permit = self
+                .throttle
+                .acquire(self.max_throttle_wait.saturating_sub(throttle_waited))
+                .await
+                .map_err(|over| Error::Throttled {
+                    method: method_name,
+                    url: call.url.to_owned(),
+                    cause: over.cause,
+                    waited: throttle_waited + over.waited,
+                    would_wait: over.would_wait.map(|w| throttle_waited + w),
+                    limit: self.max_throttle_wait,
+                })?;
+            throttle_waited += asked.elapsed();
             let result = build().send().await;
+            let paused = matches!(&result, Ok(r) if r.status() == StatusCode::TOO_MANY_REQUESTS);
             let retry_in = match &result {
                 Ok(r) if r.status().is_success() => None,
-                Ok(r) if r.status() == StatusCode::TOO_MANY_REQUESTS => Some(
-                    retry_after(r.headers().get(RETRY_AFTER))
+                Ok(r) if r.status() == StatusCode::TOO_MANY_REQUESTS => {
+                    let wait = retry_after(r.headers().get(RETRY_AFTER))
                         .unwrap_or_else(|| self.retry.backoff(attempt + 1))
-                        .min(self.retry.max_delay),
-                ),
+                        .min(self.retry.max_delay);
+                    // The server throttles the client, not this request: every request of
+                    // every clone waits (in `acquire`), this one's retry included.
+                    self.throttle.pause(wait);
+                    Some(wait)
+                }
                 Ok(r) if call.idempotent && matches!(r.status().as_u16(), 502..=504) => {
                     Some(self.retry.backoff(attempt + 1))
                 }
@@ -511,7 +609,11 @@ impl Client {
                         Err(e) => e.to_string(),
                     };
                     tracing::debug!(url = %call.url, attempt, ?wait, %why, "connectwise: retrying");
-                    tokio::time::sleep(wait).await;
+                    drop(result);
+                    drop(permit);
+                    if !paused {
+                        tokio::time::sleep(wait).await;
+                    }
                 }
                 _ => {
                     let response = result.map_err(|source| Error::Transport {

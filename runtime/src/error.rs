@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::time::Duration;
 
 /// The error body ConnectWise returns (`{"code","message","errors":[...]}`), also found in a
 /// failed bundle sub-result's `error`. Every field is optional: the API is not consistent.
@@ -207,6 +208,28 @@ impl fmt::Display for ApiError {
     }
 }
 
+/// What a throttled request waited for, or would have waited for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ThrottleCause {
+    /// Its turn under [`ClientBuilder::rate_limit`](crate::ClientBuilder::rate_limit).
+    RateLimit,
+    /// A free place under [`ClientBuilder::max_concurrency`](crate::ClientBuilder::max_concurrency).
+    Concurrency,
+    /// The end of the pause that a 429 (`Retry-After`) put on every request of the client.
+    Paused,
+}
+
+impl fmt::Display for ThrottleCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ThrottleCause::RateLimit => "the rate limit",
+            ThrottleCause::Concurrency => "the concurrency limit",
+            ThrottleCause::Paused => "the pause after a 429 Too Many Requests",
+        })
+    }
+}
+
 /// Everything that can make a whole call fail.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -250,6 +273,26 @@ pub enum Error {
     /// never sent.
     #[error("bundle protocol error: {0}")]
     Protocol(String),
+    /// The request was not sent: waiting for the client's throttle (its rate limit, its
+    /// concurrency limit, or the pause after a 429) would have made the call wait longer in
+    /// all than [`ClientBuilder::max_throttle_wait`](crate::ClientBuilder::max_throttle_wait)
+    /// allows. When the wait is known in advance (a rate slot, a pause) the call fails at
+    /// once instead of waiting first. Earlier attempts of the call (before a retry) may have
+    /// been sent.
+    #[error("{method} {url}: not sent: {}", throttled(*cause, *waited, *would_wait, *limit))]
+    Throttled {
+        method: &'static str,
+        url: String,
+        /// What the request was waiting for when the call gave up.
+        cause: ThrottleCause,
+        /// How long the call had waited for the throttle, all its attempts together.
+        waited: Duration,
+        /// How long the call would have waited for the throttle in all, when known in
+        /// advance (a rate slot or a pause; not a free place under the concurrency limit).
+        would_wait: Option<Duration>,
+        /// The client's `max_throttle_wait`.
+        limit: Duration,
+    },
     /// The request's body could not be encoded as JSON (a model holding a map with
     /// non-string keys, say); nothing was sent.
     #[error("cannot encode the request body: {0}")]
@@ -294,6 +337,25 @@ impl Error {
     /// Every validation error of a refused write (empty for other errors).
     pub fn validation_errors(&self) -> &[ValidationError] {
         self.api_error().map_or(&[], |b| &b.errors)
+    }
+}
+
+/// What an [`Error::Throttled`] says after "not sent: ".
+fn throttled(
+    cause: ThrottleCause,
+    waited: Duration,
+    would_wait: Option<Duration>,
+    limit: Duration,
+) -> String {
+    match would_wait {
+        Some(total) => format!(
+            "waiting for {cause} would make the call wait {total:?} for the client's throttle \
+             in all, more than max_throttle_wait ({limit:?})"
+        ),
+        None => format!(
+            "the call waited {waited:?} for {cause}, all that max_throttle_wait ({limit:?}) \
+             allows"
+        ),
     }
 }
 
@@ -372,4 +434,42 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
             Ok(_) => (".".into(), first.to_string()),
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttled_says_what_it_waited_for_and_the_limit() {
+        let known = Error::Throttled {
+            method: "GET",
+            url: "https://x/apis/3.0/service/tickets".into(),
+            cause: ThrottleCause::Paused,
+            waited: Duration::from_secs(1),
+            would_wait: Some(Duration::from_secs(31)),
+            limit: Duration::from_secs(30),
+        };
+        assert_eq!(
+            known.to_string(),
+            "GET https://x/apis/3.0/service/tickets: not sent: waiting for the pause after a 429 \
+             Too Many Requests would make the call wait 31s for the client's throttle in all, \
+             more than max_throttle_wait (30s)"
+        );
+        let unknown = Error::Throttled {
+            method: "POST",
+            url: "https://x/apis/3.0/system/bundles".into(),
+            cause: ThrottleCause::Concurrency,
+            waited: Duration::from_millis(200),
+            would_wait: None,
+            limit: Duration::from_millis(200),
+        };
+        assert_eq!(
+            unknown.to_string(),
+            "POST https://x/apis/3.0/system/bundles: not sent: the call waited 200ms for the \
+             concurrency limit, all that max_throttle_wait (200ms) allows"
+        );
+        assert_eq!(unknown.status(), None);
+        assert!(!unknown.is_timeout());
+    }
 }

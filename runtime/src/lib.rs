@@ -51,10 +51,14 @@ pub mod model_serde;
 pub mod patch;
 pub mod registry;
 pub mod request;
+mod throttle;
 pub mod wire;
 
 pub use bundle::{Bundle, BundleItem, BundleResults, Handle, TypedBundle};
-pub use client::{Client, ClientBuilder, Credentials, RetryPolicy, DEFAULT_MAX_BUNDLE_SIZE};
+pub use client::{
+    Client, ClientBuilder, Credentials, RetryPolicy, DEFAULT_MAX_BUNDLE_SIZE,
+    DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_THROTTLE_WAIT,
+};
 /// `bundle!(ticket(conditions = "..", page_size = 1000), company(id = 250))`: a typed bundle,
 /// checked at compile time against the same spec as this crate (see `connectwise-macros`).
 pub use connectwise_macros::bundle;
@@ -62,7 +66,9 @@ pub use connectwise_macros::bundle;
 /// against the resource's (or a model's) fields; for the builder and the individual endpoints.
 pub use connectwise_macros::conditions;
 pub use custom_fields::HasCustomFields;
-pub use error::{ApiError, Error, ItemError, ItemErrorKind, StatusKind, ValidationError};
+pub use error::{
+    ApiError, Error, ItemError, ItemErrorKind, StatusKind, ThrottleCause, ValidationError,
+};
 pub use patch::{PatchTarget, PatchValue};
 pub use registry::{Method, OperationInfo, OperationKind, Resource, API_VERSION};
 pub use request::{

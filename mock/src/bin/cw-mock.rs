@@ -23,6 +23,13 @@ struct Args {
     /// Rows of each generated top-level resource.
     #[arg(long, default_value_t = 2000)]
     rows: u32,
+    /// Throttle mode: at most this many requests a second on average, else 429 with
+    /// `Retry-After` (off by default).
+    #[arg(long, value_name = "PER_SECOND")]
+    throttle: Option<f64>,
+    /// The throttle's burst: requests it takes at once (with `--throttle`).
+    #[arg(long, default_value_t = 10, requires = "throttle")]
+    throttle_burst: u32,
 }
 
 fn main() {
@@ -31,6 +38,9 @@ fn main() {
         .seed(args.seed)
         .rows(args.rows)
         .port(args.port);
+    if let Some(per_second) = args.throttle {
+        builder = builder.throttle(per_second, args.throttle_burst);
+    }
     if let Some(data) = args.data {
         builder = builder.data_dir(data);
     }
