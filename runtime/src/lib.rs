@@ -62,7 +62,9 @@ pub use connectwise_macros::bundle;
 /// against the resource's (or a model's) fields; for the builder and the individual endpoints.
 pub use connectwise_macros::conditions;
 pub use custom_fields::HasCustomFields;
-pub use error::{ApiError, Error, ItemError, ItemErrorKind, StatusKind, ValidationError};
+pub use error::{
+    ApiError, EntityError, Error, ItemError, ItemErrorKind, StatusKind, ValidationError,
+};
 pub use patch::{PatchTarget, PatchValue};
 pub use registry::{Method, OperationInfo, OperationKind, Resource, API_VERSION};
 pub use request::{
