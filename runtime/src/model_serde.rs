@@ -179,7 +179,7 @@ impl<'de, T: Lenient> de::DeserializeSeed<'de> for ElementSeed<T> {
 }
 
 /// A JSON number as JSON writes it: integers as they are, floats in the shortest form that
-/// reads back as the same `f64` (`4.5`, `1.0`, `1e20`).
+/// reads back as the same `f64`, as `serde_json` writes it (`4.5`, `1.0`, `1e+20`).
 fn float_text(v: f64) -> String {
     match serde_json::Number::from_f64(v) {
         Some(n) => n.to_string(),
@@ -667,7 +667,7 @@ mod tests {
             (r#"{"s":18446744073709551615}"#, "18446744073709551615"),
             (r#"{"s":4.5}"#, "4.5"),
             (r#"{"s":1.0}"#, "1.0"),
-            (r#"{"s":1e20}"#, "1e20"),
+            (r#"{"s":1e20}"#, "1e+20"),
         ] {
             assert_eq!(drift(json).unwrap().s.as_deref(), Some(want), "{json}");
         }
