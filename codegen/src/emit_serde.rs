@@ -138,7 +138,11 @@ fn model_text(out: &mut String, ir: &Ir, m: &Model) {
         } else {
             "map.next_value()"
         };
-        let _ = writeln!(out, "            {:?} => self.{} = {read}?,", f.json, f.name);
+        let _ = writeln!(
+            out,
+            "            {:?} => self.{} = {read}?,",
+            f.json, f.name
+        );
     }
     match extra {
         Some(extra) => {

@@ -612,7 +612,10 @@ mod tests {
             (r#"{"ids":[1,"x"]}"#, "ids[1]"),
         ] {
             let err = drift(json).expect_err(json);
-            assert!(err.starts_with(&format!("{path}: invalid ")), "{json}: {err}");
+            assert!(
+                err.starts_with(&format!("{path}: invalid ")),
+                "{json}: {err}"
+            );
         }
         let err = drift(r#"{"b":"300"}"#).unwrap_err();
         assert!(err.contains("u8, or a string holding one"), "{err}");
@@ -691,7 +694,11 @@ mod tests {
             drift(r#"{"level":"Medium"}"#).unwrap().level,
             Some(Level::Unknown("Medium".into()))
         );
-        for json in [r#"{"level":true}"#, r#"{"level":["Low"]}"#, r#"{"level":{}}"#] {
+        for json in [
+            r#"{"level":true}"#,
+            r#"{"level":["Low"]}"#,
+            r#"{"level":{}}"#,
+        ] {
             let err = drift(json).expect_err(json);
             assert!(err.starts_with("level: invalid type"), "{json}: {err}");
         }

@@ -3,7 +3,7 @@
 //! strict `take` fails its whole list as before.
 
 use connectwise::models::{Company, Ticket, TicketSeverity};
-use connectwise::{Bundle, BundleResults, ItemErrorKind};
+use connectwise::{Bundle, BundleResults, Handle, ItemErrorKind};
 
 /// One page of tickets as a drifting API sends it: the first entity has a scalar of another
 /// JSON type in every kind of field, the second cannot be decoded (`"yes"` is not a boolean),
@@ -23,11 +23,14 @@ const DRIFT_PAGE: &str = r#"{"results":[
   {"sequenceNumber":3,"success":true,"entities":[{"id":"1","name":"Acme"}]}
 ]}"#;
 
-fn decode() -> (
+/// The decoded `DRIFT_PAGE`, the two ticket lists' handles and the companies' handle.
+type Decoded = (
     BundleResults,
-    [connectwise::Handle<Vec<Ticket>>; 2],
-    connectwise::Handle<Vec<Company>>,
-) {
+    [Handle<Vec<Ticket>>; 2],
+    Handle<Vec<Company>>,
+);
+
+fn decode() -> Decoded {
     let mut b = Bundle::new();
     let first = b.push(Ticket::list());
     let second = b.push(Ticket::list());
@@ -106,7 +109,10 @@ fn take_each_loses_only_the_entity_that_cannot_be_decoded() {
     // The second result: the one pass could not decode it as a whole, so it is split on take.
     let tickets = r.take_each(second).unwrap();
     assert_eq!(tickets.len(), 2);
-    assert_eq!(tickets[0].as_ref().unwrap().summary.as_deref(), Some("3.25"));
+    assert_eq!(
+        tickets[0].as_ref().unwrap().summary.as_deref(),
+        Some("3.25")
+    );
     let err = tickets[1].as_ref().unwrap_err();
     assert_eq!((err.index, err.path.as_str()), (1, "severity"));
 
