@@ -248,24 +248,6 @@ fn root_tokens(ir: &Ir, modules: &[&str]) -> TokenStream {
     quote! {
         #(#mods)*
 
-        /// Decodes an open enum from a JSON string without allocating for known values.
-        fn deserialize_open_enum<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-            T: for<'a> ::std::convert::From<&'a str>,
-        {
-            struct Visitor<T>(::std::marker::PhantomData<T>);
-            impl<'de, T: for<'a> ::std::convert::From<&'a str>> ::serde::de::Visitor<'de> for Visitor<T> {
-                type Value = T;
-                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str("a string")
-                }
-                fn visit_str<E: ::serde::de::Error>(self, v: &str) -> ::std::result::Result<T, E> {
-                    ::std::result::Result::Ok(T::from(v))
-                }
-            }
-            deserializer.deserialize_str(Visitor(::std::marker::PhantomData))
-        }
     }
 }
 
@@ -387,7 +369,8 @@ fn enum_tokens(e: &EnumDef) -> TokenStream {
         doc.push_str("\n\n");
     }
     doc.push_str(&format!(
-        "Schema `{}`. Open: values the spec does not list decode as `Unknown`.",
+        "Schema `{}`. Open: values the spec does not list decode as `Unknown`, and a number \
+         as its text (`3` as `\"3\"`).",
         e.schema
     ));
     let doc = doc_attr(&doc);
@@ -436,7 +419,7 @@ fn enum_tokens(e: &EnumDef) -> TokenStream {
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                deserialize_open_enum(deserializer)
+                crate::__private::model::read_open_enum(deserializer)
             }
         }
     }

@@ -19,7 +19,8 @@
 //!     const NAME: &'static str = "Note";
 //!     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> ... {
 //!         match key {
-//!             "id" => self.id = map.next_value()?,
+//!             "id" => self.id = crate::__private::model::lenient(map)?,
+//!             "contact" => self.contact = map.next_value()?,
 //!             _ => return crate::__private::model::skip(map),
 //!         }
 //!         ::std::result::Result::Ok(())
@@ -29,8 +30,11 @@
 //!
 //! The wire behaviour is the derive's with `#[serde(default)]` and `skip_serializing_if =
 //! "Option::is_none"`: unset fields are not sent, missing or `null` ones read as `None`.
+//! Scalar fields (strings, booleans, numbers, lists of them) are read with
+//! `crate::__private::model::lenient(map)` instead of `map.next_value()`, which also takes a
+//! value of another JSON type when nothing is lost (`"id": "5"`, `"summary": 42`).
 
-use crate::ir::{Ir, Model};
+use crate::ir::{Ir, Model, Type};
 use std::fmt::Write;
 
 /// The impls for every model whose home is `module` (`"shared"` for shared types).
@@ -41,9 +45,31 @@ pub fn serde_text(ir: &Ir, module: &str) -> String {
         .values()
         .filter(|m| m.home.as_deref().unwrap_or("shared") == module)
     {
-        model_text(&mut out, model);
+        model_text(&mut out, ir, model);
     }
     out
+}
+
+/// Whether a field of type `ty` is read with the runtime's `model::lenient` (which accepts a
+/// value of another JSON type when nothing is lost: see `connectwise::model_serde::Lenient`):
+/// the scalars, lists of them, and aliases of those. Models, maps, dates and free-form JSON
+/// are read strictly (`map.next_value()`); the open enums are lenient in their own
+/// `Deserialize`.
+fn is_lenient(ir: &Ir, ty: &Type, depth: usize) -> bool {
+    match ty {
+        Type::String | Type::Bool | Type::I32 | Type::I64 | Type::F64 => true,
+        // `Vec<Vec<T>>` is `Lenient` too, but stop at aliases that name each other.
+        Type::List(t) => depth < 8 && is_lenient(ir, t, depth + 1),
+        Type::Named(n) => {
+            depth < 8
+                && ir
+                    .aliases
+                    .values()
+                    .find(|a| &a.name == n)
+                    .is_some_and(|a| is_lenient(ir, &a.ty, depth + 1))
+        }
+        Type::DateTime | Type::Date | Type::Json | Type::Map(_) => false,
+    }
 }
 
 /// The name of a model's field for properties the spec does not list (as `emit` names it).
@@ -55,7 +81,7 @@ pub(crate) fn additional_name(model: &Model) -> &'static str {
     }
 }
 
-fn model_text(out: &mut String, m: &Model) {
+fn model_text(out: &mut String, ir: &Ir, m: &Model) {
     let name = &m.name;
     let extra = m.additional.as_ref().map(|_| additional_name(m));
     let set = if m.fields.is_empty() && extra.is_none() {
@@ -107,9 +133,14 @@ fn model_text(out: &mut String, m: &Model) {
     }
     out.push_str("        match key {\n");
     for f in &m.fields {
+        let read = if !f.boxed && is_lenient(ir, &f.ty, 0) {
+            "crate::__private::model::lenient(map)"
+        } else {
+            "map.next_value()"
+        };
         let _ = writeln!(
             out,
-            "            {:?} => self.{} = map.next_value()?,",
+            "            {:?} => self.{} = {read}?,",
             f.json, f.name
         );
     }

@@ -30,7 +30,7 @@
 //! in an unusual order or shape are decoded on `take` instead, with the same tolerance.
 
 use crate::envelope::{self, AnyValue, DecodeFn};
-use crate::error::{ApiError, Error, ItemError, ItemErrorKind};
+use crate::error::{ApiError, EntityError, Error, ItemError, ItemErrorKind};
 use crate::request::{
     CountRequest, GetRequest, Keys, ListRequest, Query, RawRequest, Shape, MAX_PAGE_SIZE,
 };
@@ -681,6 +681,94 @@ impl BundleResults {
             }
         }
         self.decode_one(seq)
+    }
+
+    /// A list sub-result entity by entity, in the order the API sent them: each entity that
+    /// decodes into its model, and an [`EntityError`] (its index, the path in it, serde's
+    /// message) for each one that does not. Where [`take`](Self::take) fails the whole list
+    /// for one entity that cannot be decoded, `take_each` loses only that entity.
+    ///
+    /// The models already take the commonest spec drift (a number in a string, and the like:
+    /// see the README's "Spec drift"), so an entity fails only when a value cannot be
+    /// converted without loss (`"id": "5.5"`, `"closedFlag": "yes"`) or has the wrong shape
+    /// (an object where a number was expected). The sub-request's own failures (the API's
+    /// error, no result) are the outer [`ItemError`], as with `take`. When every entity
+    /// decodes, this is `take`'s value (no second decoding), each in `Ok`.
+    ///
+    /// ```no_run
+    /// # async fn f(client: &connectwise::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use connectwise::{models::Ticket, Bundle};
+    /// let mut bundle = Bundle::new();
+    /// let tickets = bundle.push(Ticket::list().page_size(1000));
+    /// let mut results = bundle.send(client).await?;
+    /// let mut good: Vec<Ticket> = Vec::new();
+    /// for ticket in results.take_each(tickets)? {
+    ///     match ticket {
+    ///         Ok(ticket) => good.push(ticket),
+    ///         Err(e) => eprintln!("skipped ticket [{}] at {}: {}", e.index, e.path, e.message),
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn take_each<M: DeserializeOwned + 'static>(
+        &mut self,
+        handle: Handle<Vec<M>>,
+    ) -> Result<Vec<Result<M, EntityError>>, ItemError> {
+        let seq = handle.sequence_number;
+        let all_ok = |all: Vec<M>| all.into_iter().map(Ok).collect();
+        if let Some(slot) = self.results.get_mut(&seq).filter(|s| s.success) {
+            // Decoded in the one pass: every entity decoded.
+            if let Some(Ok(value)) = slot.typed.take().map(|v| v.downcast::<Vec<M>>()) {
+                return Ok(all_ok(*value));
+            }
+        }
+        let Some(raw) = self.list_entities(seq) else {
+            // A failed or missing sub-result, or not a list: as `take` reports it.
+            return self.decode_one::<Vec<M>>(seq).map(all_ok);
+        };
+        let items: Vec<&[u8]> = match raw.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'[') => match serde_json::from_slice::<Vec<&RawValue>>(raw) {
+                Ok(items) => items.into_iter().map(|i| i.get().as_bytes()).collect(),
+                // Not an array of JSON values: as `take` reports it.
+                Err(_) => return self.decode_one::<Vec<M>>(seq).map(all_ok),
+            },
+            // One object where a list was expected.
+            Some(b'{') => vec![raw],
+            Some(b'n') | None => Vec::new(),
+            Some(_) => return self.decode_one::<Vec<M>>(seq).map(all_ok),
+        };
+        let resource_type = self
+            .sent
+            .get(seq as usize - 1)
+            .map(|(r, _)| r.clone())
+            .unwrap_or_default();
+        Ok(items
+            .into_iter()
+            .enumerate()
+            .map(|(index, item)| {
+                crate::error::decode_json::<M>(item).map_err(|(path, message)| EntityError {
+                    sequence_number: seq,
+                    resource_type: resource_type.clone(),
+                    index,
+                    path,
+                    message,
+                })
+            })
+            .collect())
+    }
+
+    /// The raw entities of a successful list sub-result (`null` when it sent none), as
+    /// [`take_each`](Self::take_each) splits them; `None` for anything else.
+    fn list_entities(&self, seq: u32) -> Option<&[u8]> {
+        let (_, shape) = self.sent.get((seq as usize).checked_sub(1)?)?;
+        let slot = self.results.get(&seq).filter(|s| s.success)?;
+        if *shape != Shape::List {
+            return None;
+        }
+        Some(match slot.entities {
+            Some((body, a, b)) => self.bodies.get(body)?.get(a..b)?,
+            None => b"null",
+        })
     }
 
     fn decode_one<T: DeserializeOwned>(&self, seq: u32) -> Result<T, ItemError> {

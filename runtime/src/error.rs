@@ -388,6 +388,27 @@ pub enum ItemErrorKind {
     Empty,
 }
 
+/// One entity of a bundle's list result that does not decode into its model, from
+/// [`BundleResults::take_each`](crate::BundleResults::take_each): the other entities of the
+/// result are not affected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "bundle sub-request {sequence_number} ({resource_type}): entity [{index}] cannot be decoded at {path}: {message}"
+)]
+pub struct EntityError {
+    /// The sub-request's sequence number (1-based, in push order).
+    pub sequence_number: u32,
+    /// The `resourceType` that was sent.
+    pub resource_type: String,
+    /// The entity's position in the result's list (0-based).
+    pub index: usize,
+    /// Where in the entity the decoding failed, as `serde_path_to_error` writes it
+    /// (`severity`, `contact.id`, `customFields[2].value`; `.` for the entity itself).
+    pub path: String,
+    /// Why: serde's message (`invalid value: string "5.5", expected i32, ...`).
+    pub message: String,
+}
+
 impl ItemError {
     /// The sub-result's status code, when the API reported one.
     pub fn status_code(&self) -> Option<u16> {

@@ -67,7 +67,8 @@ pub use connectwise_macros::bundle;
 pub use connectwise_macros::conditions;
 pub use custom_fields::HasCustomFields;
 pub use error::{
-    ApiError, Error, ItemError, ItemErrorKind, StatusKind, ThrottleCause, ValidationError,
+    ApiError, EntityError, Error, ItemError, ItemErrorKind, StatusKind, ThrottleCause,
+    ValidationError,
 };
 pub use patch::{PatchTarget, PatchValue};
 pub use registry::{Method, OperationInfo, OperationKind, Resource, API_VERSION};

@@ -141,27 +141,3 @@ pub mod time {
     include!("serde_time.rs");
 }
 pub use time::*;
-/// Decodes an open enum from a JSON string without allocating for known values.
-fn deserialize_open_enum<'de, D, T>(
-    deserializer: D,
-) -> ::std::result::Result<T, D::Error>
-where
-    D: ::serde::Deserializer<'de>,
-    T: for<'a> ::std::convert::From<&'a str>,
-{
-    struct Visitor<T>(::std::marker::PhantomData<T>);
-    impl<'de, T: for<'a> ::std::convert::From<&'a str>> ::serde::de::Visitor<'de>
-    for Visitor<T> {
-        type Value = T;
-        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("a string")
-        }
-        fn visit_str<E: ::serde::de::Error>(
-            self,
-            v: &str,
-        ) -> ::std::result::Result<T, E> {
-            ::std::result::Result::Ok(T::from(v))
-        }
-    }
-    deserializer.deserialize_str(Visitor(::std::marker::PhantomData))
-}

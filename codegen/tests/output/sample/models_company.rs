@@ -411,7 +411,7 @@ pub struct SuccessResponse {
     /// Explanation, mostly on failure.
     pub message: Option<String>,
 }
-/// Schema `CompanyMerge.AccountNumber`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.AccountNumber`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeAccountNumber {
     /// `"From"`
@@ -457,10 +457,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeAccountNumber {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.Activities`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.Activities`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeActivities {
     /// `"Discard"`
@@ -506,10 +506,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeActivities {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.BillingAddress`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.BillingAddress`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeBillingAddress {
     /// `"From"`
@@ -555,10 +555,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeBillingAddress {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.BillingContact`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.BillingContact`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeBillingContact {
     /// `"From"`
@@ -604,10 +604,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeBillingContact {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.BillingTerms`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.BillingTerms`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeBillingTerms {
     /// `"From"`
@@ -653,10 +653,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeBillingTerms {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.Contacts`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.Contacts`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeContacts {
     /// `"Discard"`
@@ -702,10 +702,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeContacts {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.DateAcquired`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.DateAcquired`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeDateAcquired {
     /// `"From"`
@@ -751,10 +751,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeDateAcquired {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.Documents`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.Documents`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeDocuments {
     /// `"Discard"`
@@ -800,10 +800,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeDocuments {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.Fax`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.Fax`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeFax {
     /// `"From"`
@@ -849,10 +849,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeFax {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.Identifier`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.Identifier`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeIdentifier {
     /// `"From"`
@@ -898,10 +898,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeIdentifier {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.Market`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.Market`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeMarket {
     /// `"From"`
@@ -947,12 +947,12 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeMarket {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
 /// Which company's value to keep.
 ///
-/// Schema `CompanyMerge.Name`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.Name`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeName {
     /// `"From"`
@@ -998,12 +998,12 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
 /// Merge the records into the surviving company or discard them.
 ///
-/// Schema `CompanyMerge.Notes`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.Notes`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeNotes {
     /// `"Discard"`
@@ -1049,10 +1049,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeNotes {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.NumberOfEmployees`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.NumberOfEmployees`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeNumberOfEmployees {
     /// `"From"`
@@ -1098,10 +1098,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeNumberOfEmployees {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.Opportunities`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.Opportunities`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeOpportunities {
     /// `"Discard"`
@@ -1147,10 +1147,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeOpportunities {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.Phone`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.Phone`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergePhone {
     /// `"From"`
@@ -1196,10 +1196,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergePhone {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.PrimaryAddress`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.PrimaryAddress`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergePrimaryAddress {
     /// `"From"`
@@ -1245,10 +1245,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergePrimaryAddress {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.PrimaryContact`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.PrimaryContact`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergePrimaryContact {
     /// `"From"`
@@ -1294,10 +1294,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergePrimaryContact {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.Projects`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.Projects`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeProjects {
     /// `"Discard"`
@@ -1343,10 +1343,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeProjects {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.Revenue`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.Revenue`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeRevenue {
     /// `"From"`
@@ -1392,10 +1392,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeRevenue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.RevenueYear`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.RevenueYear`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeRevenueYear {
     /// `"From"`
@@ -1441,10 +1441,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeRevenueYear {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.Services`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.Services`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeServices {
     /// `"Discard"`
@@ -1490,10 +1490,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeServices {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.SicCode`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.SicCode`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeSicCode {
     /// `"From"`
@@ -1539,10 +1539,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeSicCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.Sites`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.Sites`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeSites {
     /// `"Discard"`
@@ -1588,10 +1588,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeSites {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.SourceList`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.SourceList`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeSourceList {
     /// `"From"`
@@ -1637,10 +1637,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeSourceList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.Status`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.Status`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeStatus {
     /// `"From"`
@@ -1686,10 +1686,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.TaxCode`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.TaxCode`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeTaxCode {
     /// `"From"`
@@ -1735,10 +1735,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeTaxCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.Territory`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.Territory`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeTerritory {
     /// `"From"`
@@ -1784,10 +1784,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeTerritory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.TimeZone`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.TimeZone`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeTimeZone {
     /// `"From"`
@@ -1833,10 +1833,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeTimeZone {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.Type`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.Type`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeType {
     /// `"From"`
@@ -1882,10 +1882,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.UserDefinedField1`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.UserDefinedField1`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeUserDefinedField1 {
     /// `"From"`
@@ -1931,10 +1931,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeUserDefinedField1 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.UserDefinedField10`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.UserDefinedField10`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeUserDefinedField10 {
     /// `"From"`
@@ -1980,10 +1980,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeUserDefinedField10 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.UserDefinedField2`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.UserDefinedField2`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeUserDefinedField2 {
     /// `"From"`
@@ -2029,10 +2029,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeUserDefinedField2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.UserDefinedField3`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.UserDefinedField3`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeUserDefinedField3 {
     /// `"From"`
@@ -2078,10 +2078,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeUserDefinedField3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.UserDefinedField4`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.UserDefinedField4`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeUserDefinedField4 {
     /// `"From"`
@@ -2127,10 +2127,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeUserDefinedField4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.UserDefinedField5`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.UserDefinedField5`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeUserDefinedField5 {
     /// `"From"`
@@ -2176,10 +2176,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeUserDefinedField5 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.UserDefinedField6`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.UserDefinedField6`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeUserDefinedField6 {
     /// `"From"`
@@ -2225,10 +2225,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeUserDefinedField6 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.UserDefinedField7`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.UserDefinedField7`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeUserDefinedField7 {
     /// `"From"`
@@ -2274,10 +2274,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeUserDefinedField7 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.UserDefinedField8`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.UserDefinedField8`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeUserDefinedField8 {
     /// `"From"`
@@ -2323,10 +2323,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeUserDefinedField8 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.UserDefinedField9`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.UserDefinedField9`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeUserDefinedField9 {
     /// `"From"`
@@ -2372,10 +2372,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeUserDefinedField9 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `CompanyMerge.Website`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CompanyMerge.Website`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyMergeWebsite {
     /// `"From"`
@@ -2421,10 +2421,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyMergeWebsite {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `ConfigurationQuestion.FieldType`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `ConfigurationQuestion.FieldType`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConfigurationQuestionFieldType {
     /// `"TextArea"`
@@ -2502,10 +2502,10 @@ impl<'de> ::serde::Deserialize<'de> for ConfigurationQuestionFieldType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `ConfigurationTypeQuestion.EntryType`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `ConfigurationTypeQuestion.EntryType`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConfigurationTypeQuestionEntryType {
     /// `"Date"`
@@ -2559,10 +2559,10 @@ impl<'de> ::serde::Deserialize<'de> for ConfigurationTypeQuestionEntryType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `ConfigurationTypeQuestion.FieldType`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `ConfigurationTypeQuestion.FieldType`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConfigurationTypeQuestionFieldType {
     /// `"TextArea"`
@@ -2640,10 +2640,10 @@ impl<'de> ::serde::Deserialize<'de> for ConfigurationTypeQuestionFieldType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `ContactCommunicationItem.CommunicationType`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `ContactCommunicationItem.CommunicationType`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContactCommunicationItemCommunicationType {
     /// `"Email"`
@@ -2693,10 +2693,10 @@ impl<'de> ::serde::Deserialize<'de> for ContactCommunicationItemCommunicationTyp
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `Contact.Gender`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Contact.Gender`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContactGender {
     /// `"Female"`
@@ -2742,10 +2742,10 @@ impl<'de> ::serde::Deserialize<'de> for ContactGender {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `Contact.Presence`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Contact.Presence`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContactPresence {
     /// `"NoAgent"`
@@ -2803,6 +2803,6 @@ impl<'de> ::serde::Deserialize<'de> for ContactPresence {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }

@@ -139,7 +139,7 @@ pub struct Invoice {
     pub custom_fields: Option<Vec<CustomFieldValue>>,
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
-/// Schema `Agreement.AgreementStatus`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Agreement.AgreementStatus`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AgreementAgreementStatus {
     /// `"Active"`
@@ -193,10 +193,10 @@ impl<'de> ::serde::Deserialize<'de> for AgreementAgreementStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `Agreement.ApplicationCycle`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Agreement.ApplicationCycle`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AgreementApplicationCycle {
     /// `"Contract2Weeks"`
@@ -266,12 +266,12 @@ impl<'de> ::serde::Deserialize<'de> for AgreementApplicationCycle {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
 /// What the agreement's allowance counts.
 ///
-/// Schema `Agreement.ApplicationUnits`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Agreement.ApplicationUnits`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AgreementApplicationUnits {
     /// `"Amount"`
@@ -321,10 +321,10 @@ impl<'de> ::serde::Deserialize<'de> for AgreementApplicationUnits {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `Agreement.BillExpenses`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Agreement.BillExpenses`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AgreementBillExpenses {
     /// `"Billable"`
@@ -378,10 +378,10 @@ impl<'de> ::serde::Deserialize<'de> for AgreementBillExpenses {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `Agreement.BillProducts`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Agreement.BillProducts`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AgreementBillProducts {
     /// `"Billable"`
@@ -435,10 +435,10 @@ impl<'de> ::serde::Deserialize<'de> for AgreementBillProducts {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `Agreement.BillTime`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Agreement.BillTime`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AgreementBillTime {
     /// `"Billable"`
@@ -492,12 +492,12 @@ impl<'de> ::serde::Deserialize<'de> for AgreementBillTime {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
 /// What the invoice bills for.
 ///
-/// Schema `Invoice.ApplyToType`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Invoice.ApplyToType`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InvoiceApplyToType {
     /// `"All"`
@@ -559,10 +559,10 @@ impl<'de> ::serde::Deserialize<'de> for InvoiceApplyToType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `Invoice.Type`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Invoice.Type`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InvoiceType {
     /// `"Agreement"`
@@ -624,6 +624,6 @@ impl<'de> ::serde::Deserialize<'de> for InvoiceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }

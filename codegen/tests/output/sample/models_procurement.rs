@@ -157,7 +157,7 @@ pub struct WarehouseReference {
 }
 /// How much of the line has arrived.
 ///
-/// Schema `PurchaseOrderLineItem.ReceivedStatus`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `PurchaseOrderLineItem.ReceivedStatus`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PurchaseOrderLineItemReceivedStatus {
     /// `"Waiting"`
@@ -211,6 +211,6 @@ impl<'de> ::serde::Deserialize<'de> for PurchaseOrderLineItemReceivedStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }

@@ -88,7 +88,7 @@ pub struct ProjectTypeReference {
     pub name: Option<String>,
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
-/// Schema `Project.BillExpenses`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Project.BillExpenses`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProjectBillExpenses {
     /// `"Billable"`
@@ -142,10 +142,10 @@ impl<'de> ::serde::Deserialize<'de> for ProjectBillExpenses {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `Project.BillProducts`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Project.BillProducts`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProjectBillProducts {
     /// `"Billable"`
@@ -199,10 +199,10 @@ impl<'de> ::serde::Deserialize<'de> for ProjectBillProducts {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `Project.BillTime`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Project.BillTime`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProjectBillTime {
     /// `"Billable"`
@@ -256,10 +256,10 @@ impl<'de> ::serde::Deserialize<'de> for ProjectBillTime {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `Project.BillingMethod`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Project.BillingMethod`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProjectBillingMethod {
     /// `"ActualRates"`
@@ -313,12 +313,12 @@ impl<'de> ::serde::Deserialize<'de> for ProjectBillingMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
 /// Rate source; needed when updating.
 ///
-/// Schema `Project.BillingRateType`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Project.BillingRateType`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProjectBillingRateType {
     /// `"StaffMember"`
@@ -364,6 +364,6 @@ impl<'de> ::serde::Deserialize<'de> for ProjectBillingRateType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }

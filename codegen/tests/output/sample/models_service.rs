@@ -319,7 +319,7 @@ pub struct TimeEntryReference {
     pub id: Option<i32>,
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
-/// Schema `Board.BillExpense`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Board.BillExpense`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BoardBillExpense {
     /// `"Billable"`
@@ -373,10 +373,10 @@ impl<'de> ::serde::Deserialize<'de> for BoardBillExpense {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `Board.BillProduct`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Board.BillProduct`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BoardBillProduct {
     /// `"Billable"`
@@ -430,10 +430,10 @@ impl<'de> ::serde::Deserialize<'de> for BoardBillProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `Board.BillTime`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Board.BillTime`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BoardBillTime {
     /// `"Billable"`
@@ -487,12 +487,12 @@ impl<'de> ::serde::Deserialize<'de> for BoardBillTime {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
 /// Order of discussion notes.
 ///
-/// Schema `Board.ProblemSort`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Board.ProblemSort`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BoardProblemSort {
     /// `"Ascending"`
@@ -538,12 +538,12 @@ impl<'de> ::serde::Deserialize<'de> for BoardProblemSort {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
 /// SLA stage this status stands for.
 ///
-/// Schema `BoardStatus.EscalationStatus`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `BoardStatus.EscalationStatus`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BoardStatusEscalationStatus {
     /// `"NotResponded"`
@@ -601,12 +601,12 @@ impl<'de> ::serde::Deserialize<'de> for BoardStatusEscalationStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
 /// Where the note came from.
 ///
-/// Schema `ServiceTicketNote.NoteType`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `ServiceTicketNote.NoteType`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceTicketNoteNoteType {
     /// `"TicketNote"`
@@ -656,12 +656,12 @@ impl<'de> ::serde::Deserialize<'de> for ServiceTicketNoteNoteType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
 /// Default billing for time on this ticket.
 ///
-/// Schema `Ticket.BillTime`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Ticket.BillTime`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TicketBillTime {
     /// `"Billable"`
@@ -715,10 +715,10 @@ impl<'de> ::serde::Deserialize<'de> for TicketBillTime {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `Ticket.BillingMethod`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Ticket.BillingMethod`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TicketBillingMethod {
     /// `"ActualRates"`
@@ -772,12 +772,12 @@ impl<'de> ::serde::Deserialize<'de> for TicketBillingMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
 /// Impact; needed when updating.
 ///
-/// Schema `Ticket.Impact`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Ticket.Impact`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TicketImpact {
     /// `"Low"`
@@ -827,12 +827,12 @@ impl<'de> ::serde::Deserialize<'de> for TicketImpact {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
 /// Which kind of ticket this is.
 ///
-/// Schema `Ticket.RecordType`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Ticket.RecordType`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TicketRecordType {
     /// `"ProjectIssue"`
@@ -882,12 +882,12 @@ impl<'de> ::serde::Deserialize<'de> for TicketRecordType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
 /// Severity; needed when updating.
 ///
-/// Schema `Ticket.Severity`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Ticket.Severity`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TicketSeverity {
     /// `"Low"`
@@ -937,6 +937,6 @@ impl<'de> ::serde::Deserialize<'de> for TicketSeverity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }

@@ -288,7 +288,7 @@ pub struct WorkTypeReference {
 }
 /// How users enter the value.
 ///
-/// Schema `CustomFieldValue.EntryMethod`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CustomFieldValue.EntryMethod`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CustomFieldValueEntryMethod {
     /// `"Date"`
@@ -342,12 +342,12 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldValueEntryMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
 /// How the value is displayed and validated.
 ///
-/// Schema `CustomFieldValue.Type`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `CustomFieldValue.Type`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CustomFieldValueType {
     /// `"TextArea"`
@@ -433,6 +433,6 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldValueType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }

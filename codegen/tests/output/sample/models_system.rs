@@ -271,7 +271,7 @@ pub struct ValidationError {
     /// Field the problem is in.
     pub field: Option<String>,
 }
-/// Schema `Member.DefaultEmail`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Member.DefaultEmail`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MemberDefaultEmail {
     /// `"Office"`
@@ -321,10 +321,10 @@ impl<'de> ::serde::Deserialize<'de> for MemberDefaultEmail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
-/// Schema `Member.DefaultPhone`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Member.DefaultPhone`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MemberDefaultPhone {
     /// `"Office"`
@@ -374,12 +374,12 @@ impl<'de> ::serde::Deserialize<'de> for MemberDefaultPhone {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
 /// A = API member, C = StreamlineIT, F = full, X = subcontractor.
 ///
-/// Schema `Member.LicenseClass`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `Member.LicenseClass`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MemberLicenseClass {
     /// `"A"`
@@ -433,6 +433,6 @@ impl<'de> ::serde::Deserialize<'de> for MemberLicenseClass {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }

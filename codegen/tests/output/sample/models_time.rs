@@ -100,7 +100,7 @@ pub struct TimeSheetReference {
 }
 /// Billing choice; needed when updating.
 ///
-/// Schema `TimeEntry.BillableOption`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `TimeEntry.BillableOption`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TimeEntryBillableOption {
     /// `"Billable"`
@@ -154,12 +154,12 @@ impl<'de> ::serde::Deserialize<'de> for TimeEntryBillableOption {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
 /// What chargeToId points at.
 ///
-/// Schema `TimeEntry.ChargeToType`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `TimeEntry.ChargeToType`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TimeEntryChargeToType {
     /// `"Company"`
@@ -217,12 +217,12 @@ impl<'de> ::serde::Deserialize<'de> for TimeEntryChargeToType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }
 /// Approval and billing state.
 ///
-/// Schema `TimeEntry.Status`. Open: values the spec does not list decode as `Unknown`.
+/// Schema `TimeEntry.Status`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TimeEntryStatus {
     /// `"Open"`
@@ -308,6 +308,6 @@ impl<'de> ::serde::Deserialize<'de> for TimeEntryStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        deserialize_open_enum(deserializer)
+        crate::__private::model::read_open_enum(deserializer)
     }
 }

@@ -44,24 +44,24 @@ impl crate::__private::model::ReadFields for ScheduleEntry {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "objectId" => self.object_id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "objectId" => self.object_id = crate::__private::model::lenient(map)?,
+            "name" => self.name = crate::__private::model::lenient(map)?,
             "member" => self.member = map.next_value()?,
             "where" => self.r#where = map.next_value()?,
             "dateStart" => self.date_start = map.next_value()?,
             "dateEnd" => self.date_end = map.next_value()?,
             "status" => self.status = map.next_value()?,
             "type" => self.r#type = map.next_value()?,
-            "doneFlag" => self.done_flag = map.next_value()?,
-            "acknowledgedFlag" => self.acknowledged_flag = map.next_value()?,
-            "ownerFlag" => self.owner_flag = map.next_value()?,
-            "meetingFlag" => self.meeting_flag = map.next_value()?,
-            "allowScheduleConflictsFlag" => self.allow_schedule_conflicts_flag = map.next_value()?,
-            "mobileGuid" => self.mobile_guid = map.next_value()?,
+            "doneFlag" => self.done_flag = crate::__private::model::lenient(map)?,
+            "acknowledgedFlag" => self.acknowledged_flag = crate::__private::model::lenient(map)?,
+            "ownerFlag" => self.owner_flag = crate::__private::model::lenient(map)?,
+            "meetingFlag" => self.meeting_flag = crate::__private::model::lenient(map)?,
+            "allowScheduleConflictsFlag" => self.allow_schedule_conflicts_flag = crate::__private::model::lenient(map)?,
+            "mobileGuid" => self.mobile_guid = crate::__private::model::lenient(map)?,
             "acknowledgedDate" => self.acknowledged_date = map.next_value()?,
             "closeDate" => self.close_date = map.next_value()?,
-            "hours" => self.hours = map.next_value()?,
+            "hours" => self.hours = crate::__private::model::lenient(map)?,
             "_info" => self.info = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -95,8 +95,8 @@ impl crate::__private::model::ReadFields for ScheduleStatusReference {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "name" => self.name = crate::__private::model::lenient(map)?,
             "_info" => self.info = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -130,8 +130,8 @@ impl crate::__private::model::ReadFields for ScheduleTypeReference {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "identifier" => self.identifier = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "identifier" => self.identifier = crate::__private::model::lenient(map)?,
             "_info" => self.info = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }

@@ -30,10 +30,10 @@ impl crate::__private::model::ReadFields for AgreementReference {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "type" => self.r#type = map.next_value()?,
-            "chargeFirmFlag" => self.charge_firm_flag = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "name" => self.name = crate::__private::model::lenient(map)?,
+            "type" => self.r#type = crate::__private::model::lenient(map)?,
+            "chargeFirmFlag" => self.charge_firm_flag = crate::__private::model::lenient(map)?,
             "_info" => self.info = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -67,8 +67,8 @@ impl crate::__private::model::ReadFields for BillingTermsReference {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "name" => self.name = crate::__private::model::lenient(map)?,
             "_info" => self.info = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -102,8 +102,8 @@ impl crate::__private::model::ReadFields for BoardReference {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "name" => self.name = crate::__private::model::lenient(map)?,
             "_info" => self.info = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -138,9 +138,9 @@ impl crate::__private::model::ReadFields for CompanyReference {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "identifier" => self.identifier = map.next_value()?,
-            "name" => self.name = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "identifier" => self.identifier = crate::__private::model::lenient(map)?,
+            "name" => self.name = crate::__private::model::lenient(map)?,
             "_info" => self.info = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -174,8 +174,8 @@ impl crate::__private::model::ReadFields for ContactReference {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "name" => self.name = crate::__private::model::lenient(map)?,
             "_info" => self.info = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -207,7 +207,7 @@ impl crate::__private::model::ReadFields for Count {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "count" => self.count = map.next_value()?,
+            "count" => self.count = crate::__private::model::lenient(map)?,
             _ => return crate::__private::model::skip(map),
         }
         ::std::result::Result::Ok(())
@@ -241,9 +241,9 @@ impl crate::__private::model::ReadFields for CountryReference {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "identifier" => self.identifier = map.next_value()?,
-            "name" => self.name = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "identifier" => self.identifier = crate::__private::model::lenient(map)?,
+            "name" => self.name = crate::__private::model::lenient(map)?,
             "_info" => self.info = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -281,13 +281,13 @@ impl crate::__private::model::ReadFields for CustomFieldValue {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "caption" => self.caption = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "caption" => self.caption = crate::__private::model::lenient(map)?,
             "type" => self.r#type = map.next_value()?,
             "entryMethod" => self.entry_method = map.next_value()?,
-            "numberOfDecimals" => self.number_of_decimals = map.next_value()?,
+            "numberOfDecimals" => self.number_of_decimals = crate::__private::model::lenient(map)?,
             "value" => self.value = map.next_value()?,
-            "connectWiseId" => self.connect_wise_id = map.next_value()?,
+            "connectWiseId" => self.connect_wise_id = crate::__private::model::lenient(map)?,
             _ => return crate::__private::model::skip(map),
         }
         ::std::result::Result::Ok(())
@@ -321,10 +321,10 @@ impl crate::__private::model::ReadFields for FilterValues {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "conditions" => self.conditions = map.next_value()?,
-            "orderBy" => self.order_by = map.next_value()?,
-            "childconditions" => self.childconditions = map.next_value()?,
-            "customfieldconditions" => self.customfieldconditions = map.next_value()?,
+            "conditions" => self.conditions = crate::__private::model::lenient(map)?,
+            "orderBy" => self.order_by = crate::__private::model::lenient(map)?,
+            "childconditions" => self.childconditions = crate::__private::model::lenient(map)?,
+            "customfieldconditions" => self.customfieldconditions = crate::__private::model::lenient(map)?,
             _ => return crate::__private::model::skip(map),
         }
         ::std::result::Result::Ok(())
@@ -361,13 +361,13 @@ impl crate::__private::model::ReadFields for ManagedInformation {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "managementSolutionName" => self.management_solution_name = map.next_value()?,
-            "managedIdentifier" => self.managed_identifier = map.next_value()?,
-            "type" => self.r#type = map.next_value()?,
-            "level" => self.level = map.next_value()?,
-            "childConfigurationsMatchingOn" => self.child_configurations_matching_on = map.next_value()?,
-            "inactivateConfigurationsMatchingOn" => self.inactivate_configurations_matching_on = map.next_value()?,
-            "inactiveConfigurationStatusId" => self.inactive_configuration_status_id = map.next_value()?,
+            "managementSolutionName" => self.management_solution_name = crate::__private::model::lenient(map)?,
+            "managedIdentifier" => self.managed_identifier = crate::__private::model::lenient(map)?,
+            "type" => self.r#type = crate::__private::model::lenient(map)?,
+            "level" => self.level = crate::__private::model::lenient(map)?,
+            "childConfigurationsMatchingOn" => self.child_configurations_matching_on = crate::__private::model::lenient(map)?,
+            "inactivateConfigurationsMatchingOn" => self.inactivate_configurations_matching_on = crate::__private::model::lenient(map)?,
+            "inactiveConfigurationStatusId" => self.inactive_configuration_status_id = crate::__private::model::lenient(map)?,
             _ => return crate::__private::model::skip(map),
         }
         ::std::result::Result::Ok(())
@@ -402,10 +402,10 @@ impl crate::__private::model::ReadFields for MemberReference {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "identifier" => self.identifier = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "dailyCapacity" => self.daily_capacity = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "identifier" => self.identifier = crate::__private::model::lenient(map)?,
+            "name" => self.name = crate::__private::model::lenient(map)?,
+            "dailyCapacity" => self.daily_capacity = crate::__private::model::lenient(map)?,
             "_info" => self.info = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -439,8 +439,8 @@ impl crate::__private::model::ReadFields for OpportunityReference {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "name" => self.name = crate::__private::model::lenient(map)?,
             "_info" => self.info = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -474,8 +474,8 @@ impl crate::__private::model::ReadFields for PatchOperation {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "op" => self.op = map.next_value()?,
-            "path" => self.path = map.next_value()?,
+            "op" => self.op = crate::__private::model::lenient(map)?,
+            "path" => self.path = crate::__private::model::lenient(map)?,
             "value" => self.value = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -509,8 +509,8 @@ impl crate::__private::model::ReadFields for ProjectReference {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "name" => self.name = crate::__private::model::lenient(map)?,
             "_info" => self.info = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -544,8 +544,8 @@ impl crate::__private::model::ReadFields for ServiceLocationReference {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "name" => self.name = crate::__private::model::lenient(map)?,
             "_info" => self.info = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -579,8 +579,8 @@ impl crate::__private::model::ReadFields for SiteReference {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "name" => self.name = crate::__private::model::lenient(map)?,
             "_info" => self.info = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -614,8 +614,8 @@ impl crate::__private::model::ReadFields for SlaReference {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "name" => self.name = crate::__private::model::lenient(map)?,
             "_info" => self.info = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -650,9 +650,9 @@ impl crate::__private::model::ReadFields for SystemDepartmentReference {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "identifier" => self.identifier = map.next_value()?,
-            "name" => self.name = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "identifier" => self.identifier = crate::__private::model::lenient(map)?,
+            "name" => self.name = crate::__private::model::lenient(map)?,
             "_info" => self.info = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -686,8 +686,8 @@ impl crate::__private::model::ReadFields for SystemLocationReference {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "name" => self.name = crate::__private::model::lenient(map)?,
             "_info" => self.info = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -721,8 +721,8 @@ impl crate::__private::model::ReadFields for TaxCodeReference {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "name" => self.name = crate::__private::model::lenient(map)?,
             "_info" => self.info = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -756,8 +756,8 @@ impl crate::__private::model::ReadFields for TicketReference {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "summary" => self.summary = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "summary" => self.summary = crate::__private::model::lenient(map)?,
             "_info" => self.info = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -791,8 +791,8 @@ impl crate::__private::model::ReadFields for WorkRoleReference {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "name" => self.name = crate::__private::model::lenient(map)?,
             "_info" => self.info = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -827,9 +827,9 @@ impl crate::__private::model::ReadFields for WorkTypeReference {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "utilizationFlag" => self.utilization_flag = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "name" => self.name = crate::__private::model::lenient(map)?,
+            "utilizationFlag" => self.utilization_flag = crate::__private::model::lenient(map)?,
             "_info" => self.info = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }

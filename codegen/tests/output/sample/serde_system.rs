@@ -31,12 +31,12 @@ impl crate::__private::model::ReadFields for ApiRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "parentId" => self.parent_id = map.next_value()?,
-            "grandParentId" => self.grand_parent_id = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "parentId" => self.parent_id = crate::__private::model::lenient(map)?,
+            "grandParentId" => self.grand_parent_id = crate::__private::model::lenient(map)?,
             "filters" => self.filters = map.next_value()?,
             "page" => self.page = map.next_value()?,
-            "fields" => self.fields = map.next_value()?,
+            "fields" => self.fields = crate::__private::model::lenient(map)?,
             _ => return crate::__private::model::skip(map),
         }
         ::std::result::Result::Ok(())
@@ -70,9 +70,9 @@ impl crate::__private::model::ReadFields for BundleRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "sequenceNumber" => self.sequence_number = map.next_value()?,
-            "resourceType" => self.resource_type = map.next_value()?,
-            "version" => self.version = map.next_value()?,
+            "sequenceNumber" => self.sequence_number = crate::__private::model::lenient(map)?,
+            "resourceType" => self.resource_type = crate::__private::model::lenient(map)?,
+            "version" => self.version = crate::__private::model::lenient(map)?,
             "apiRequest" => self.api_request = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -142,13 +142,13 @@ impl crate::__private::model::ReadFields for BundleResult {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "sequenceNumber" => self.sequence_number = map.next_value()?,
-            "resourceType" => self.resource_type = map.next_value()?,
+            "sequenceNumber" => self.sequence_number = crate::__private::model::lenient(map)?,
+            "resourceType" => self.resource_type = crate::__private::model::lenient(map)?,
             "entities" => self.entities = map.next_value()?,
-            "count" => self.count = map.next_value()?,
-            "version" => self.version = map.next_value()?,
-            "success" => self.success = map.next_value()?,
-            "statusCode" => self.status_code = map.next_value()?,
+            "count" => self.count = crate::__private::model::lenient(map)?,
+            "version" => self.version = crate::__private::model::lenient(map)?,
+            "success" => self.success = crate::__private::model::lenient(map)?,
+            "statusCode" => self.status_code = crate::__private::model::lenient(map)?,
             "error" => self.error = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -225,18 +225,18 @@ impl crate::__private::model::ReadFields for CallbackEntry {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "description" => self.description = map.next_value()?,
-            "url" => self.url = map.next_value()?,
-            "objectId" => self.object_id = map.next_value()?,
-            "type" => self.r#type = map.next_value()?,
-            "level" => self.level = map.next_value()?,
-            "memberId" => self.member_id = map.next_value()?,
-            "payloadVersion" => self.payload_version = map.next_value()?,
-            "inactiveFlag" => self.inactive_flag = map.next_value()?,
-            "isSoapCallbackFlag" => self.is_soap_callback_flag = map.next_value()?,
-            "isSelfSuppressedFlag" => self.is_self_suppressed_flag = map.next_value()?,
-            "connectWiseID" => self.connect_wise_id = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "description" => self.description = crate::__private::model::lenient(map)?,
+            "url" => self.url = crate::__private::model::lenient(map)?,
+            "objectId" => self.object_id = crate::__private::model::lenient(map)?,
+            "type" => self.r#type = crate::__private::model::lenient(map)?,
+            "level" => self.level = crate::__private::model::lenient(map)?,
+            "memberId" => self.member_id = crate::__private::model::lenient(map)?,
+            "payloadVersion" => self.payload_version = crate::__private::model::lenient(map)?,
+            "inactiveFlag" => self.inactive_flag = crate::__private::model::lenient(map)?,
+            "isSoapCallbackFlag" => self.is_soap_callback_flag = crate::__private::model::lenient(map)?,
+            "isSelfSuppressedFlag" => self.is_self_suppressed_flag = crate::__private::model::lenient(map)?,
+            "connectWiseID" => self.connect_wise_id = crate::__private::model::lenient(map)?,
             "_info" => self.info = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -275,14 +275,14 @@ impl crate::__private::model::ReadFields for DocumentFormData {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "file" => self.file = map.next_value()?,
-            "recordId" => self.record_id = map.next_value()?,
-            "recordType" => self.record_type = map.next_value()?,
-            "title" => self.title = map.next_value()?,
-            "url" => self.url = map.next_value()?,
-            "privateFlag" => self.private_flag = map.next_value()?,
-            "readOnlyFlay" => self.read_only_flay = map.next_value()?,
-            "isAvatar" => self.is_avatar = map.next_value()?,
+            "file" => self.file = crate::__private::model::lenient(map)?,
+            "recordId" => self.record_id = crate::__private::model::lenient(map)?,
+            "recordType" => self.record_type = crate::__private::model::lenient(map)?,
+            "title" => self.title = crate::__private::model::lenient(map)?,
+            "url" => self.url = crate::__private::model::lenient(map)?,
+            "privateFlag" => self.private_flag = crate::__private::model::lenient(map)?,
+            "readOnlyFlay" => self.read_only_flay = crate::__private::model::lenient(map)?,
+            "isAvatar" => self.is_avatar = crate::__private::model::lenient(map)?,
             _ => return crate::__private::model::skip(map),
         }
         ::std::result::Result::Ok(())
@@ -327,20 +327,20 @@ impl crate::__private::model::ReadFields for DocumentInfo {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "title" => self.title = map.next_value()?,
-            "fileName" => self.file_name = map.next_value()?,
-            "serverFileName" => self.server_file_name = map.next_value()?,
-            "owner" => self.owner = map.next_value()?,
-            "linkFlag" => self.link_flag = map.next_value()?,
-            "imageFlag" => self.image_flag = map.next_value()?,
-            "publicFlag" => self.public_flag = map.next_value()?,
-            "htmlTemplateFlag" => self.html_template_flag = map.next_value()?,
-            "readOnlyFlag" => self.read_only_flag = map.next_value()?,
-            "size" => self.size = map.next_value()?,
-            "urlFlag" => self.url_flag = map.next_value()?,
-            "createdOnDate" => self.created_on_date = map.next_value()?,
-            "guid" => self.guid = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "title" => self.title = crate::__private::model::lenient(map)?,
+            "fileName" => self.file_name = crate::__private::model::lenient(map)?,
+            "serverFileName" => self.server_file_name = crate::__private::model::lenient(map)?,
+            "owner" => self.owner = crate::__private::model::lenient(map)?,
+            "linkFlag" => self.link_flag = crate::__private::model::lenient(map)?,
+            "imageFlag" => self.image_flag = crate::__private::model::lenient(map)?,
+            "publicFlag" => self.public_flag = crate::__private::model::lenient(map)?,
+            "htmlTemplateFlag" => self.html_template_flag = crate::__private::model::lenient(map)?,
+            "readOnlyFlag" => self.read_only_flag = crate::__private::model::lenient(map)?,
+            "size" => self.size = crate::__private::model::lenient(map)?,
+            "urlFlag" => self.url_flag = crate::__private::model::lenient(map)?,
+            "createdOnDate" => self.created_on_date = crate::__private::model::lenient(map)?,
+            "guid" => self.guid = crate::__private::model::lenient(map)?,
             "_info" => self.info = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -374,8 +374,8 @@ impl crate::__private::model::ReadFields for ErrorResponseMessage {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "code" => self.code = map.next_value()?,
-            "message" => self.message = map.next_value()?,
+            "code" => self.code = crate::__private::model::lenient(map)?,
+            "message" => self.message = crate::__private::model::lenient(map)?,
             "errors" => self.errors = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -407,7 +407,7 @@ impl crate::__private::model::ReadFields for IRestIdentifiedItem {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
             _ => return crate::__private::model::skip(map),
         }
         ::std::result::Result::Ok(())
@@ -474,28 +474,28 @@ impl crate::__private::model::ReadFields for Member {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "identifier" => self.identifier = map.next_value()?,
-            "disableOnlineFlag" => self.disable_online_flag = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "identifier" => self.identifier = crate::__private::model::lenient(map)?,
+            "disableOnlineFlag" => self.disable_online_flag = crate::__private::model::lenient(map)?,
             "licenseClass" => self.license_class = map.next_value()?,
-            "notes" => self.notes = map.next_value()?,
+            "notes" => self.notes = crate::__private::model::lenient(map)?,
             "inactiveDate" => self.inactive_date = map.next_value()?,
-            "inactiveFlag" => self.inactive_flag = map.next_value()?,
-            "firstName" => self.first_name = map.next_value()?,
-            "middleInitial" => self.middle_initial = map.next_value()?,
-            "lastName" => self.last_name = map.next_value()?,
+            "inactiveFlag" => self.inactive_flag = crate::__private::model::lenient(map)?,
+            "firstName" => self.first_name = crate::__private::model::lenient(map)?,
+            "middleInitial" => self.middle_initial = crate::__private::model::lenient(map)?,
+            "lastName" => self.last_name = crate::__private::model::lenient(map)?,
             "hireDate" => self.hire_date = map.next_value()?,
-            "officeEmail" => self.office_email = map.next_value()?,
-            "mobileEmail" => self.mobile_email = map.next_value()?,
+            "officeEmail" => self.office_email = crate::__private::model::lenient(map)?,
+            "mobileEmail" => self.mobile_email = crate::__private::model::lenient(map)?,
             "defaultEmail" => self.default_email = map.next_value()?,
-            "primaryEmail" => self.primary_email = map.next_value()?,
-            "officePhone" => self.office_phone = map.next_value()?,
-            "mobilePhone" => self.mobile_phone = map.next_value()?,
+            "primaryEmail" => self.primary_email = crate::__private::model::lenient(map)?,
+            "officePhone" => self.office_phone = crate::__private::model::lenient(map)?,
+            "mobilePhone" => self.mobile_phone = crate::__private::model::lenient(map)?,
             "defaultPhone" => self.default_phone = map.next_value()?,
             "securityRole" => self.security_role = map.next_value()?,
-            "title" => self.title = map.next_value()?,
+            "title" => self.title = crate::__private::model::lenient(map)?,
             "type" => self.r#type = map.next_value()?,
-            "adminFlag" => self.admin_flag = map.next_value()?,
+            "adminFlag" => self.admin_flag = crate::__private::model::lenient(map)?,
             "defaultLocation" => self.default_location = map.next_value()?,
             "defaultDepartment" => self.default_department = map.next_value()?,
             "reportsTo" => self.reports_to = map.next_value()?,
@@ -503,12 +503,12 @@ impl crate::__private::model::ReadFields for Member {
             "workType" => self.work_type = map.next_value()?,
             "timeApprover" => self.time_approver = map.next_value()?,
             "expenseApprover" => self.expense_approver = map.next_value()?,
-            "dailyCapacity" => self.daily_capacity = map.next_value()?,
-            "hourlyCost" => self.hourly_cost = map.next_value()?,
-            "hourlyRate" => self.hourly_rate = map.next_value()?,
+            "dailyCapacity" => self.daily_capacity = crate::__private::model::lenient(map)?,
+            "hourlyCost" => self.hourly_cost = crate::__private::model::lenient(map)?,
+            "hourlyRate" => self.hourly_rate = crate::__private::model::lenient(map)?,
             "serviceDefaultBoard" => self.service_default_board = map.next_value()?,
-            "excludedServiceBoardIds" => self.excluded_service_board_ids = map.next_value()?,
-            "teams" => self.teams = map.next_value()?,
+            "excludedServiceBoardIds" => self.excluded_service_board_ids = crate::__private::model::lenient(map)?,
+            "teams" => self.teams = crate::__private::model::lenient(map)?,
             "customFields" => self.custom_fields = map.next_value()?,
             "_info" => self.info = map.next_value()?,
             _ => return crate::__private::model::skip(map),
@@ -543,8 +543,8 @@ impl crate::__private::model::ReadFields for MemberTypeReference {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "name" => self.name = crate::__private::model::lenient(map)?,
             "_info" => self.info = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -578,9 +578,9 @@ impl crate::__private::model::ReadFields for PageValues {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "page" => self.page = map.next_value()?,
-            "pageSize" => self.page_size = map.next_value()?,
-            "pageId" => self.page_id = map.next_value()?,
+            "page" => self.page = crate::__private::model::lenient(map)?,
+            "pageSize" => self.page_size = crate::__private::model::lenient(map)?,
+            "pageId" => self.page_id = crate::__private::model::lenient(map)?,
             _ => return crate::__private::model::skip(map),
         }
         ::std::result::Result::Ok(())
@@ -613,8 +613,8 @@ impl crate::__private::model::ReadFields for SecurityRoleReference {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
+            "id" => self.id = crate::__private::model::lenient(map)?,
+            "name" => self.name = crate::__private::model::lenient(map)?,
             "_info" => self.info = map.next_value()?,
             _ => return crate::__private::model::skip(map),
         }
@@ -649,10 +649,10 @@ impl crate::__private::model::ReadFields for ValidationError {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "code" => self.code = map.next_value()?,
-            "message" => self.message = map.next_value()?,
-            "resource" => self.resource = map.next_value()?,
-            "field" => self.field = map.next_value()?,
+            "code" => self.code = crate::__private::model::lenient(map)?,
+            "message" => self.message = crate::__private::model::lenient(map)?,
+            "resource" => self.resource = crate::__private::model::lenient(map)?,
+            "field" => self.field = crate::__private::model::lenient(map)?,
             _ => return crate::__private::model::skip(map),
         }
         ::std::result::Result::Ok(())
