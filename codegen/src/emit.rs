@@ -235,7 +235,8 @@ fn root_tokens(ir: &Ir, modules: &[&str]) -> TokenStream {
         };
         quote! {
             #[doc = #doc]
-            #[allow(clippy::doc_markdown, clippy::large_enum_variant, rustdoc::bare_urls,
+            // `missing_docs`: fields and enum members the spec leaves undescribed.
+            #[allow(missing_docs, clippy::doc_markdown, clippy::large_enum_variant, rustdoc::bare_urls,
                     rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
             pub mod #id {
                 include!(#file);

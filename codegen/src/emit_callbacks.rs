@@ -1,7 +1,7 @@
 //! The callback types: ConnectWise's callbacks (webhooks) carry the record's kind as a plain
 //! string (`"Type": "ticket"`), which the spec does not tie to a model. The overrides file's
 //! `callbacks` table does (`{"ticket": "Ticket", "configuration": "Company.Configuration"}`:
-//! callback type -> component schema, or Rust model name); [`resolve`] checks it against the
+//! callback type -> component schema, or Rust model name); `resolve` checks it against the
 //! spec while the IR is built (a name that is no model is an error) and [`callbacks_tokens`]
 //! emits `callbacks.rs`, which the runtime includes in `connectwise::callbacks`:
 //!

@@ -1,6 +1,6 @@
 //! Reading a spec file: JSON -> `openapiv3::OpenAPI`, with errors that say where.
 //!
-//! One cheap pass over the JSON ([`Scan`]) comes first. It reports syntax errors with their
+//! One cheap pass over the JSON (`Scan`) comes first. It reports syntax errors with their
 //! line and column, reads the document's version (so a Swagger 2.0 or OpenAPI 3.1 file gets a
 //! sentence about versions rather than a confusing type error deep inside), and guards against
 //! two weak spots of openapiv3, which parses a failing `ReferenceOr` twice to word its error:
@@ -13,7 +13,7 @@
 //!
 //! openapiv3 then parses the document. It reads schemas through untagged enums and flattened
 //! structs, behind which serde_path_to_error loses the place, so a type error is reported at
-//! the innermost schema that does not parse (see [`bad_schema`]).
+//! the innermost schema that does not parse (see `bad_schema`).
 
 use crate::error::{escape_pointer, Error};
 use openapiv3::{OpenAPI, ReferenceOr, Schema};

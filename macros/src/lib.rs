@@ -2,8 +2,8 @@
 //! (use them as `connectwise::bundle!` / `connectwise::conditions!`): typed ConnectWise Bundle
 //! requests and ConnectWise conditions, checked at compile time.
 //!
-//! A thin proc-macro shell: parsing ([`parse`]), checking and expansion ([`expand`],
-//! [`conditions`]) and the condition checks ([`check`]) are ordinary functions over
+//! A thin proc-macro shell: parsing (`parse`), checking and expansion (`expand`,
+//! `conditions`) and the condition checks (`check`) are ordinary functions over
 //! `proc_macro2::TokenStream`, unit-tested on token streams. What they check against comes
 //! from `build.rs`, which runs `connectwise-codegen` on the same spec (`CONNECTWISE_SPEC`) and
 //! overrides as the `connectwise` crate: a static table of the resources and the condition

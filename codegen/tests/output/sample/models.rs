@@ -3,6 +3,7 @@
 
 /// Types used by more than one API module (always compiled).
 #[allow(
+    missing_docs,
     clippy::doc_markdown,
     clippy::large_enum_variant,
     rustdoc::bare_urls,
@@ -17,6 +18,7 @@ pub mod shared {
 pub use shared::*;
 /// Types of the `company` API module (7 resources); cargo feature `company`.
 #[allow(
+    missing_docs,
     clippy::doc_markdown,
     clippy::large_enum_variant,
     rustdoc::bare_urls,
@@ -31,6 +33,7 @@ pub mod company {
 pub use company::*;
 /// Types of the `finance` API module (2 resources); cargo feature `finance`.
 #[allow(
+    missing_docs,
     clippy::doc_markdown,
     clippy::large_enum_variant,
     rustdoc::bare_urls,
@@ -45,6 +48,7 @@ pub mod finance {
 pub use finance::*;
 /// Types of the `procurement` API module (2 resources); cargo feature `procurement`.
 #[allow(
+    missing_docs,
     clippy::doc_markdown,
     clippy::large_enum_variant,
     rustdoc::bare_urls,
@@ -59,6 +63,7 @@ pub mod procurement {
 pub use procurement::*;
 /// Types of the `project` API module (1 resources); cargo feature `project`.
 #[allow(
+    missing_docs,
     clippy::doc_markdown,
     clippy::large_enum_variant,
     rustdoc::bare_urls,
@@ -73,6 +78,7 @@ pub mod project {
 pub use project::*;
 /// Types of the `sales` API module (1 resources); cargo feature `sales`.
 #[allow(
+    missing_docs,
     clippy::doc_markdown,
     clippy::large_enum_variant,
     rustdoc::bare_urls,
@@ -87,6 +93,7 @@ pub mod sales {
 pub use sales::*;
 /// Types of the `schedule` API module (1 resources); cargo feature `schedule`.
 #[allow(
+    missing_docs,
     clippy::doc_markdown,
     clippy::large_enum_variant,
     rustdoc::bare_urls,
@@ -101,6 +108,7 @@ pub mod schedule {
 pub use schedule::*;
 /// Types of the `service` API module (6 resources); cargo feature `service`.
 #[allow(
+    missing_docs,
     clippy::doc_markdown,
     clippy::large_enum_variant,
     rustdoc::bare_urls,
@@ -115,6 +123,7 @@ pub mod service {
 pub use service::*;
 /// Types of the `system` API module (3 resources); cargo feature `system`.
 #[allow(
+    missing_docs,
     clippy::doc_markdown,
     clippy::large_enum_variant,
     rustdoc::bare_urls,
@@ -129,6 +138,7 @@ pub mod system {
 pub use system::*;
 /// Types of the `time` API module (1 resources); cargo feature `time`.
 #[allow(
+    missing_docs,
     clippy::doc_markdown,
     clippy::large_enum_variant,
     rustdoc::bare_urls,

@@ -43,5 +43,7 @@ pub use connectwise::{__private, custom_fields, request, Resource};
 
 /// The runtime's typed conditions, compiled here as a local module: the generated
 /// `impl Fields<Model>` blocks need `Fields` to be a type of this crate.
+/// Its documentation is the runtime's (links resolve there, not here).
 #[path = "../../../../runtime/src/conditions.rs"]
+#[allow(rustdoc::broken_intra_doc_links)]
 pub mod conditions;
