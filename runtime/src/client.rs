@@ -119,10 +119,14 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     retry: RetryPolicy,
     max_bundle_size: usize,
+    max_body_size: u64,
 }
 
 /// The default of [`ClientBuilder::max_bundle_size`].
 pub const DEFAULT_MAX_BUNDLE_SIZE: usize = 25;
+
+/// The default of [`ClientBuilder::max_body_size`]: 256 MiB.
+pub const DEFAULT_MAX_BODY_SIZE: u64 = 256 << 20;
 
 impl ClientBuilder {
     /// Credentials (required).
@@ -171,6 +175,20 @@ impl ClientBuilder {
     /// and each failure small and lets the calls run side by side.
     pub fn max_bundle_size(mut self, n: usize) -> Self {
         self.max_bundle_size = n.max(1);
+        self
+    }
+
+    /// The largest response body the client reads, in bytes (default
+    /// [`DEFAULT_MAX_BODY_SIZE`], 256 MiB; 0 is taken as 1). A bigger one ends the call with
+    /// [`Error::BodyTooLarge`] instead of using memory without bound: the bytes are counted as
+    /// they arrive (and a `Content-Length` above the cap fails at once), for every response:
+    /// bundles, lists, gets, writes. An error response's body above the cap is left out of
+    /// its [`Error::Status`]. Why 256 MiB: the biggest legitimate answers are bundles of
+    /// 1,000-row pages, about 4.4 MB a page of tickets, so 25 sub-requests (the default
+    /// [`max_bundle_size`](Self::max_bundle_size)) make about 110 MB; the cap leaves twice
+    /// that, and still stops a runaway or hostile body long before it exhausts a machine.
+    pub fn max_body_size(mut self, bytes: u64) -> Self {
+        self.max_body_size = bytes.max(1);
         self
     }
 
@@ -230,6 +248,7 @@ impl ClientBuilder {
             version: self.version,
             retry: self.retry,
             max_bundle_size: self.max_bundle_size,
+            max_body_size: self.max_body_size,
             company: credentials.company,
             headers,
         })
@@ -244,6 +263,7 @@ pub struct Client {
     version: String,
     retry: RetryPolicy,
     max_bundle_size: usize,
+    max_body_size: u64,
     company: String,
     /// The headers sent with every request (credentials marked sensitive, `clientId`,
     /// `Accept`), for the callback verifier's own HTTP client.
@@ -258,6 +278,7 @@ impl fmt::Debug for Client {
             .field("version", &self.version)
             .field("retry", &self.retry)
             .field("max_bundle_size", &self.max_bundle_size)
+            .field("max_body_size", &self.max_body_size)
             .finish_non_exhaustive()
     }
 }
@@ -275,7 +296,13 @@ impl Client {
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             max_bundle_size: DEFAULT_MAX_BUNDLE_SIZE,
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
         }
+    }
+
+    /// The largest response body this client reads ([`ClientBuilder::max_body_size`]).
+    pub fn max_body_size(&self) -> u64 {
+        self.max_body_size
     }
 
     /// At most this many sub-requests go in one bundle call ([`ClientBuilder::max_bundle_size`]).
@@ -325,7 +352,7 @@ impl Client {
             idempotent: request.idempotent(),
         };
         let span = tracing::debug_span!("connectwise.send", method = method.as_str(), url = %url);
-        let (bytes, _) = self.execute(call).instrument(span).await?;
+        let (bytes, _) = self.execute_bytes(call).instrument(span).await?;
         request
             .decode(&bytes)
             .map_err(|(path, message)| Error::Decode {
@@ -410,7 +437,7 @@ impl Client {
                     idempotent: true,
                 };
                 let span = tracing::debug_span!("connectwise.page", url = %url);
-                let (bytes, link) = self.execute(attempt).instrument(span).await?;
+                let (bytes, link) = self.execute_bytes(attempt).instrument(span).await?;
                 let items: Vec<T> = decode_body(&bytes, &url)?;
                 let following = if forward_only {
                     match link {
@@ -430,8 +457,14 @@ impl Client {
     }
 
     /// `POST` of a bundle body to `url` (`/system/bundles` or `/system/bundles/count`). The
-    /// Bundle endpoints only read, so they are retried like GETs.
-    pub(crate) async fn post_bundle(&self, url: &str, body: Vec<u8>) -> Result<Vec<u8>, Error> {
+    /// Bundle endpoints only read, so they are retried like GETs. Returns the success
+    /// response, its body not read yet: [`read_body`](Self::read_body) feeds it to the
+    /// decoder as it arrives.
+    pub(crate) async fn post_bundle(
+        &self,
+        url: &str,
+        body: Vec<u8>,
+    ) -> Result<reqwest::Response, Error> {
         let span = tracing::debug_span!("connectwise.bundle", url = %url, bytes = body.len());
         let attempt = Attempt {
             method: Method::Post,
@@ -445,13 +478,68 @@ impl Client {
             forward_only: false,
             idempotent: true,
         };
-        let (bytes, _) = self.execute(attempt).instrument(span).await?;
-        Ok(bytes)
+        self.execute(attempt).instrument(span).await
     }
 
-    /// Sends one request with retries; returns the body of the success response and its
-    /// `Link rel="next"` URL, or the final error.
-    async fn execute(&self, call: Attempt<'_>) -> Result<(Vec<u8>, Option<String>), Error> {
+    /// Reads a response's body as it arrives, handing each piece to `sink`, at most
+    /// [`max_body_size`](ClientBuilder::max_body_size) bytes in all (else
+    /// [`Error::BodyTooLarge`]). `method` and `url` are for error messages.
+    pub(crate) async fn read_body(
+        &self,
+        mut response: reqwest::Response,
+        method: &'static str,
+        url: &str,
+        mut sink: impl FnMut(&[u8]) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let limit = self.max_body_size;
+        let too_large = || Error::BodyTooLarge {
+            url: url.to_owned(),
+            limit,
+        };
+        if response.content_length().is_some_and(|n| n > limit) {
+            return Err(too_large());
+        }
+        let mut read: u64 = 0;
+        while let Some(chunk) = response.chunk().await.map_err(|source| Error::Transport {
+            method,
+            url: url.to_owned(),
+            source,
+        })? {
+            read = read.saturating_add(chunk.len() as u64);
+            if read > limit {
+                return Err(too_large());
+            }
+            sink(&chunk)?;
+        }
+        Ok(())
+    }
+
+    /// [`execute`](Self::execute), and the whole body of the success response (at most
+    /// [`max_body_size`](ClientBuilder::max_body_size)) with its `Link rel="next"` URL.
+    async fn execute_bytes(&self, call: Attempt<'_>) -> Result<(Vec<u8>, Option<String>), Error> {
+        let (method, url) = (call.method.as_str(), call.url);
+        let response = self.execute(call).await?;
+        let link = response
+            .headers()
+            .get_all(LINK)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(next_link);
+        let mut bytes = Vec::new();
+        if let Some(n) = response.content_length() {
+            bytes.reserve(n.min(self.max_body_size) as usize);
+        }
+        self.read_body(response, method, url, |chunk| {
+            bytes.extend_from_slice(chunk);
+            Ok(())
+        })
+        .await?;
+        Ok((bytes, link))
+    }
+
+    /// Sends one request with retries; returns the success response (its body not read yet),
+    /// or the final error.
+    async fn execute(&self, call: Attempt<'_>) -> Result<reqwest::Response, Error> {
         let method_name = call.method.as_str();
         let build = || {
             let method = match call.method {
@@ -521,7 +609,7 @@ impl Client {
                     })?;
                     if !response.status().is_success() {
                         let status = response.status().as_u16();
-                        let body = response.bytes().await.ok();
+                        let body = self.error_body(response, call.url).await;
                         let body = body.and_then(|b| ApiError::from_body(&b));
                         let kind =
                             StatusKind::of(status, body.as_ref().and_then(|b| b.code.as_deref()));
@@ -533,21 +621,23 @@ impl Client {
                             body,
                         });
                     }
-                    let link = response
-                        .headers()
-                        .get_all(LINK)
-                        .iter()
-                        .filter_map(|v| v.to_str().ok())
-                        .find_map(next_link);
-                    let bytes = response.bytes().await.map_err(|source| Error::Transport {
-                        method: method_name,
-                        url: call.url.to_owned(),
-                        source,
-                    })?;
-                    return Ok((bytes.to_vec(), link));
+                    return Ok(response);
                 }
             }
         }
+    }
+
+    /// An error response's body, if it is in whole and within
+    /// [`max_body_size`](ClientBuilder::max_body_size).
+    async fn error_body(&self, response: reqwest::Response, url: &str) -> Option<Vec<u8>> {
+        let mut bytes = Vec::new();
+        self.read_body(response, "", url, |chunk| {
+            bytes.extend_from_slice(chunk);
+            Ok(())
+        })
+        .await
+        .ok()?;
+        Some(bytes)
     }
 }
 

@@ -53,7 +53,7 @@ pub mod registry;
 pub mod request;
 pub mod wire;
 
-pub use bundle::{Bundle, BundleItem, BundleResults, Handle, TypedBundle};
+pub use bundle::{Bundle, BundleDecoder, BundleItem, BundleResults, Handle, TypedBundle};
 pub use client::{Client, ClientBuilder, Credentials, RetryPolicy, DEFAULT_MAX_BUNDLE_SIZE};
 /// `bundle!(ticket(conditions = "..", page_size = 1000), company(id = 250))`: a typed bundle,
 /// checked at compile time against the same spec as this crate (see `connectwise-macros`).
