@@ -252,7 +252,8 @@ pub enum Error {
     Protocol(String),
     /// The response body is bigger than the client's
     /// [`max_body_size`](crate::ClientBuilder::max_body_size): reading stopped at the cap
-    /// (or at once, when `Content-Length` said so), nothing was decoded.
+    /// (or at once, when `Content-Length` said so), nothing was decoded. The request itself
+    /// was answered with success: a write has been applied.
     #[error("{url}: the response body is larger than the limit of {limit} bytes (ClientBuilder::max_body_size)")]
     BodyTooLarge {
         url: String,
