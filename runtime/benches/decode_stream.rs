@@ -66,7 +66,10 @@ type Decoded = (Vec<Vec<Ticket>>, Vec<Vec<Company>>, Vec<Vec<Member>>);
 fn take_all(mut r: BundleResults, s: Sent) -> (Decoded, BundleResults) {
     let out = (
         s.tickets.into_iter().map(|h| r.take(h).unwrap()).collect(),
-        s.companies.into_iter().map(|h| r.take(h).unwrap()).collect(),
+        s.companies
+            .into_iter()
+            .map(|h| r.take(h).unwrap())
+            .collect(),
         s.members.into_iter().map(|h| r.take(h).unwrap()).collect(),
     );
     (out, r)
@@ -212,10 +215,7 @@ fn main() {
         data.body.len() as f64 / RATE * 1e3
     );
     let col = |v: Vec<f64>| format!("{:>9.1}", median(v));
-    println!(
-        "  {:<44} {:>9} {:>9}",
-        "median ms", "wall", "on-CPU"
-    );
+    println!("  {:<44} {:>9} {:>9}", "median ms", "wall", "on-CPU");
     println!(
         "  {:<44} {} {}",
         "whole body: decode + take (after the last byte)",

@@ -28,6 +28,9 @@
 //! straight into the model type the sub-request asked for, as the pass reaches them, with no
 //! detour through `serde_json::Value`; [`BundleResults::take`] hands the value over. Results
 //! in an unusual order or shape are decoded on `take` instead, with the same tolerance.
+//! [`Bundle::send`] runs that pass while the body arrives ([`Bundle::decoder`]): a result is
+//! decoded as soon as its last byte is in and its bytes are dropped, so the whole body is
+//! never held; only the entities left for `take` are kept.
 
 use crate::envelope::{self, AnyValue, DecodeFn};
 use crate::error::{ApiError, Error, ItemError, ItemErrorKind};
@@ -503,7 +506,9 @@ impl BundleDecoder {
     /// is the whole response's ([`Error::Decode`], with its path), as
     /// [`Bundle::decode_response`] would give it; every later call gives it again.
     pub fn feed(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        self.walker.feed(bytes).map_err(|e| envelope_error(e, &self.url))
+        self.walker
+            .feed(bytes)
+            .map_err(|e| envelope_error(e, &self.url))
     }
 
     /// The body has ended: the results, as [`Bundle::decode_response`] gives them.
@@ -990,7 +995,10 @@ mod tests {
         for piece in pieces {
             if let Err(e) = d.feed(piece) {
                 // Every later call gives the same error.
-                assert_eq!(format!("{:?}", d.feed(b"")), format!("{:?}", Err::<(), _>(&e)));
+                assert_eq!(
+                    format!("{:?}", d.feed(b"")),
+                    format!("{:?}", Err::<(), _>(&e))
+                );
                 return canon(Err(e));
             }
         }

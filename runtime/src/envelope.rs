@@ -20,6 +20,10 @@
 //!
 //! Property names are compared without regard to case; `data` and `entity` are taken for
 //! `entities`; numbers may be sent as strings.
+//!
+//! [`walk`] takes the whole body; [`StreamWalker`] takes it in pieces as it arrives and runs
+//! the same code on each element of `results` once its last byte is in, with the same
+//! outcome, errors and byte offsets included.
 
 use crate::error::ApiError;
 use crate::request::Shape;
@@ -686,7 +690,9 @@ impl StreamWalker {
                     let n = self.results.as_ref().map_or(0, Vec::len);
                     let path = format!("results[{n}]");
                     if c != Some(b'{') {
-                        return Err(self.scanner().error(&path, "expected a bundle result object"));
+                        return Err(self
+                            .scanner()
+                            .error(&path, "expected a bundle result object"));
                     }
                     if !self.value_in(eof) {
                         return Ok(());

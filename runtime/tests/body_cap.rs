@@ -74,7 +74,11 @@ fn bundle_body(results: usize, n: usize) -> Vec<u8> {
     let items: Vec<String> = (1..=results)
         .map(|seq| format!(r#"{{"sequenceNumber":{seq},"success":true,"statusCode":200,"count":{n},"entities":{list}}}"#))
         .collect();
-    format!(r#"{{"results":[{}],"_info":{{"total":"{results}"}}}}"#, items.join(",")).into_bytes()
+    format!(
+        r#"{{"results":[{}],"_info":{{"total":"{results}"}}}}"#,
+        items.join(",")
+    )
+    .into_bytes()
 }
 
 fn answer_of(body: Vec<u8>, chunk: usize, length: bool) -> Answer {
@@ -110,10 +114,7 @@ async fn a_list_bigger_than_the_cap_is_a_typed_error_counted_as_it_arrives() {
 #[tokio::test]
 async fn a_content_length_over_the_cap_fails_at_once() {
     let base = serve(answer_of(tickets(20_000), 1 << 20, true)).await;
-    let err = client(&base, 1000)
-        .send(Ticket::list())
-        .await
-        .unwrap_err();
+    let err = client(&base, 1000).send(Ticket::list()).await.unwrap_err();
     assert!(
         matches!(err, Error::BodyTooLarge { limit: 1000, .. }),
         "{err:?}"
@@ -137,7 +138,10 @@ async fn a_bundle_response_is_capped_and_decoded_while_it_arrives() {
         .unwrap_err();
     assert!(matches!(err, Error::BodyTooLarge { .. }), "{err:?}");
     let (bundle, handles) = make();
-    let mut results = bundle.send(&client(&base, body.len() as u64)).await.unwrap();
+    let mut results = bundle
+        .send(&client(&base, body.len() as u64))
+        .await
+        .unwrap();
     // The same values as decoding the whole body at once.
     let (bundle, whole_handles) = make();
     let mut whole = bundle.decode_response(body, "whole").unwrap();
@@ -173,5 +177,8 @@ async fn an_error_body_over_the_cap_is_left_out_of_the_status_error() {
         .send(Ticket::list())
         .await
         .unwrap_err();
-    assert!(err.message().is_some_and(|m| m.starts_with("xxx")), "{err:?}");
+    assert!(
+        err.message().is_some_and(|m| m.starts_with("xxx")),
+        "{err:?}"
+    );
 }

@@ -38,8 +38,14 @@ async fn a_big_list_over_the_cap_is_a_typed_error_not_an_allocation() {
     let server = server().await;
     let big = Ticket::list().page_size(1000);
     // 1,000 generated tickets are far more than 64 KiB.
-    assert_too_large(client(&server, 64 * 1024).send(big.clone()).await, 64 * 1024);
-    let all = client(&server, 64 << 20).send(big).await.expect("under the cap");
+    assert_too_large(
+        client(&server, 64 * 1024).send(big.clone()).await,
+        64 * 1024,
+    );
+    let all = client(&server, 64 << 20)
+        .send(big)
+        .await
+        .expect("under the cap");
     assert_eq!(all.len(), 1000);
     // A small page of the same list fits the small cap.
     let few = client(&server, 64 * 1024)
@@ -55,7 +61,10 @@ async fn bundles_gets_and_writes_are_capped_too() {
     let mut bundle = Bundle::new();
     let tickets = bundle.push(Ticket::list().page_size(1000));
     let company = bundle.push(Company::get(1));
-    assert_too_large(bundle.clone().send(&client(&server, 64 * 1024)).await, 64 * 1024);
+    assert_too_large(
+        bundle.clone().send(&client(&server, 64 * 1024)).await,
+        64 * 1024,
+    );
     let mut results = bundle
         .send(&client(&server, 64 << 20))
         .await
