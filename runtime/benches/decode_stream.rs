@@ -95,7 +95,8 @@ fn cpu_ms_since(start: Option<u64>) -> f64 {
 struct Streamed {
     /// From the arrival of the last byte to the last `take`.
     after_last: f64,
-    /// On-CPU time of that stretch.
+    /// On-CPU time of the decoding done after the last byte arrived: every `feed` that
+    /// ended after it (the last one, and any backlog), `finish` and the `take`s.
     after_last_cpu: f64,
     /// On-CPU time of every `feed`, `finish` and `take`.
     total_cpu: f64,
@@ -111,6 +112,8 @@ fn streamed(body: &[u8], s: Sent, paced: bool) -> (Streamed, (Decoded, BundleRes
     let mut cpu_total = 0.0;
     let mut longest_feed: f64 = 0.0;
     let mut arrived = 0usize;
+    let last_at = Duration::from_secs_f64(body.len() as f64 / RATE);
+    let mut cpu_after_last = 0.0;
     for chunk in body.chunks(CHUNK) {
         arrived += chunk.len();
         if paced {
@@ -127,7 +130,11 @@ fn streamed(body: &[u8], s: Sent, paced: bool) -> (Streamed, (Decoded, BundleRes
         let piece = chunk.to_vec();
         let (t, c) = (Instant::now(), cpu_ns());
         decoder.feed(black_box(&piece)).unwrap();
-        cpu_total += cpu_ms_since(c);
+        let cpu = cpu_ms_since(c);
+        cpu_total += cpu;
+        if paced && start.elapsed() >= last_at {
+            cpu_after_last += cpu;
+        }
         longest_feed = longest_feed.max(t.elapsed().as_secs_f64() * 1e3);
     }
     let last_byte = if paced {
@@ -138,7 +145,7 @@ fn streamed(body: &[u8], s: Sent, paced: bool) -> (Streamed, (Decoded, BundleRes
     let c = cpu_ns();
     let results = decoder.finish().unwrap();
     let out = take_all(results, s);
-    let after_last_cpu = cpu_ms_since(c);
+    let after_last_cpu = cpu_ms_since(c) + cpu_after_last;
     let after_last = Instant::now()
         .saturating_duration_since(last_byte)
         .as_secs_f64()
@@ -192,6 +199,13 @@ fn main() {
     } else {
         1
     };
+    let load = || {
+        std::fs::read_to_string("/proc/loadavg")
+            .ok()
+            .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+            .unwrap_or_default()
+    };
+    let load_before = load();
     let mut w = Vec::new();
     let mut p = Vec::new();
     let mut b = Vec::new();
@@ -207,6 +221,7 @@ fn main() {
         b.push(t);
     }
     let mb = data.body.len() as f64 / 1e6;
+    println!("load average (1 min) before / after: {load_before} / {}", load());
     println!(
         "decode while receiving: body {mb:.1} MB ({SUB_RESULTS} x {} entities) in {} KiB chunks at {:.0} MB/s (arrival {:.0} ms), {rounds} rounds",
         data.per_result,
@@ -250,9 +265,11 @@ fn main() {
     let after = ratio(&|i| p[i].after_last / w[i].0);
     let after_cpu = ratio(&|i| p[i].after_last_cpu / w[i].1);
     let overhead = ratio(&|i| b[i].total_cpu / w[i].1);
+    let verdict = |r: f64| if r <= 0.10 { "met" } else { "MISSED" };
     println!(
-        "  last byte -> all taken / whole-body decode: wall {after:.3}x, on-CPU {after_cpu:.3}x (target <= 0.10x: {})",
-        if after <= 0.10 { "met" } else { "MISSED" }
+        "  last byte -> all taken / whole-body decode: wall {after:.3}x (target <= 0.10x: {}), on-CPU {after_cpu:.3}x (target <= 0.10x: {})",
+        verdict(after),
+        verdict(after_cpu)
     );
     println!("  streamed CPU in all / whole-body decode CPU: {overhead:.3}x");
 }
