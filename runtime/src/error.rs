@@ -256,6 +256,7 @@ pub enum Error {
     /// was answered with success: a write has been applied.
     #[error("{url}: the response body is larger than the limit of {limit} bytes (ClientBuilder::max_body_size)")]
     BodyTooLarge {
+        /// The request's URL.
         url: String,
         /// The cap, in bytes.
         limit: u64,
