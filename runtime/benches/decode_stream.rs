@@ -221,7 +221,10 @@ fn main() {
         b.push(t);
     }
     let mb = data.body.len() as f64 / 1e6;
-    println!("load average (1 min) before / after: {load_before} / {}", load());
+    println!(
+        "load average (1 min) before / after: {load_before} / {}",
+        load()
+    );
     println!(
         "decode while receiving: body {mb:.1} MB ({SUB_RESULTS} x {} entities) in {} KiB chunks at {:.0} MB/s (arrival {:.0} ms), {rounds} rounds",
         data.per_result,
