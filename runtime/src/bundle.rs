@@ -932,6 +932,9 @@ mod tests {
             br#"{}"#,
             br#"{"results":[{"sequenceNumber":2,"entities":"text"},{"sequenceNumber":1,"entities":null}]}"#,
             br#"{"results":[{"sequenceNumber":1,"entities":[{"a":"\"#,
+            // A second sequence number after the entities (found by the fuzzer).
+            br#"{"results":[{"sequenceNumber":4,"entities":[{"id":1}],"sequenceNumber":2}]}"#,
+            br#"{"results":[{"sequenceNumber":1,"entities":[{"id":1}],"SequenceNumber":1}]}"#,
             "{\"results\":[{\"sequenceNumber\":1,\"entities\":[{\"s\":\"caf\u{e9} \u{1F600}\"}]}],\"_info\":{\"n\":\"\u{e9}\"}}".as_bytes(),
         ] {
             bodies.push(body.to_vec());
@@ -1062,6 +1065,23 @@ mod tests {
         let mut r = d.finish().unwrap();
         assert_eq!(r.take(h).unwrap().len(), 1);
         assert_eq!(r.take(again).unwrap_err().kind, ItemErrorKind::Taken);
+    }
+
+    #[test]
+    fn entities_decoded_for_another_sequence_number_are_kept_for_take() {
+        // Found by the fuzzer: the entities were decoded for sub-request 4 (a list), then a
+        // second `sequenceNumber` made them sub-request 2's (one value).
+        let b = bundle();
+        let body =
+            br#"{"results":[{"sequenceNumber":4,"entities":[{"id":1}],"sequenceNumber":2}]}"#;
+        let mut d = b.decoder("t");
+        d.feed(body).unwrap();
+        let mut r = d.finish().unwrap();
+        let h = Handle::<Value> {
+            sequence_number: 2,
+            _output: PhantomData,
+        };
+        assert_eq!(r.take(h).unwrap(), serde_json::json!({"id": 1}));
     }
 
     #[test]

@@ -251,6 +251,8 @@ impl<'a> Scanner<'a> {
         decoder: &dyn Fn(u32) -> Option<(DecodeFn, Shape)>,
     ) -> Result<RawResult, EnvelopeError> {
         let mut r = RawResult::default();
+        // The sequence number the entities were decoded for.
+        let mut decoded_for = None;
         self.object(path, |s, key| {
             let at = || format!("{path}.{key}");
             if eq(&key, "sequenceNumber") {
@@ -264,6 +266,7 @@ impl<'a> Scanner<'a> {
                     .and_then(|(decode, shape)| decode(&s.b[start..], shape));
                 r.entities = Some(match typed {
                     Some((value, read)) => {
+                        decoded_for = r.sequence_number;
                         s.i = start + read;
                         Entities {
                             body: Some(0),
@@ -296,6 +299,13 @@ impl<'a> Scanner<'a> {
             }
             Ok(())
         })?;
+        if let Some(e) = &mut r.entities {
+            if e.typed.is_some() && decoded_for != r.sequence_number {
+                // A second `sequenceNumber` after the entities: they were decoded for another
+                // sub-request's type, so they go the lazy way.
+                e.typed = None;
+            }
+        }
         Ok(r)
     }
 
