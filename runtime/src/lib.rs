@@ -54,7 +54,9 @@ pub mod request;
 pub mod wire;
 
 pub use bundle::{Bundle, BundleDecoder, BundleItem, BundleResults, Handle, TypedBundle};
-pub use client::{Client, ClientBuilder, Credentials, RetryPolicy, DEFAULT_MAX_BUNDLE_SIZE};
+pub use client::{
+    Client, ClientBuilder, Credentials, RetryPolicy, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_BUNDLE_SIZE,
+};
 /// `bundle!(ticket(conditions = "..", page_size = 1000), company(id = 250))`: a typed bundle,
 /// checked at compile time against the same spec as this crate (see `connectwise-macros`).
 pub use connectwise_macros::bundle;
