@@ -1,11 +1,16 @@
 //! Peak heap memory of decoding the bundle response of `decode.rs` (20 sub-results x 1000
-//! entities), three ways, each run once on the same bytes with a counting global allocator.
+//! entities), four ways, each run once on the same bytes with a counting global allocator.
 //!
 //! What is counted, alike for all three: every live heap byte, including the 88 MB input body
 //! (allocated before the decode starts and alive until after it ends: `floor` and `untyped`
 //! borrow it, `ours` owns it inside `BundleResults`) and the 20 decoded `Vec<Model>`s, which
 //! are all kept until the peak is read. `peak above body` subtracts the body: the decoded
 //! values plus whatever the decoder needed on the way.
+//!
+//! `streamed` is how `Bundle::send` decodes now (issue 13): the body is fed to
+//! `Bundle::decoder` in 64 KiB pieces, each copied into a buffer of its own first (as the
+//! network hands them over) and dropped after its `feed`. The client never holds the whole
+//! body, so none is counted for it: its figure is everything it allocates, pieces included.
 //!
 //! `cargo bench -p connectwise --bench decode_memory` (`DECODE_DUMP_BODY=file` also writes
 //! the generated response body to `file`).
@@ -138,6 +143,32 @@ fn main() {
         (out, r)
     });
 
+    let mut bundle = Bundle::new();
+    let (mut th, mut ch, mut mh) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..SUB_RESULTS {
+        match Kind::of(i) {
+            Kind::Ticket => th.push(bundle.push(Ticket::list())),
+            Kind::Company => ch.push(bundle.push(Company::list())),
+            Kind::Member => mh.push(bundle.push(Member::list())),
+        }
+    }
+    let streamed = measure(0, || {
+        let mut decoder = bundle.decoder("bench");
+        for chunk in data.body.chunks(64 * 1024) {
+            let piece = chunk.to_vec();
+            decoder.feed(&piece).unwrap();
+        }
+        let mut r = decoder.finish().unwrap();
+        let mut out = Decoded::default();
+        out.tickets
+            .extend(th.into_iter().map(|h| r.take(h).unwrap()));
+        out.companies
+            .extend(ch.into_iter().map(|h| r.take(h).unwrap()));
+        out.members
+            .extend(mh.into_iter().map(|h| r.take(h).unwrap()));
+        (out, r)
+    });
+
     let untyped = measure(body_len, || {
         let mut root: serde_json::Value = serde_json::from_slice(&data.body).unwrap();
         let mut out = Decoded::default();
@@ -178,6 +209,13 @@ fn main() {
         );
     }
     println!(
+        "  {:<8} {:>10.1} {:>16} {:>12.1}   (no whole body: the pieces and one result at a time)",
+        "streamed",
+        mb(streamed.0),
+        "-",
+        mb(streamed.1)
+    );
+    println!(
         "  ours - floor: peak {:+} bytes, retained {:+} bytes",
         ours.0 as i64 - floor.0 as i64,
         ours.1 as i64 - floor.1 as i64
@@ -188,5 +226,12 @@ fn main() {
         if ratio <= 1.3 { "met" } else { "MISSED" },
         (ours.0 - body_len) as f64 / (floor.0 - body_len) as f64,
         untyped.0 as f64 / ours.0 as f64
+    );
+    let ratio = streamed.0 as f64 / ours.0 as f64;
+    println!(
+        "  streamed/ours peak {ratio:.3}x (target < 1: {}); streamed/floor peak {:.3}x; streamed - floor above body: {:+.1} MB",
+        if ratio < 1.0 { "met" } else { "MISSED" },
+        streamed.0 as f64 / floor.0 as f64,
+        mb(streamed.0) - mb(floor.0 - body_len)
     );
 }

@@ -28,6 +28,9 @@
 //! straight into the model type the sub-request asked for, as the pass reaches them, with no
 //! detour through `serde_json::Value`; [`BundleResults::take`] hands the value over. Results
 //! in an unusual order or shape are decoded on `take` instead, with the same tolerance.
+//! [`Bundle::send`] runs that pass while the body arrives ([`Bundle::decoder`]): a result is
+//! decoded as soon as its last byte is in and its bytes are dropped, so the whole body is
+//! never held; only the entities left for `take` are kept.
 
 use crate::envelope::{self, AnyValue, DecodeFn};
 use crate::error::{ApiError, EntityError, Error, ItemError, ItemErrorKind};
@@ -250,12 +253,19 @@ impl Bundle {
     /// [`max_bundle_size`](crate::ClientBuilder::max_bundle_size) sub-requests, every call at
     /// once, and decodes and merges the envelopes. An empty bundle sends nothing.
     pub async fn send(self, client: &Client) -> Result<BundleResults, Error> {
-        self.send_split(client, true).await
+        self.send_split(client, true, false).await
     }
 
-    /// [`send`](Self::send); `typed`: decode each result in the one pass (else leave every
-    /// result's entities raw, for [`send_all`](Self::send_all)'s later pages).
-    async fn send_split(&self, client: &Client, typed: bool) -> Result<BundleResults, Error> {
+    /// [`send`](Self::send); `typed`: decode each result as the response arrives (else
+    /// leave every result's entities raw, for [`send_all`](Self::send_all)'s later pages);
+    /// `keep`: keep the bytes of the decoded entities too (`send_all` joins a list's first
+    /// page with the others).
+    async fn send_split(
+        &self,
+        client: &Client,
+        typed: bool,
+        keep: bool,
+    ) -> Result<BundleResults, Error> {
         let version = client.api_version();
         let max = client.max_bundle_size().max(1);
         let reads = self.positions(|s| s != Shape::Count);
@@ -266,14 +276,16 @@ impl Bundle {
             .map(|chunk| (chunk, &read_url))
             .chain(counts.chunks(max).map(|chunk| (chunk, &count_url)))
             .map(|(chunk, url)| async move {
-                let bytes = client
+                let answer = client
                     .post_bundle(url, self.body_of(version, chunk))
                     .await?;
-                if typed {
-                    self.decode_response(bytes, url)
-                } else {
-                    BundleResults::decode(bytes, &self.requests, url)
-                }
+                let mut decoder = self.decoder_with(url, typed, keep);
+                client
+                    .read_body(answer.response, "POST", url, |bytes| decoder.feed(bytes))
+                    .await?;
+                // The place under the concurrency limit is held until the body is read.
+                drop(answer.place);
+                decoder.finish()
             });
         let answers = futures_util::future::try_join_all(calls).await?;
         let mut results = BundleResults::empty(&self.requests);
@@ -316,7 +328,7 @@ impl Bundle {
             first.decoders.push(envelope::decode_prefix::<u64>);
             lists.push((i, page_size, page));
         }
-        let mut results = first.send_split(client, true).await?;
+        let mut results = first.send_split(client, true, true).await?;
         // The remaining pages: (list's position, page).
         let mut rest = Bundle::new();
         let mut owners = Vec::new();
@@ -355,7 +367,7 @@ impl Bundle {
             }
         }
         if !rest.is_empty() {
-            let mut more = rest.send_split(client, false).await?;
+            let mut more = rest.send_split(client, false, false).await?;
             // Each list's pages, in order: (body, start, end) ranges; a body of the second
             // round is numbered `usize::MAX - i`.
             let mut pages: BTreeMap<u32, Vec<(usize, usize, usize)>> = BTreeMap::new();
@@ -401,9 +413,9 @@ impl Bundle {
                 let mut joined = vec![b'['];
                 for (b, a, z) in ranges {
                     let bytes: &[u8] = if b > usize::MAX / 2 {
-                        &more.bodies[usize::MAX - b][a..z]
+                        more.bodies.get(usize::MAX - b).map_or(&[], |v| &v[a..z])
                     } else {
-                        &results.bodies[b][a..z]
+                        results.bodies.get(b).map_or(&[], |v| &v[a..z])
                     };
                     let t = bytes.trim_ascii();
                     let inner = match t.first() {
@@ -425,6 +437,7 @@ impl Bundle {
                 if let Some(slot) = results.results.get_mut(&owner) {
                     slot.entities = Some((body, 0, len));
                     slot.typed = None;
+                    slot.dropped = false;
                 }
             }
         }
@@ -444,6 +457,85 @@ impl Bundle {
         };
         BundleResults::decode_with(body, &self.requests, &decoder, url)
     }
+
+    /// A decoder of a response to this bundle that takes the body in pieces as they arrive
+    /// (what [`send`](Self::send) does): each result's entities are decoded into the type
+    /// its sub-request asked for as soon as the result's last byte is in, and its bytes are
+    /// dropped. The outcome is that of [`decode_response`](Self::decode_response) on the
+    /// whole body, except that a second [`take`](BundleResults::take) of a result decoded
+    /// this way is [`ItemErrorKind::Taken`]. `url` is for error messages.
+    pub fn decoder(&self, url: &str) -> BundleDecoder {
+        self.decoder_with(url, true, false)
+    }
+
+    fn decoder_with(&self, url: &str, typed: bool, keep: bool) -> BundleDecoder {
+        let decoders = if typed {
+            self.decoders
+                .iter()
+                .zip(&self.requests)
+                .map(|(&d, r)| (d, r.shape))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        BundleDecoder {
+            walker: envelope::StreamWalker::new(decoders, keep),
+            sent: sent_of(&self.requests),
+            url: url.to_owned(),
+        }
+    }
+}
+
+/// Decodes a bundle response while it arrives, from [`Bundle::decoder`]: [`feed`](Self::feed)
+/// each piece of the body in order, then [`finish`](Self::finish). Holds the result being
+/// received and the decoded values, never the whole body.
+pub struct BundleDecoder {
+    walker: envelope::StreamWalker,
+    sent: Vec<(String, Shape)>,
+    url: String,
+}
+
+impl fmt::Debug for BundleDecoder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BundleDecoder")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl BundleDecoder {
+    /// Takes in the next bytes of the body, decoding every result they complete. An error
+    /// is the whole response's ([`Error::Decode`], with its path), as
+    /// [`Bundle::decode_response`] would give it; every later call gives it again.
+    pub fn feed(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.walker
+            .feed(bytes)
+            .map_err(|e| envelope_error(e, &self.url))
+    }
+
+    /// The body has ended: the results, as [`Bundle::decode_response`] gives them.
+    pub fn finish(self) -> Result<BundleResults, Error> {
+        let (envelope, bodies) = self
+            .walker
+            .finish()
+            .map_err(|e| envelope_error(e, &self.url))?;
+        BundleResults::from_envelope(envelope, bodies, self.sent)
+    }
+}
+
+fn envelope_error(e: envelope::EnvelopeError, url: &str) -> Error {
+    Error::Decode {
+        url: url.to_owned(),
+        path: e.path,
+        message: e.message,
+    }
+}
+
+/// What `BundleResults` keeps of the sub-requests sent.
+fn sent_of(sent: &[SubRequest]) -> Vec<(String, Shape)> {
+    sent.iter()
+        .map(|s| (s.resource_type.clone(), s.shape))
+        .collect()
 }
 
 /// A [`Bundle`] with the code that takes each typed result out of the response: what
@@ -515,6 +607,9 @@ struct ResultSlot {
     /// Which body, and the byte range of the entities in it.
     entities: Option<(usize, usize, usize)>,
     typed: Option<AnyValue>,
+    /// The entities were decoded as the response arrived and their bytes not kept: once
+    /// `typed` is taken, there is nothing to decode again.
+    dropped: bool,
     count: Option<u64>,
 }
 
@@ -526,6 +621,7 @@ impl fmt::Debug for ResultSlot {
             .field("error", &self.error)
             .field("entities", &self.entities)
             .field("decoded", &self.typed.is_some())
+            .field("dropped", &self.dropped)
             .field("count", &self.count)
             .finish()
     }
@@ -598,11 +694,16 @@ impl BundleResults {
         decoder: &dyn Fn(u32) -> Option<(DecodeFn, crate::request::Shape)>,
         url: &str,
     ) -> Result<Self, Error> {
-        let envelope = envelope::walk(&body, decoder).map_err(|e| Error::Decode {
-            url: url.to_owned(),
-            path: e.path,
-            message: e.message,
-        })?;
+        let envelope = envelope::walk(&body, decoder).map_err(|e| envelope_error(e, url))?;
+        Self::from_envelope(envelope, vec![body], sent_of(sent))
+    }
+
+    /// The results of a walked envelope; `bodies` holds the bytes its entities' ranges are of.
+    fn from_envelope(
+        envelope: envelope::Envelope,
+        bodies: Vec<Vec<u8>>,
+        sent: Vec<(String, Shape)>,
+    ) -> Result<Self, Error> {
         let mut results = BTreeMap::new();
         for (i, r) in envelope.results.into_iter().enumerate() {
             let Some(seq) = r.sequence_number else {
@@ -622,9 +723,12 @@ impl BundleResults {
             let success = r
                 .success
                 .unwrap_or(r.error.is_none() && (200..300).contains(&status_code));
-            let (entities, typed) = match r.entities {
-                Some(e) => (Some((0, e.range.0, e.range.1)), e.typed),
-                None => (None, None),
+            let (entities, typed, dropped) = match r.entities {
+                Some(e) => match e.body {
+                    Some(body) => (Some((body, e.range.0, e.range.1)), e.typed, false),
+                    None => (None, e.typed, true),
+                },
+                None => (None, None, false),
             };
             let slot = ResultSlot {
                 success,
@@ -632,6 +736,7 @@ impl BundleResults {
                 error: r.error,
                 entities,
                 typed,
+                dropped,
                 count: r.count,
             };
             if results.insert(seq, slot).is_some() {
@@ -640,15 +745,11 @@ impl BundleResults {
                 )));
             }
         }
-        let info = envelope.info;
         Ok(BundleResults {
-            sent: sent
-                .iter()
-                .map(|s| (s.resource_type.clone(), s.shape))
-                .collect(),
-            bodies: vec![body],
+            sent,
+            bodies,
             results,
-            info,
+            info: envelope.info,
         })
     }
 
@@ -676,8 +777,10 @@ impl BundleResults {
         let seq = handle.sequence_number;
         if let Some(slot) = self.results.get_mut(&seq).filter(|s| s.success) {
             // Not of type `T` only for a handle of another bundle: decode it as `T` then.
-            if let Some(Ok(value)) = slot.typed.take().map(|v| v.downcast::<T>()) {
-                return Ok(*value);
+            match slot.typed.take().map(|v| v.downcast::<T>()) {
+                Some(Ok(value)) => return Ok(*value),
+                Some(Err(value)) => slot.typed = Some(value),
+                None => {}
             }
         }
         self.decode_one(seq)
@@ -796,8 +899,15 @@ impl BundleResults {
             return crate::error::decode_json(count.to_string().as_bytes())
                 .map_err(|(path, message)| fail(ItemErrorKind::Decode { path, message }));
         }
+        if slot.dropped {
+            return Err(fail(ItemErrorKind::Taken));
+        }
         let raw: &[u8] = match slot.entities {
-            Some((body, a, b)) => &self.bodies[body][a..b],
+            Some((body, a, b)) => self
+                .bodies
+                .get(body)
+                .and_then(|v| v.get(a..b))
+                .unwrap_or(b"null".as_slice()),
             None => b"null",
         };
         decode_entities(raw, shape).map_err(fail)
@@ -849,5 +959,252 @@ pub(crate) fn decode_entities<T: DeserializeOwned>(
         }
         (Shape::One, Some(b'n')) | (Shape::One, None) => Err(ItemErrorKind::Empty),
         _ => decode(raw),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+    use std::fmt::Write;
+
+    const SEED_RESPONSE: &str = include_str!("../tests/fixtures/seed_response.json");
+
+    /// Bodies of every shape the decoder tolerates or refuses: the seed page's response, the
+    /// envelope tests' bodies, and the tolerances of `tests/bundle_wire.rs`.
+    fn fixtures() -> Vec<Vec<u8>> {
+        let mut bodies: Vec<Vec<u8>> = vec![SEED_RESPONSE.as_bytes().to_vec()];
+        for body in [
+            // envelope.rs's tests.
+            &br#"{"results":[{"x":"a\"]}\\","sequenceNumber":"2","entities":[{"s":"]"}]}]}"#[..],
+            br#"{"results":[{"sequenceNumber":1,"entities":[{"id":1},{"id""#,
+            br#"{"results":[{"sequenceNumber":1,"entities":[{"id":1}]},{"entities":[],"sequenceNumber":2}]}"#,
+            br#"{"results":[{"sequenceNumber":3,"entities":[1,"two"],"count":2}]}"#,
+            br#"{"results":[]} x"#,
+            // Names in any case, `data`/`entity`, numbers as strings, any order, `_info`.
+            br#" { "Results" : [ {"SequenceNumber":1,"ResourceType":"Ticket","Entities":[{"id":7,"summary":"x"}],
+                "Count":1,"Version":"2025.8","Success":true,"StatusCode":200},
+                {"sequenceNumber":"2","success":true,"statusCode":"200","count":"1","entity":{"id":9,"name":"Acme"}},
+                {"sequenceNumber":5,"data":{"id":1}} ],
+              "_info":{"success":"3","failure":"0","total":"3"}, "extra": [1, {"a": "]}\"{"}, -2.5e3, true] }
+            "#,
+            // Entities before the sequence number; a list of numbers that holds objects.
+            br#"{"results":[
+                {"entities":[{"id":7,"summary":"late number"}],"sequenceNumber":1,"success":true},
+                {"Data":{"id":5,"name":"Acme"},"SequenceNumber":"2","StatusCode":"200"},
+                {"sequenceNumber":3,"entities":[{"id":1}]},
+                {"sequenceNumber":4,"entities":[]}
+            ]}"#,
+            // Errors per sub-request; success inferred.
+            br#"{"results":[
+                {"sequenceNumber":1,"statusCode":403,"error":{"code":"Forbidden","message":"no",
+                  "errors":[{"code":"x","message":"denied","resource":"ticket","field":"board"}]}},
+                {"sequenceNumber":2,"statusCode":200,"entities":[{"id":3}]},
+                {"sequenceNumber":3,"success":false,"statusCode":"404","error":null}
+            ]}"#,
+            // A syntax error inside one result's entities.
+            br#"{"results":[{"sequenceNumber":1,"entities":[{"id":01}]},{"sequenceNumber":3,"entities":[2,3]}]}"#,
+            // Protocol errors: duplicate, unknown and missing sequence numbers.
+            br#"{"results":[{"sequenceNumber":1},{"sequenceNumber":1}]}"#,
+            br#"{"results":[{"sequenceNumber":9}]}"#,
+            br#"{"results":[{"success":true}]}"#,
+            // Envelope errors.
+            br#"{"results":[{"sequenceNumber":-4}]}"#,
+            br#"{"results": ["#,
+            br#"{"nothing": 1}"#,
+            br#"{"results":[{"sequenceNumber":1,"entities":[{"id":1,"summary":"cut he"#,
+            br#"{"results":null,"_info":{}}"#,
+            br#"{"results":nul}"#,
+            br#"{"results":{}}"#,
+            br#"{"results":[1]}"#,
+            br#"{"results":[{}],}"#,
+            br#"{"results":[{}] "x":1}"#,
+            br#"{"results":[{}],"_info":[1]}"#,
+            br#"{"res\u0075lts":[{"sequenceNumber":1,"entities":[{"k\"ey":"v\\"}]}]}"#,
+            br#"{"results":[{"sequenceNumber":1,"entities":[1]}],"results":[{"sequenceNumber":2,"entities":{"id":2}}]}"#,
+            br#"{"results":[{"sequenceNumber":1 "entities":[]}]}"#,
+            br#"{"results":[{"sequenceNumber":1,"entities":[1]}]}{}"#,
+            br#"[]"#,
+            br#""#,
+            br#"   "#,
+            br#"{}"#,
+            br#"{"results":[{"sequenceNumber":2,"entities":"text"},{"sequenceNumber":1,"entities":null}]}"#,
+            br#"{"results":[{"sequenceNumber":1,"entities":[{"a":"\"#,
+            // A second sequence number after the entities (found by the fuzzer).
+            br#"{"results":[{"sequenceNumber":4,"entities":[{"id":1}],"sequenceNumber":2}]}"#,
+            br#"{"results":[{"sequenceNumber":1,"entities":[{"id":1}],"SequenceNumber":1}]}"#,
+            "{\"results\":[{\"sequenceNumber\":1,\"entities\":[{\"s\":\"caf\u{e9} \u{1F600}\"}]}],\"_info\":{\"n\":\"\u{e9}\"}}".as_bytes(),
+        ] {
+            bodies.push(body.to_vec());
+        }
+        bodies
+    }
+
+    /// Five sub-requests: lists and gets of JSON values, and a list of numbers (which
+    /// objects do not decode into, so its entities go the lazy way).
+    fn bundle() -> Bundle {
+        let mut b = Bundle::new();
+        b.push(RawRequest::<Vec<Value>>::list("ticket"));
+        b.push(RawRequest::<Value>::get("company", 5));
+        b.push(RawRequest::<Vec<u64>>::list("member"));
+        b.push(RawRequest::<Vec<Value>>::list("ticket"));
+        b.push(RawRequest::<Value>::get("company", 6));
+        b
+    }
+
+    /// Everything a decode gave, as text: each result's flags, its value when decoded in the
+    /// walk, else its raw entities; `_info`; or the error.
+    fn canon(r: Result<BundleResults, Error>) -> String {
+        let mut r = match r {
+            Ok(r) => r,
+            Err(e) => return format!("error {e:?}"),
+        };
+        let mut out = format!("info {:?}\n", r.info);
+        let bodies = std::mem::take(&mut r.bodies);
+        for (seq, slot) in &mut r.results {
+            let typed = slot.typed.take().map(|v| {
+                let v = match v.downcast::<Vec<Value>>() {
+                    Ok(v) => return format!("{v:?}"),
+                    Err(v) => v,
+                };
+                let v = match v.downcast::<Value>() {
+                    Ok(v) => return format!("{v:?}"),
+                    Err(v) => v,
+                };
+                match v.downcast::<Vec<u64>>() {
+                    Ok(v) => format!("{v:?}"),
+                    Err(_) => "?".into(),
+                }
+            });
+            let raw = match (&typed, slot.entities) {
+                (None, Some((b, x, y))) => Some(String::from_utf8_lossy(&bodies[b][x..y])),
+                _ => None,
+            };
+            writeln!(
+                out,
+                "{seq}: {} {} {:?} {:?} typed={typed:?} raw={raw:?}",
+                slot.success, slot.status_code, slot.error, slot.count
+            )
+            .unwrap();
+        }
+        out
+    }
+
+    /// Decodes `pieces` one after the other, as they would arrive.
+    fn streamed<'a>(b: &Bundle, pieces: impl IntoIterator<Item = &'a [u8]>) -> String {
+        let mut d = b.decoder("t");
+        for piece in pieces {
+            if let Err(e) = d.feed(piece) {
+                // Every later call gives the same error.
+                assert_eq!(
+                    format!("{:?}", d.feed(b"")),
+                    format!("{:?}", Err::<(), _>(&e))
+                );
+                return canon(Err(e));
+            }
+        }
+        canon(d.finish())
+    }
+
+    #[test]
+    fn decoding_while_receiving_equals_the_whole_body_decode_at_every_cut() {
+        let b = bundle();
+        for body in fixtures() {
+            let whole = canon(b.decode_response(body.clone(), "t"));
+            let text = String::from_utf8_lossy(&body);
+            for cut in 0..=body.len() {
+                let (x, y) = body.split_at(cut);
+                assert_eq!(streamed(&b, [x, y]), whole, "cut at {cut} of {text}");
+            }
+            assert_eq!(
+                streamed(&b, body.chunks(1)),
+                whole,
+                "1-byte chunks of {text}"
+            );
+            let mut rng = fastrand::Rng::with_seed(body.len() as u64);
+            for _ in 0..50 {
+                let mut pieces = Vec::new();
+                let mut rest = &body[..];
+                while !rest.is_empty() {
+                    let n = rng.usize(0..=rest.len().min(7));
+                    pieces.push(&rest[..n]);
+                    rest = &rest[n..];
+                }
+                assert_eq!(streamed(&b, pieces), whole, "random pieces of {text}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_seed_response_decodes_the_same_untyped_and_typed() {
+        // Untyped (every result lazy), the way `send_all` reads its later pages.
+        let b = bundle();
+        let body = SEED_RESPONSE.as_bytes();
+        let whole = canon(BundleResults::decode(body.to_vec(), &b.requests, "t"));
+        for cut in 0..=body.len() {
+            let mut d = b.decoder_with("t", false, false);
+            d.feed(&body[..cut]).unwrap();
+            d.feed(&body[cut..]).unwrap();
+            assert_eq!(canon(d.finish()), whole, "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn a_streamed_result_taken_twice_is_taken_not_empty() {
+        let mut b = Bundle::new();
+        let h = b.push(RawRequest::<Vec<Value>>::list("ticket"));
+        let again = Handle::<Vec<Value>> {
+            sequence_number: h.sequence_number,
+            _output: PhantomData,
+        };
+        let mut d = b.decoder("t");
+        d.feed(br#"{"results":[{"sequenceNumber":1,"entities":[{"id":1}]}]}"#)
+            .unwrap();
+        let mut r = d.finish().unwrap();
+        assert_eq!(r.take(h).unwrap().len(), 1);
+        assert_eq!(r.take(again).unwrap_err().kind, ItemErrorKind::Taken);
+    }
+
+    #[test]
+    fn entities_decoded_for_another_sequence_number_are_kept_for_take() {
+        // Found by the fuzzer: the entities were decoded for sub-request 4 (a list), then a
+        // second `sequenceNumber` made them sub-request 2's (one value).
+        let b = bundle();
+        let body =
+            br#"{"results":[{"sequenceNumber":4,"entities":[{"id":1}],"sequenceNumber":2}]}"#;
+        let mut d = b.decoder("t");
+        d.feed(body).unwrap();
+        let mut r = d.finish().unwrap();
+        let h = Handle::<Value> {
+            sequence_number: 2,
+            _output: PhantomData,
+        };
+        assert_eq!(r.take(h).unwrap(), serde_json::json!({"id": 1}));
+    }
+
+    #[test]
+    fn only_the_result_being_received_is_held() {
+        // 50 results of about 1 KB each: the buffer never holds more than about two.
+        let mut body = String::from("{\"results\":[");
+        for i in 1..=50 {
+            if i > 1 {
+                body.push(',');
+            }
+            write!(
+                body,
+                "{{\"sequenceNumber\":1,\"entities\":[{{\"s\":\"{}\"}}]}}",
+                "x".repeat(1000)
+            )
+            .unwrap();
+        }
+        body.push_str("]}");
+        let mut w = envelope::StreamWalker::new(Vec::new(), false);
+        let mut most = 0;
+        for chunk in body.as_bytes().chunks(100) {
+            w.feed(chunk).unwrap();
+            most = most.max(w.buffered());
+        }
+        assert!(most < 1200, "{most} bytes held");
+        assert_eq!(w.finish().unwrap().0.results.len(), 50);
     }
 }

@@ -124,6 +124,7 @@ pub struct ClientBuilder {
     rate_limit: u32,
     max_concurrency: usize,
     max_throttle_wait: Duration,
+    max_body_size: u64,
 }
 
 /// The default of [`ClientBuilder::max_bundle_size`].
@@ -134,6 +135,8 @@ pub const DEFAULT_MAX_CONCURRENCY: usize = 8;
 
 /// The default of [`ClientBuilder::max_throttle_wait`]: 5 minutes.
 pub const DEFAULT_MAX_THROTTLE_WAIT: Duration = Duration::from_secs(300);
+/// The default of [`ClientBuilder::max_body_size`]: 256 MiB.
+pub const DEFAULT_MAX_BODY_SIZE: u64 = 256 << 20;
 
 impl ClientBuilder {
     /// Credentials (required).
@@ -230,6 +233,20 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body the client reads, in bytes (default
+    /// [`DEFAULT_MAX_BODY_SIZE`], 256 MiB; 0 is taken as 1). A bigger one ends the call with
+    /// [`Error::BodyTooLarge`] instead of using memory without bound: the bytes are counted as
+    /// they arrive (and a `Content-Length` above the cap fails at once), for every response:
+    /// bundles, lists, gets, writes. An error response's body above the cap is left out of
+    /// its [`Error::Status`]. Why 256 MiB: the biggest legitimate answers are bundles of
+    /// 1,000-row pages, about 4.4 MB a page of tickets, so 25 sub-requests (the default
+    /// [`max_bundle_size`](Self::max_bundle_size)) make about 110 MB; the cap leaves twice
+    /// that, and still stops a runaway or hostile body long before it exhausts a machine.
+    pub fn max_body_size(mut self, bytes: u64) -> Self {
+        self.max_body_size = bytes.max(1);
+        self
+    }
+
     pub fn build(self) -> Result<Client, Error> {
         let credentials = self
             .credentials
@@ -286,6 +303,7 @@ impl ClientBuilder {
             version: self.version,
             retry: self.retry,
             max_bundle_size: self.max_bundle_size,
+            max_body_size: self.max_body_size,
             company: credentials.company,
             headers,
             throttle: Arc::new(Throttle::new(self.rate_limit, self.max_concurrency)),
@@ -303,6 +321,7 @@ pub struct Client {
     version: String,
     retry: RetryPolicy,
     max_bundle_size: usize,
+    max_body_size: u64,
     company: String,
     /// The headers sent with every request (credentials marked sensitive, `clientId`,
     /// `Accept`), for the callback verifier's own HTTP client.
@@ -323,6 +342,7 @@ impl fmt::Debug for Client {
             .field("rate_interval", &self.throttle.interval())
             .field("max_concurrency", &self.throttle.max_concurrency())
             .field("max_throttle_wait", &self.max_throttle_wait)
+            .field("max_body_size", &self.max_body_size)
             .finish_non_exhaustive()
     }
 }
@@ -343,7 +363,13 @@ impl Client {
             rate_limit: 0,
             max_concurrency: DEFAULT_MAX_CONCURRENCY,
             max_throttle_wait: DEFAULT_MAX_THROTTLE_WAIT,
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
         }
+    }
+
+    /// The largest response body this client reads ([`ClientBuilder::max_body_size`]).
+    pub fn max_body_size(&self) -> u64 {
+        self.max_body_size
     }
 
     /// At most this many sub-requests go in one bundle call ([`ClientBuilder::max_bundle_size`]).
@@ -400,7 +426,7 @@ impl Client {
             idempotent: request.idempotent(),
         };
         let span = tracing::debug_span!("connectwise.send", method = method.as_str(), url = %url);
-        let (bytes, _) = self.execute(call).instrument(span).await?;
+        let (bytes, _) = self.execute_bytes(call).instrument(span).await?;
         request
             .decode(&bytes)
             .map_err(|(path, message)| Error::Decode {
@@ -485,7 +511,7 @@ impl Client {
                     idempotent: true,
                 };
                 let span = tracing::debug_span!("connectwise.page", url = %url);
-                let (bytes, link) = self.execute(attempt).instrument(span).await?;
+                let (bytes, link) = self.execute_bytes(attempt).instrument(span).await?;
                 let items: Vec<T> = decode_body(&bytes, &url)?;
                 let following = if forward_only {
                     match link {
@@ -505,8 +531,10 @@ impl Client {
     }
 
     /// `POST` of a bundle body to `url` (`/system/bundles` or `/system/bundles/count`). The
-    /// Bundle endpoints only read, so they are retried like GETs.
-    pub(crate) async fn post_bundle(&self, url: &str, body: Vec<u8>) -> Result<Vec<u8>, Error> {
+    /// Bundle endpoints only read, so they are retried like GETs. Returns the success
+    /// response, its body not read yet: [`read_body`](Self::read_body) feeds it to the
+    /// decoder as it arrives.
+    pub(crate) async fn post_bundle(&self, url: &str, body: Vec<u8>) -> Result<Answer, Error> {
         let span = tracing::debug_span!("connectwise.bundle", url = %url, bytes = body.len());
         let attempt = Attempt {
             method: Method::Post,
@@ -520,13 +548,70 @@ impl Client {
             forward_only: false,
             idempotent: true,
         };
-        let (bytes, _) = self.execute(attempt).instrument(span).await?;
-        Ok(bytes)
+        self.execute(attempt).instrument(span).await
     }
 
-    /// Sends one request with retries; returns the body of the success response and its
-    /// `Link rel="next"` URL, or the final error.
-    async fn execute(&self, call: Attempt<'_>) -> Result<(Vec<u8>, Option<String>), Error> {
+    /// Reads a response's body as it arrives, handing each piece to `sink`, at most
+    /// [`max_body_size`](ClientBuilder::max_body_size) bytes in all (else
+    /// [`Error::BodyTooLarge`]). `method` and `url` are for error messages.
+    pub(crate) async fn read_body(
+        &self,
+        mut response: reqwest::Response,
+        method: &'static str,
+        url: &str,
+        mut sink: impl FnMut(&[u8]) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let limit = self.max_body_size;
+        let too_large = || Error::BodyTooLarge {
+            url: url.to_owned(),
+            limit,
+        };
+        if response.content_length().is_some_and(|n| n > limit) {
+            return Err(too_large());
+        }
+        let mut read: u64 = 0;
+        while let Some(chunk) = response.chunk().await.map_err(|source| Error::Transport {
+            method,
+            url: url.to_owned(),
+            source,
+        })? {
+            read = read.saturating_add(chunk.len() as u64);
+            if read > limit {
+                return Err(too_large());
+            }
+            sink(&chunk)?;
+        }
+        Ok(())
+    }
+
+    /// [`execute`](Self::execute), and the whole body of the success response (at most
+    /// [`max_body_size`](ClientBuilder::max_body_size)) with its `Link rel="next"` URL.
+    async fn execute_bytes(&self, call: Attempt<'_>) -> Result<(Vec<u8>, Option<String>), Error> {
+        let (method, url) = (call.method.as_str(), call.url);
+        // The place under the concurrency limit is held until the body is read.
+        let Answer { response, place } = self.execute(call).await?;
+        let link = response
+            .headers()
+            .get_all(LINK)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(next_link);
+        let mut bytes = Vec::new();
+        if let Some(n) = response.content_length() {
+            bytes.reserve(n.min(self.max_body_size) as usize);
+        }
+        self.read_body(response, method, url, |chunk| {
+            bytes.extend_from_slice(chunk);
+            Ok(())
+        })
+        .await?;
+        drop(place);
+        Ok((bytes, link))
+    }
+
+    /// Sends one request with retries; returns the success response (its body not read yet)
+    /// with its place under the concurrency limit, or the final error.
+    async fn execute(&self, call: Attempt<'_>) -> Result<Answer, Error> {
         let method_name = call.method.as_str();
         let build = || {
             let method = match call.method {
@@ -623,7 +708,7 @@ impl Client {
                     })?;
                     if !response.status().is_success() {
                         let status = response.status().as_u16();
-                        let body = response.bytes().await.ok();
+                        let body = self.error_body(response, call.url).await;
                         let body = body.and_then(|b| ApiError::from_body(&b));
                         let kind =
                             StatusKind::of(status, body.as_ref().and_then(|b| b.code.as_deref()));
@@ -635,22 +720,35 @@ impl Client {
                             body,
                         });
                     }
-                    let link = response
-                        .headers()
-                        .get_all(LINK)
-                        .iter()
-                        .filter_map(|v| v.to_str().ok())
-                        .find_map(next_link);
-                    let bytes = response.bytes().await.map_err(|source| Error::Transport {
-                        method: method_name,
-                        url: call.url.to_owned(),
-                        source,
-                    })?;
-                    return Ok((bytes.to_vec(), link));
+                    return Ok(Answer {
+                        response,
+                        place: permit,
+                    });
                 }
             }
         }
     }
+
+    /// An error response's body, if it is in whole and within
+    /// [`max_body_size`](ClientBuilder::max_body_size).
+    async fn error_body(&self, response: reqwest::Response, url: &str) -> Option<Vec<u8>> {
+        let mut bytes = Vec::new();
+        self.read_body(response, "", url, |chunk| {
+            bytes.extend_from_slice(chunk);
+            Ok(())
+        })
+        .await
+        .ok()?;
+        Some(bytes)
+    }
+}
+
+/// A success response whose body is still to be read, and the exchange's place under the
+/// client's concurrency limit ([`ClientBuilder::max_concurrency`]): keep `place` until the
+/// body is read, so the limit counts whole exchanges.
+pub(crate) struct Answer {
+    pub(crate) response: reqwest::Response,
+    pub(crate) place: crate::throttle::Permit,
 }
 
 /// One HTTP request as [`Client::execute`] sends it, maybe several times.

@@ -20,6 +20,10 @@
 //!
 //! Property names are compared without regard to case; `data` and `entity` are taken for
 //! `entities`; numbers may be sent as strings.
+//!
+//! [`walk`] takes the whole body; [`StreamWalker`] takes it in pieces as it arrives and runs
+//! the same code on each element of `results` once its last byte is in, with the same
+//! outcome, errors and byte offsets included.
 
 use crate::error::ApiError;
 use crate::request::Shape;
@@ -74,14 +78,18 @@ pub(crate) struct RawResult {
 
 /// A result's entities: already decoded, or where they are in the body.
 pub(crate) struct Entities {
-    /// The byte range of the value in the body.
+    /// Which body the range is of: the whole body (0) for [`walk`], the copy of these
+    /// entities alone for [`StreamWalker`]; `None` when the stream walker decoded them and
+    /// kept no bytes.
+    pub body: Option<usize>,
+    /// The byte range of the value in that body.
     pub range: (usize, usize),
     /// The value, when the typed decoder ran in the walk.
     pub typed: Option<AnyValue>,
 }
 
 /// A problem with the envelope: where (`results[2].statusCode`) and what.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct EnvelopeError {
     pub path: String,
     pub message: String,
@@ -93,7 +101,11 @@ pub(crate) fn walk(
     body: &[u8],
     decoder: &dyn Fn(u32) -> Option<(DecodeFn, Shape)>,
 ) -> Result<Envelope, EnvelopeError> {
-    let mut s = Scanner { b: body, i: 0 };
+    let mut s = Scanner {
+        b: body,
+        i: 0,
+        base: 0,
+    };
     let mut results = None;
     let mut info = BTreeMap::new();
     s.ws();
@@ -131,6 +143,8 @@ fn eq(key: &str, name: &str) -> bool {
 struct Scanner<'a> {
     b: &'a [u8],
     i: usize,
+    /// Where `b` starts in the body (for the byte offsets of error messages).
+    base: usize,
 }
 
 impl<'a> Scanner<'a> {
@@ -152,7 +166,7 @@ impl<'a> Scanner<'a> {
         };
         EnvelopeError {
             path: path.to_owned(),
-            message: format!("{message}, found {found} at byte {}", self.i),
+            message: format!("{message}, found {found} at byte {}", self.base + self.i),
         }
     }
 
@@ -237,6 +251,8 @@ impl<'a> Scanner<'a> {
         decoder: &dyn Fn(u32) -> Option<(DecodeFn, Shape)>,
     ) -> Result<RawResult, EnvelopeError> {
         let mut r = RawResult::default();
+        // The sequence number the entities were decoded for.
+        let mut decoded_for = None;
         self.object(path, |s, key| {
             let at = || format!("{path}.{key}");
             if eq(&key, "sequenceNumber") {
@@ -250,13 +266,16 @@ impl<'a> Scanner<'a> {
                     .and_then(|(decode, shape)| decode(&s.b[start..], shape));
                 r.entities = Some(match typed {
                     Some((value, read)) => {
+                        decoded_for = r.sequence_number;
                         s.i = start + read;
                         Entities {
+                            body: Some(0),
                             range: (start, s.i),
                             typed: Some(value),
                         }
                     }
                     None => Entities {
+                        body: Some(0),
                         range: s.skip(&at())?,
                         typed: None,
                     },
@@ -280,6 +299,13 @@ impl<'a> Scanner<'a> {
             }
             Ok(())
         })?;
+        if let Some(e) = &mut r.entities {
+            if e.typed.is_some() && decoded_for != r.sequence_number {
+                // A second `sequenceNumber` after the entities: they were decoded for another
+                // sub-request's type, so they go the lazy way.
+                e.typed = None;
+            }
+        }
         Ok(r)
     }
 
@@ -309,7 +335,7 @@ impl<'a> Scanner<'a> {
         };
         text.ok_or_else(|| EnvelopeError {
             path: path.to_owned(),
-            message: format!("invalid string at byte {start}"),
+            message: format!("invalid string at byte {}", self.base + start),
         })
     }
 
@@ -390,6 +416,469 @@ impl<'a> Scanner<'a> {
         Ok((start, self.i))
     }
 }
+
+/// The [`walk`], fed the body in chunks as it arrives: each element of `results` is walked
+/// (and its entities decoded) as soon as its last byte is in, and its bytes are dropped then,
+/// except a copy of the entities that could not be decoded in the walk (for the lazy path).
+///
+/// A small state machine follows the envelope (`{`, keys, `:`, `,`, the `results` array)
+/// and a [`Finder`] tracks strings, escapes and depth to see where a value ends across chunks;
+/// each step then runs the same [`Scanner`] code as [`walk`] on bytes that are all in. So the
+/// values, the errors, their paths and their byte offsets are those of [`walk`] on the whole
+/// body. What is held at any time: the element being received, one chunk, and the decoded
+/// values.
+pub(crate) struct StreamWalker {
+    /// Decoder and shape of each sub-request, by sequence number - 1 (empty: no typed decode).
+    decoders: Vec<(DecodeFn, Shape)>,
+    /// Also keep a copy of the entities that were decoded in the walk.
+    keep_decoded: bool,
+    /// The bytes received and not yet dropped.
+    buf: Vec<u8>,
+    /// Where `buf` starts in the body.
+    base: usize,
+    /// The next byte to walk, in `buf`.
+    pos: usize,
+    state: State,
+    /// The value being received (it starts at `pos`), when one is.
+    finder: Option<Finder>,
+    /// The top-level key whose value comes next.
+    key: String,
+    results: Option<Vec<RawResult>>,
+    /// The entities kept for the lazy path, each alone.
+    bodies: Vec<Vec<u8>>,
+    info: BTreeMap<String, serde_json::Value>,
+    /// The first error: the walk stops there.
+    failed: Option<EnvelopeError>,
+}
+
+/// Where the [`StreamWalker`] is in the envelope.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum State {
+    /// Before the top-level `{`.
+    Start,
+    /// After `{`: `}` or the first key.
+    FirstKey,
+    /// A key.
+    Key,
+    /// The `:` after the key.
+    Colon,
+    /// A top-level value.
+    Value,
+    /// After a top-level value: `,` or `}`.
+    AfterValue,
+    /// After the `[` of `results`: `]` or the first element.
+    ResultsFirst,
+    /// An element of `results`.
+    Element,
+    /// After an element: `,` or `]`.
+    AfterElement,
+    /// After the top-level `}`: only whitespace may follow.
+    End,
+}
+
+impl StreamWalker {
+    /// A walker with `decoder(sequence_number)` as for [`walk`], given as the list of each
+    /// sub-request's decoder and shape, by sequence number - 1 (empty: decode nothing in the
+    /// walk). `keep_decoded`: keep a copy of the entities decoded in the walk too.
+    pub(crate) fn new(decoders: Vec<(DecodeFn, Shape)>, keep_decoded: bool) -> Self {
+        StreamWalker {
+            decoders,
+            keep_decoded,
+            buf: Vec::new(),
+            base: 0,
+            pos: 0,
+            state: State::Start,
+            finder: None,
+            key: String::new(),
+            results: None,
+            bodies: Vec::new(),
+            info: BTreeMap::new(),
+            failed: None,
+        }
+    }
+
+    /// Takes in the next bytes of the body and walks as far as they allow.
+    pub(crate) fn feed(&mut self, chunk: &[u8]) -> Result<(), EnvelopeError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        if self.pos > 0 {
+            // Drop what has been walked; what is left is at most the value being received.
+            self.buf.drain(..self.pos);
+            self.base += self.pos;
+            self.pos = 0;
+        }
+        self.buf.extend_from_slice(chunk);
+        self.run(false)
+    }
+
+    /// The body has ended: walks the rest and returns the envelope and the kept entities
+    /// (which `Entities::body` indexes).
+    pub(crate) fn finish(mut self) -> Result<(Envelope, Vec<Vec<u8>>), EnvelopeError> {
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
+        self.run(true)?;
+        let results = self.results.ok_or_else(|| EnvelopeError {
+            path: ".".into(),
+            message: "missing field `results`".into(),
+        })?;
+        Ok((
+            Envelope {
+                results,
+                info: self.info,
+            },
+            self.bodies,
+        ))
+    }
+
+    /// The bytes held now (received, not yet dropped).
+    #[cfg(test)]
+    pub(crate) fn buffered(&self) -> usize {
+        self.buf.len()
+    }
+
+    fn run(&mut self, eof: bool) -> Result<(), EnvelopeError> {
+        let r = self.steps(eof);
+        if let Err(e) = &r {
+            self.failed = Some(e.clone());
+        }
+        r
+    }
+
+    fn scanner(&self) -> Scanner<'_> {
+        Scanner {
+            b: &self.buf,
+            i: self.pos,
+            base: self.base,
+        }
+    }
+
+    /// Skips whitespace; the next byte (`Some(None)` at the end of the body), or `None`
+    /// when more bytes are needed.
+    fn next_byte(&mut self, eof: bool) -> Option<Option<u8>> {
+        while matches!(self.buf.get(self.pos), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+            self.pos += 1;
+        }
+        match self.buf.get(self.pos) {
+            Some(&c) => Some(Some(c)),
+            None if eof => Some(None),
+            None => None,
+        }
+    }
+
+    /// Whether the value starting at `pos` is all in (or the body has ended).
+    fn value_in(&mut self, eof: bool) -> bool {
+        let start = self.base + self.pos;
+        let finder = self.finder.get_or_insert_with(|| Finder::new(start));
+        finder.done(&self.buf, self.base) || eof
+    }
+
+    /// Walks as far as the bytes allow (all of them when `eof`).
+    fn steps(&mut self, eof: bool) -> Result<(), EnvelopeError> {
+        loop {
+            match self.state {
+                State::Start => {
+                    let Some(c) = self.next_byte(eof) else {
+                        return Ok(());
+                    };
+                    if c != Some(b'{') {
+                        return Err(self
+                            .scanner()
+                            .error(".", "expected a bundle response object with `results`"));
+                    }
+                    self.pos += 1;
+                    self.state = State::FirstKey;
+                }
+                State::FirstKey => {
+                    let Some(c) = self.next_byte(eof) else {
+                        return Ok(());
+                    };
+                    if c == Some(b'}') {
+                        self.pos += 1;
+                        self.state = State::End;
+                    } else {
+                        self.state = State::Key;
+                    }
+                }
+                State::Key => {
+                    let Some(c) = self.next_byte(eof) else {
+                        return Ok(());
+                    };
+                    if c != Some(b'"') {
+                        return Err(self.scanner().error(".", "expected a property name"));
+                    }
+                    if !self.value_in(eof) {
+                        return Ok(());
+                    }
+                    self.finder = None;
+                    let mut s = self.scanner();
+                    let key = s.string(".")?.into_owned();
+                    self.pos = s.i;
+                    self.key = key;
+                    self.state = State::Colon;
+                }
+                State::Colon => {
+                    let Some(c) = self.next_byte(eof) else {
+                        return Ok(());
+                    };
+                    if c != Some(b':') {
+                        return Err(self.scanner().error(".", "expected `:`"));
+                    }
+                    self.pos += 1;
+                    self.state = State::Value;
+                }
+                State::Value => {
+                    let Some(c) = self.next_byte(eof) else {
+                        return Ok(());
+                    };
+                    if eq(&self.key, "results") {
+                        match c {
+                            Some(b'n') => {
+                                if self.buf.len() - self.pos < 4 && !eof {
+                                    return Ok(());
+                                }
+                                let mut s = self.scanner();
+                                s.literal("results", b"null")?;
+                                self.pos = s.i;
+                                self.results = Some(Vec::new());
+                                self.state = State::AfterValue;
+                            }
+                            Some(b'[') => {
+                                self.pos += 1;
+                                self.results = Some(Vec::new());
+                                self.state = State::ResultsFirst;
+                            }
+                            _ => return Err(self.scanner().error("results", "expected an array")),
+                        }
+                        continue;
+                    }
+                    if !self.value_in(eof) {
+                        return Ok(());
+                    }
+                    self.finder = None;
+                    let mut s = Scanner {
+                        b: &self.buf,
+                        i: self.pos,
+                        base: self.base,
+                    };
+                    let range = s.skip(&self.key)?;
+                    if eq(&self.key, "_info") {
+                        self.info = s
+                            .small::<Option<BTreeMap<String, serde_json::Value>>>(range, "_info")?
+                            .unwrap_or_default();
+                    }
+                    self.pos = s.i;
+                    self.state = State::AfterValue;
+                }
+                State::AfterValue => {
+                    let Some(c) = self.next_byte(eof) else {
+                        return Ok(());
+                    };
+                    match c {
+                        Some(b',') => self.state = State::Key,
+                        Some(b'}') => self.state = State::End,
+                        _ => return Err(self.scanner().error(".", "expected `,` or `}`")),
+                    }
+                    self.pos += 1;
+                }
+                State::ResultsFirst => {
+                    let Some(c) = self.next_byte(eof) else {
+                        return Ok(());
+                    };
+                    if c == Some(b']') {
+                        self.pos += 1;
+                        self.state = State::AfterValue;
+                    } else {
+                        self.state = State::Element;
+                    }
+                }
+                State::Element => {
+                    let Some(c) = self.next_byte(eof) else {
+                        return Ok(());
+                    };
+                    let n = self.results.as_ref().map_or(0, Vec::len);
+                    let path = format!("results[{n}]");
+                    if c != Some(b'{') {
+                        return Err(self
+                            .scanner()
+                            .error(&path, "expected a bundle result object"));
+                    }
+                    if !self.value_in(eof) {
+                        return Ok(());
+                    }
+                    self.finder = None;
+                    let decoders = &self.decoders;
+                    let decoder = |seq: u32| decoders.get((seq as usize).checked_sub(1)?).copied();
+                    let mut s = Scanner {
+                        b: &self.buf,
+                        i: self.pos,
+                        base: self.base,
+                    };
+                    let mut r = s.result(&path, &decoder)?;
+                    self.pos = s.i;
+                    if let Some(e) = &mut r.entities {
+                        if e.typed.is_none() || self.keep_decoded {
+                            self.bodies.push(self.buf[e.range.0..e.range.1].to_vec());
+                            e.body = Some(self.bodies.len() - 1);
+                            e.range = (0, e.range.1 - e.range.0);
+                        } else {
+                            e.body = None;
+                            e.range = (0, 0);
+                        }
+                    }
+                    self.results.get_or_insert_with(Vec::new).push(r);
+                    self.state = State::AfterElement;
+                }
+                State::AfterElement => {
+                    let Some(c) = self.next_byte(eof) else {
+                        return Ok(());
+                    };
+                    match c {
+                        Some(b',') => self.state = State::Element,
+                        Some(b']') => self.state = State::AfterValue,
+                        _ => return Err(self.scanner().error("results", "expected `,` or `]`")),
+                    }
+                    self.pos += 1;
+                }
+                State::End => {
+                    let Some(c) = self.next_byte(eof) else {
+                        // All whitespace so far: drop it.
+                        return Ok(());
+                    };
+                    if c.is_some() {
+                        return Err(self
+                            .scanner()
+                            .error(".", "trailing characters after the response object"));
+                    }
+                    return Ok(());
+                }
+            }
+        }
+    }
+}
+
+/// Finds, across chunks, where a JSON value ends: strings (with their escapes) and the depth
+/// of brackets are tracked, nothing is validated (the [`Scanner`] does that once the value is
+/// all in). Offsets are of the whole body.
+#[derive(Debug, Clone, Copy)]
+struct Finder {
+    /// Where the scan has got to.
+    at: usize,
+    kind: Option<Kind>,
+    depth: usize,
+    in_string: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A string: ends after its closing `"`.
+    Str,
+    /// An object or array: ends after the bracket that takes the depth back to 0.
+    Compound,
+    /// A number or literal: ends before the first byte that cannot be part of it (so that
+    /// byte must be in).
+    Scalar,
+}
+
+/// A byte the [`Scanner`] takes as part of a bare number or literal.
+fn scalar_byte(c: u8) -> bool {
+    c == b'-' || c.is_ascii_alphanumeric() || c == b'.' || c == b'+'
+}
+
+impl Finder {
+    fn new(start: usize) -> Self {
+        Finder {
+            at: start,
+            kind: None,
+            depth: 0,
+            in_string: false,
+        }
+    }
+
+    /// Whether the value is all in `buf` (which starts at body offset `base`).
+    fn done(&mut self, buf: &[u8], base: usize) -> bool {
+        let end = base + buf.len();
+        let kind = match self.kind {
+            Some(kind) => kind,
+            None => {
+                let Some(&c) = buf.get(self.at - base) else {
+                    return false;
+                };
+                let kind = match c {
+                    b'"' => Kind::Str,
+                    b'{' | b'[' => Kind::Compound,
+                    c if scalar_byte(c) => Kind::Scalar,
+                    // Not a value: the scanner says so at once.
+                    _ => return true,
+                };
+                self.kind = Some(kind);
+                if kind != Kind::Scalar {
+                    self.at += 1;
+                    self.depth = 1;
+                    self.in_string = kind == Kind::Str;
+                }
+                kind
+            }
+        };
+        match kind {
+            Kind::Scalar => {
+                while self.at < end && scalar_byte(buf[self.at - base]) {
+                    self.at += 1;
+                }
+                self.at < end
+            }
+            Kind::Str | Kind::Compound => {
+                while self.at < end {
+                    let rest = &buf[self.at - base..];
+                    if self.in_string {
+                        match memchr::memchr2(b'"', b'\\', rest) {
+                            Some(n) if rest[n] == b'"' => {
+                                self.at += n + 1;
+                                self.in_string = false;
+                                if kind == Kind::Str {
+                                    return true;
+                                }
+                            }
+                            // A backslash and the byte it escapes (maybe not in yet).
+                            Some(n) => self.at += n + 2,
+                            None => self.at = end,
+                        }
+                        continue;
+                    }
+                    match rest.iter().position(|&c| STRUCTURAL[usize::from(c)]) {
+                        Some(n) => {
+                            self.at += n + 1;
+                            match rest[n] {
+                                b'"' => self.in_string = true,
+                                b'{' | b'[' => self.depth += 1,
+                                _ => {
+                                    self.depth -= 1;
+                                    if self.depth == 0 {
+                                        return true;
+                                    }
+                                }
+                            }
+                        }
+                        None => self.at = end,
+                    }
+                }
+                false
+            }
+        }
+    }
+}
+
+/// `"`, `{`, `}`, `[`, `]`: the bytes that matter outside strings.
+static STRUCTURAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'"' as usize] = true;
+    t[b'{' as usize] = true;
+    t[b'}' as usize] = true;
+    t[b'[' as usize] = true;
+    t[b']' as usize] = true;
+    t
+};
 
 /// A number sent as a JSON number or as a string (`"1"`), or null.
 pub(crate) struct Number<T>(pub Option<T>);

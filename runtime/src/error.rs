@@ -293,6 +293,17 @@ pub enum Error {
         /// The client's `max_throttle_wait`.
         limit: Duration,
     },
+    /// The response body is bigger than the client's
+    /// [`max_body_size`](crate::ClientBuilder::max_body_size): reading stopped at the cap
+    /// (or at once, when `Content-Length` said so), nothing was decoded. The request itself
+    /// was answered with success: a write has been applied.
+    #[error("{url}: the response body is larger than the limit of {limit} bytes (ClientBuilder::max_body_size)")]
+    BodyTooLarge {
+        /// The request's URL.
+        url: String,
+        /// The cap, in bytes.
+        limit: u64,
+    },
     /// The request's body could not be encoded as JSON (a model holding a map with
     /// non-string keys, say); nothing was sent.
     #[error("cannot encode the request body: {0}")]
@@ -386,6 +397,10 @@ pub enum ItemErrorKind {
     /// A get-by-id returned no entity.
     #[error("the result holds no entity")]
     Empty,
+    /// Taken before: the entities were decoded while the response arrived, handed over by an
+    /// earlier `take` of this handle, and their bytes were not kept.
+    #[error("already taken (its entities were decoded as the response arrived and are not kept)")]
+    Taken,
 }
 
 /// One entity of a bundle's list result that does not decode into its model, from

@@ -54,10 +54,10 @@ pub mod request;
 mod throttle;
 pub mod wire;
 
-pub use bundle::{Bundle, BundleItem, BundleResults, Handle, TypedBundle};
+pub use bundle::{Bundle, BundleDecoder, BundleItem, BundleResults, Handle, TypedBundle};
 pub use client::{
-    Client, ClientBuilder, Credentials, RetryPolicy, DEFAULT_MAX_BUNDLE_SIZE,
-    DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_THROTTLE_WAIT,
+    Client, ClientBuilder, Credentials, RetryPolicy, DEFAULT_MAX_BODY_SIZE,
+    DEFAULT_MAX_BUNDLE_SIZE, DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_THROTTLE_WAIT,
 };
 /// `bundle!(ticket(conditions = "..", page_size = 1000), company(id = 250))`: a typed bundle,
 /// checked at compile time against the same spec as this crate (see `connectwise-macros`).

@@ -6,10 +6,12 @@
 //!
 //! - `Bundle::decode_response`, what `Bundle::send` does: entities decoded into the models in
 //!   the one pass over the body where the order allows;
-//! - `BundleResults::decode`, which leaves every result to be decoded on `take`.
+//! - `BundleResults::decode`, which leaves every result to be decoded on `take`;
+//! - `Bundle::decoder`, the same one pass while the body arrives (what `Bundle::send` does
+//!   since issue 13), fed the input in pieces of 1 to 13 bytes (sizes fixed by the input).
 //!
 //! Then every sub-result is taken, twice from the one-pass results (a second `take` decodes
-//! again). The properties: nothing panics, the two ways agree (both fail with the same error,
+//! again). The properties: nothing panics, the three ways agree (all fail with the same error,
 //! or give equal results for every sub-request), and a second `take` gives what the first did.
 
 use crate::engine::{signature, Outcome, Target};
@@ -240,8 +242,43 @@ impl Target for BundleTarget {
         let (one_pass, one_pass_handles) = bundle();
         let (later, later_handles) = bundle();
         let (_, again_handles) = bundle();
+        let (streamed, streamed_handles) = bundle();
         let first = one_pass.decode_response(input.to_vec(), "fuzz");
         let second = BundleResults::decode(input.to_vec(), later.requests(), "fuzz");
+        let third = {
+            let mut decoder = streamed.decoder("fuzz");
+            let mut rest = input;
+            let mut size = 1 + input.len() % 13;
+            let mut fed = Ok(());
+            while !rest.is_empty() && fed.is_ok() {
+                let (piece, after) = rest.split_at(size.min(rest.len()));
+                fed = decoder.feed(piece);
+                rest = after;
+                size = size % 13 + 1;
+            }
+            fed.and_then(|()| decoder.finish())
+        };
+        let mut third = match (&first, third) {
+            (Err(a), Err(c)) => {
+                if a.to_string() != c.to_string() {
+                    return Err(format!(
+                        "the one-pass and the streamed decode fail differently: {a} vs {c}"
+                    ));
+                }
+                None
+            }
+            (Ok(_), Ok(c)) => Some(c),
+            (Ok(_), Err(e)) => {
+                return Err(format!(
+                    "the streamed decode fails, the one-pass does not: {e}"
+                ))
+            }
+            (Err(e), Ok(_)) => {
+                return Err(format!(
+                    "the one-pass decode fails, the streamed does not: {e}"
+                ))
+            }
+        };
         match (first, second) {
             (Err(a), Err(b)) => {
                 let (a, b) = (a.to_string(), b.to_string());
@@ -264,6 +301,17 @@ impl Target for BundleTarget {
                     return Err(format!(
                         "the one-pass and the lazy decode disagree:\n{taken:?}\nvs\n{taken_later:?}"
                     ));
+                }
+                if let Some(c) = &mut third {
+                    let taken_streamed = All::take(c, streamed_handles);
+                    if taken != taken_streamed {
+                        return Err(format!(
+                            "the one-pass and the streamed decode disagree:\n{taken:?}\nvs\n{taken_streamed:?}"
+                        ));
+                    }
+                    if a.info() != c.info() {
+                        return Err("the one-pass and the streamed decode disagree on _info".into());
+                    }
                 }
                 let taken_again = All::take(&mut a, again_handles);
                 if taken != taken_again {
