@@ -456,14 +456,14 @@ impl Run {
                 let tag = format!("soak-u-{n}");
                 let body = Ticket {
                     summary: Some(tag.clone()),
-                    closed_flag: Some(n % 2 == 0),
+                    closed_flag: Some(n.is_multiple_of(2)),
                     ..Ticket::default()
                 };
                 let got = timed(self.faulty.send(Ticket::put(target, &body))).await;
                 if let Ok(t) = &got {
                     if t.summary.as_deref() != Some(tag.as_str())
                         || t.id != Some(target)
-                        || t.closed_flag != Some(n % 2 == 0)
+                        || t.closed_flag != Some(n.is_multiple_of(2))
                     {
                         self.problem(format!("{tag}: replaced with {t:?}"));
                     }
