@@ -17,6 +17,13 @@
 //! that finds it empty is answered 429 `TooManyRequests` with `Retry-After` in whole seconds
 //! (rounded up, at least 1): the time until a token is back. A 429 takes no token. It is
 //! checked before the one-shot faults, which a 429 of the throttle leaves pending.
+//!
+//! Random faults ([`Faults::random`], [`RandomFaults`]) give each request one fault (or none)
+//! drawn with the given odds, a function of the seed and the request's arrival number (the
+//! same sequence of faults each run, in arrival order), after the throttle and one-shot
+//! faults: a 429, a 5xx before or after the request was acted on, a truncated, slow or
+//! dropped body, and latency. [`Faults::injected`] counts what was injected, by kind, and each
+//! [`RecordedRequest`](crate::RecordedRequest) says which fault its request got.
 
 use crate::generate::Rng;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -40,8 +47,116 @@ struct State {
     slow: u32,
     slow_chunk: usize,
     slow_pause: Duration,
+    dropped: u32,
+    failed_after: u32,
     requests: u64,
     throttle: Option<Bucket>,
+    random: Option<RandomFaults>,
+    injected: Injected,
+}
+
+/// The kind of fault a request got (at most one besides latency), as recorded in
+/// [`RecordedRequest::fault`](crate::RecordedRequest::fault).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FaultKind {
+    /// Answered 429 Too Many Requests (throttle mode or injected) before it was acted on.
+    TooManyRequests,
+    /// Answered 5xx before it was acted on.
+    ServerError,
+    /// Acted on (a write is applied), then answered 5xx instead of its answer: a proxy's 502
+    /// after the origin's answer was lost.
+    ServerErrorAfter,
+    /// Acted on; only the first half of the body sent, with a matching `Content-Length`.
+    Truncated,
+    /// Acted on; the body sent in small chunks with pauses between them.
+    Slow,
+    /// Acted on; the first half of the body sent, then the connection dropped (the
+    /// `Content-Length` announces the whole body).
+    Dropped,
+}
+
+impl FaultKind {
+    /// Whether the request was acted on (reached its endpoint: a write was applied).
+    pub fn acted_on(self) -> bool {
+        !matches!(self, FaultKind::TooManyRequests | FaultKind::ServerError)
+    }
+}
+
+/// Random faults: the odds (0.0 to 1.0) that a request gets each kind, and their settings.
+/// The kinds exclude each other (their odds are added: at most 1.0 in all); latency is drawn
+/// apart and adds to any of them. See [`Faults::random`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RandomFaults {
+    /// What the draws are a function of (with the request's arrival number).
+    pub seed: u64,
+    /// 429 with `Retry-After` of [`retry_after`](Self::retry_after), before acting.
+    pub too_many_requests: f64,
+    /// 500, 502, 503 or 504 (drawn evenly), before acting.
+    pub server_error: f64,
+    /// 502 or 504 after acting: the write is applied, its answer lost.
+    pub server_error_after: f64,
+    /// Half of the body, with a matching `Content-Length`.
+    pub truncated: f64,
+    /// The body in chunks of [`slow_chunk`](Self::slow_chunk) bytes,
+    /// [`slow_pause`](Self::slow_pause) apart.
+    pub slow: f64,
+    /// Half of the body, then the connection dropped.
+    pub dropped: f64,
+    /// The odds of a latency drawn from [`latency`](Self::latency) before the answer starts.
+    pub latency_odds: f64,
+    /// The latency range, `min..=max`.
+    pub latency: (Duration, Duration),
+    /// `Retry-After` of the 429s (whole seconds, rounded up).
+    pub retry_after: Duration,
+    pub slow_chunk: usize,
+    pub slow_pause: Duration,
+}
+
+impl Default for RandomFaults {
+    /// Seed 0; 3% of each kind of fault; 10% of the requests delayed by 1 to 20 ms;
+    /// `Retry-After: 0`; slow bodies in chunks of 512 bytes 2 ms apart.
+    fn default() -> Self {
+        RandomFaults {
+            seed: 0,
+            too_many_requests: 0.03,
+            server_error: 0.03,
+            server_error_after: 0.03,
+            truncated: 0.03,
+            slow: 0.03,
+            dropped: 0.03,
+            latency_odds: 0.1,
+            latency: (Duration::from_millis(1), Duration::from_millis(20)),
+            retry_after: Duration::ZERO,
+            slow_chunk: 512,
+            slow_pause: Duration::from_millis(2),
+        }
+    }
+}
+
+/// How many faults of each kind the server injected (see [`Faults::injected`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Injected {
+    /// Requests delayed by a latency.
+    pub delayed: u64,
+    pub too_many_requests: u64,
+    pub server_errors: u64,
+    pub server_errors_after: u64,
+    pub truncated: u64,
+    pub slow: u64,
+    pub dropped: u64,
+}
+
+impl Injected {
+    /// Every fault but latency.
+    pub fn total(&self) -> u64 {
+        self.too_many_requests
+            + self.server_errors
+            + self.server_errors_after
+            + self.truncated
+            + self.slow
+            + self.dropped
+    }
 }
 
 /// The throttle mode's token bucket.
@@ -93,6 +208,25 @@ pub(crate) struct Plan {
     pub truncate: bool,
     /// Send the body in chunks of this size with this pause between them.
     pub slow: Option<(usize, Duration)>,
+    /// Send the first half of the body, then drop the connection.
+    pub drop: bool,
+    /// Act on the request, then answer this status instead of its answer.
+    pub fail_after: Option<u16>,
+}
+
+impl Plan {
+    /// The fault this plan injects (latency aside).
+    pub fn kind(&self) -> Option<FaultKind> {
+        match self.fail {
+            Some((429, _)) => Some(FaultKind::TooManyRequests),
+            Some(_) => Some(FaultKind::ServerError),
+            None if self.fail_after.is_some() => Some(FaultKind::ServerErrorAfter),
+            None if self.drop => Some(FaultKind::Dropped),
+            None if self.truncate => Some(FaultKind::Truncated),
+            None if self.slow.is_some() => Some(FaultKind::Slow),
+            None => None,
+        }
+    }
 }
 
 impl Faults {
@@ -146,6 +280,33 @@ impl Faults {
         self
     }
 
+    /// The next `times` successful answers send the first half of their body, then drop the
+    /// connection (the `Content-Length` announces the whole body).
+    pub fn drop_bodies(&self, times: u32) -> &Self {
+        self.state().dropped = times;
+        self
+    }
+
+    /// The next `times` requests are acted on (a write is applied), then answered 502 instead
+    /// of their answer.
+    pub fn server_errors_after(&self, times: u32) -> &Self {
+        self.state().failed_after = times;
+        self
+    }
+
+    /// Random faults from now on (see [`RandomFaults`]), instead of any set before; `None`
+    /// ends them. Throttle mode and pending one-shot faults come first.
+    pub fn random(&self, faults: Option<RandomFaults>) -> &Self {
+        self.state().random = faults;
+        self
+    }
+
+    /// How many faults of each kind were injected since the server started (not reset by
+    /// [`reset`](Self::reset)).
+    pub fn injected(&self) -> Injected {
+        self.state().injected
+    }
+
     /// Throttle mode: at most `per_second` requests a second on average and `burst` at once
     /// (a token bucket, full at first), else 429 with `Retry-After` (see the module docs).
     /// Replaces any throttle set before, with a full bucket. A `burst` of 0 is taken as 1; a
@@ -170,8 +331,10 @@ impl Faults {
     pub fn reset(&self) -> &Self {
         let mut s = self.state();
         let requests = s.requests;
+        let injected = s.injected;
         *s = State {
             requests,
+            injected,
             ..State::default()
         };
         self
@@ -181,26 +344,19 @@ impl Faults {
     pub(crate) fn plan(&self) -> Plan {
         let mut s = self.state();
         s.requests += 1;
-        let latency = match s.latency {
+        let mut latency = match s.latency {
             None => Duration::ZERO,
-            Some((min, max)) if min == max => min,
-            Some((min, max)) => {
-                let span = (max - min).as_micros() as u64;
-                min + Duration::from_micros(Rng::new(&[s.requests]).below(span + 1))
-            }
+            Some((min, max)) => draw_between(&mut Rng::new(&[s.requests]), min, max),
         };
         let throttled = match &mut s.throttle {
             Some(bucket) => bucket.take(Instant::now()).err(),
             None => None,
         };
         let fail = if let Some(wait) = throttled {
-            // Whole seconds, rounded up: the client may come back when it says.
-            let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            Some((429, Some(secs.max(1))))
+            Some((429, Some(whole_seconds(wait).max(1))))
         } else if s.too_many > 0 {
             s.too_many -= 1;
-            let secs = s.retry_after.as_secs() + u64::from(s.retry_after.subsec_nanos() > 0);
-            Some((429, Some(secs)))
+            Some((429, Some(whole_seconds(s.retry_after))))
         } else if s.server_errors > 0 {
             s.server_errors -= 1;
             Some((s.server_error_status, None))
@@ -213,17 +369,85 @@ impl Faults {
             ..Plan::default()
         };
         if plan.fail.is_none() {
-            if s.truncate > 0 {
-                s.truncate -= 1;
+            if s.failed_after > 0 {
+                s.failed_after -= 1;
+                plan.fail_after = Some(502);
+            } else if s.dropped > 0 {
+                s.dropped -= 1;
+                plan.drop = true;
+            } else {
+                if s.truncate > 0 {
+                    s.truncate -= 1;
+                    plan.truncate = true;
+                }
+                if s.slow > 0 {
+                    s.slow -= 1;
+                    plan.slow = Some((s.slow_chunk, s.slow_pause));
+                }
+            }
+        }
+        if let (Some(r), None) = (s.random, plan.kind()) {
+            let mut rng = Rng::new(&[r.seed, s.requests]);
+            let roll = unit(&mut rng);
+            let mut edge = 0.0;
+            let mut hit = |odds: f64| {
+                let lower = edge;
+                edge += odds.max(0.0);
+                roll >= lower && roll < edge
+            };
+            if hit(r.too_many_requests) {
+                plan.fail = Some((429, Some(whole_seconds(r.retry_after))));
+            } else if hit(r.server_error) {
+                plan.fail = Some(([500, 502, 503, 504][rng.below(4) as usize], None));
+            } else if hit(r.server_error_after) {
+                plan.fail_after = Some([502, 504][rng.below(2) as usize]);
+            } else if hit(r.truncated) {
                 plan.truncate = true;
+            } else if hit(r.slow) {
+                plan.slow = Some((r.slow_chunk.max(1), r.slow_pause));
+            } else if hit(r.dropped) {
+                plan.drop = true;
             }
-            if s.slow > 0 {
-                s.slow -= 1;
-                plan.slow = Some((s.slow_chunk, s.slow_pause));
+            if unit(&mut rng) < r.latency_odds {
+                latency += draw_between(&mut rng, r.latency.0, r.latency.1);
+                plan.latency = latency;
             }
+        }
+        let injected = &mut s.injected;
+        if !plan.latency.is_zero() {
+            injected.delayed += 1;
+        }
+        match plan.kind() {
+            Some(FaultKind::TooManyRequests) => injected.too_many_requests += 1,
+            Some(FaultKind::ServerError) => injected.server_errors += 1,
+            Some(FaultKind::ServerErrorAfter) => injected.server_errors_after += 1,
+            Some(FaultKind::Truncated) => injected.truncated += 1,
+            Some(FaultKind::Slow) => injected.slow += 1,
+            Some(FaultKind::Dropped) => injected.dropped += 1,
+            None => {}
         }
         plan
     }
+}
+
+/// Whole seconds, rounded up.
+fn whole_seconds(d: Duration) -> u64 {
+    d.as_secs() + u64::from(d.subsec_nanos() > 0)
+}
+
+/// A number in `0.0..1.0`.
+fn unit(rng: &mut Rng) -> f64 {
+    (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// A duration in `min..=max` (either order).
+fn draw_between(rng: &mut Rng, min: Duration, max: Duration) -> Duration {
+    let (min, max) = (min.min(max), max.max(min));
+    if min == max {
+        return min;
+    }
+    let span = (max - min).as_micros() as u64;
+    min + Duration::from_micros(rng.below(span + 1))
 }
 
 #[cfg(test)]
@@ -299,5 +523,65 @@ mod tests {
         f.throttle(f64::NAN, 0);
         assert_eq!(f.plan().fail, None);
         assert_eq!(f.plan().fail, Some((429, Some(1000))));
+    }
+
+    #[test]
+    fn random_faults_follow_the_seed_and_their_odds() {
+        let draw = |seed| {
+            let f = Faults::default();
+            f.random(Some(RandomFaults {
+                seed,
+                ..RandomFaults::default()
+            }));
+            let kinds: Vec<Option<FaultKind>> = (0..4000).map(|_| f.plan().kind()).collect();
+            (kinds, f.injected())
+        };
+        let (a, counts) = draw(7);
+        assert_eq!(a, draw(7).0, "the same seed, the same faults");
+        assert_ne!(a, draw(8).0);
+        // 3% of 4000 each: 120 expected.
+        for n in [
+            counts.too_many_requests,
+            counts.server_errors,
+            counts.server_errors_after,
+            counts.truncated,
+            counts.slow,
+            counts.dropped,
+        ] {
+            assert!((60..=200).contains(&n), "{counts:?}");
+        }
+        assert!((250..=550).contains(&counts.delayed), "{counts:?}");
+        assert_eq!(
+            a.iter().filter(|k| k.is_some()).count() as u64,
+            counts.total()
+        );
+        let f = Faults::default();
+        f.random(Some(RandomFaults {
+            server_error: 1.0,
+            ..RandomFaults::default()
+        }));
+        assert!(matches!(f.plan().fail, Some((500..=504, None))));
+        f.random(None);
+        assert_eq!(f.plan(), Plan::default());
+    }
+
+    #[test]
+    fn dropped_and_failed_after_are_one_shot_and_acted_on() {
+        let f = Faults::default();
+        f.drop_bodies(1).server_errors_after(1);
+        let p = f.plan();
+        assert_eq!(p.kind(), Some(FaultKind::ServerErrorAfter));
+        assert_eq!(p.fail_after, Some(502));
+        assert_eq!(f.plan().kind(), Some(FaultKind::Dropped));
+        assert_eq!(f.plan().kind(), None);
+        assert!(FaultKind::Dropped.acted_on() && FaultKind::ServerErrorAfter.acted_on());
+        assert!(!FaultKind::TooManyRequests.acted_on() && !FaultKind::ServerError.acted_on());
+        assert_eq!(f.injected().dropped, 1);
+        f.reset();
+        assert_eq!(
+            f.injected().server_errors_after,
+            1,
+            "reset keeps the counts"
+        );
     }
 }

@@ -85,7 +85,8 @@
 //!
 //! Every request is recorded as it arrived ([`MockServer::requests`]: method, path, query,
 //! headers, body), faults included, so tests can assert what the server received; faults
-//! (latency, 429, 5xx, truncated or slow bodies) are set at run time ([`Faults`]). Throttle
+//! (latency, 429, 5xx before or after acting, truncated, slow or dropped bodies; one-shot or
+//! random from a seed) are set at run time ([`Faults`]). Throttle
 //! mode ([`MockServerBuilder::throttle`], [`Faults::throttle`]) stands for ConnectWise's
 //! throttle: a token bucket answering 429 with `Retry-After` when empty; the server counts
 //! the requests it received ([`MockServer::request_count`]), the 429s it answered
@@ -138,7 +139,7 @@ mod store;
 mod validate;
 
 pub use callbacks::{CallbackFaults, Delivery, DeliveryOutcome};
-pub use faults::Faults;
+pub use faults::{FaultKind, Faults, Injected, RandomFaults};
 
 /// The data the server generates, for tests that check it or send it as bodies: the same
 /// function of the seed as the rows the server serves.
@@ -250,6 +251,8 @@ pub struct RecordedRequest {
     /// Headers (names lower-case), in order.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// The fault injected into its answer ([`Faults`]), latency aside; `None` for none.
+    pub fault: Option<FaultKind>,
 }
 
 impl RecordedRequest {
@@ -292,6 +295,7 @@ pub struct MockServerBuilder {
     credentials: MockCredentials,
     port: u16,
     throttle: Option<(f64, u32)>,
+    max_logged_requests: usize,
 }
 
 impl Default for MockServerBuilder {
@@ -306,6 +310,7 @@ impl Default for MockServerBuilder {
             credentials: MockCredentials::default(),
             port: 0,
             throttle: None,
+            max_logged_requests: usize::MAX,
         }
     }
 }
@@ -388,6 +393,15 @@ impl MockServerBuilder {
         self
     }
 
+    /// The request log ([`MockServer::requests`]) keeps at most this many requests (default:
+    /// every one); later ones are counted ([`MockServer::request_count`]) but not recorded
+    /// until [`MockServer::clear_requests`] or [`MockServer::take_requests`] makes room. For
+    /// a server that runs long: the log holds every request's headers and body.
+    pub fn max_logged_requests(mut self, n: usize) -> Self {
+        self.max_logged_requests = n;
+        self
+    }
+
     /// Starts the server.
     pub async fn start(self) -> Result<MockServer, MockError> {
         self.start_blocking()
@@ -444,6 +458,7 @@ impl MockServerBuilder {
             credentials: self.credentials.clone(),
             faults: faults.clone(),
             log: log.clone(),
+            max_logged: self.max_logged_requests,
             received: received.clone(),
             counters: counters.clone(),
             origin: origin.clone(),
@@ -584,6 +599,12 @@ impl MockServer {
         use std::sync::atomic::Ordering;
         let now = self.counters.in_flight.load(Ordering::SeqCst);
         self.counters.max_in_flight.store(now, Ordering::SeqCst);
+    }
+
+    /// Every request received so far, in order, forgotten by the server: the next call
+    /// returns only later ones.
+    pub fn take_requests(&self) -> Vec<RecordedRequest> {
+        std::mem::take(&mut *self.log.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     /// Forgets the requests received so far.

@@ -29,6 +29,8 @@ pub(crate) struct Shared {
     pub credentials: MockCredentials,
     pub faults: Faults,
     pub log: Arc<Mutex<Vec<RecordedRequest>>>,
+    /// The log keeps at most this many requests.
+    pub max_logged: usize,
     /// Requests received since the start (not reset with the log).
     pub received: Arc<std::sync::atomic::AtomicU64>,
     /// 429s answered and requests in flight.
@@ -155,22 +157,25 @@ async fn handle(
     let _in_flight = InFlight::start(&s.counters);
     s.received
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    s.log
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .push(RecordedRequest {
-            method: method.to_string(),
-            path: path.to_owned(),
-            query_string: query_string.to_owned(),
-            query: query.clone(),
-            headers: headers
-                .iter()
-                .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into()))
-                .collect(),
-            body: body.to_vec(),
-        });
-
     let plan = s.faults.plan();
+    {
+        let mut log = s.log.lock().unwrap_or_else(|p| p.into_inner());
+        if log.len() < s.max_logged {
+            log.push(RecordedRequest {
+                method: method.to_string(),
+                path: path.to_owned(),
+                query_string: query_string.to_owned(),
+                query: query.clone(),
+                headers: headers
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into()))
+                    .collect(),
+                body: body.to_vec(),
+                fault: plan.kind(),
+            });
+        }
+    }
+
     if !plan.latency.is_zero() {
         tokio::time::sleep(plan.latency).await;
     }
@@ -204,6 +209,15 @@ async fn handle(
             body: &body,
         };
         answer(&s, &method, &request)
+    };
+    // Acted on, then the answer lost: a proxy's 5xx instead.
+    let reply = match plan.fail_after {
+        Some(status) => Reply::failure(&Failure::new(
+            status,
+            "ServerError",
+            "Injected server error after the request was acted on",
+        )),
+        None => reply,
     };
     respond(reply, &plan)
 }
@@ -293,22 +307,36 @@ fn respond(reply: Reply, plan: &Plan) -> Response {
         body.truncate(body.len() / 2);
     }
     let length = body.len();
-    let http_body = match plan.slow {
-        Some((chunk, pause)) => {
-            let chunks: Vec<Vec<u8>> = body.chunks(chunk).map(<[u8]>::to_vec).collect();
-            let stream = futures_util::stream::unfold(
-                (chunks.into_iter(), true),
-                move |(mut rest, first)| async move {
-                    let next = rest.next()?;
-                    if !first {
-                        tokio::time::sleep(pause).await;
-                    }
-                    Some((Ok::<_, std::io::Error>(Bytes::from(next)), (rest, false)))
-                },
-            );
-            Body::from_stream(stream)
+    let http_body = if plan.drop {
+        // Half of the body, then an error: the connection is closed mid-body, short of the
+        // announced `Content-Length`.
+        let half = Bytes::from(body[..length / 2].to_vec());
+        let parts: Vec<Result<Bytes, std::io::Error>> = vec![
+            Ok(half),
+            Err(std::io::Error::new(
+                std::io::ErrorKind::ConnectionAborted,
+                "injected: connection dropped mid-body",
+            )),
+        ];
+        Body::from_stream(futures_util::stream::iter(parts))
+    } else {
+        match plan.slow {
+            Some((chunk, pause)) => {
+                let chunks: Vec<Vec<u8>> = body.chunks(chunk).map(<[u8]>::to_vec).collect();
+                let stream = futures_util::stream::unfold(
+                    (chunks.into_iter(), true),
+                    move |(mut rest, first)| async move {
+                        let next = rest.next()?;
+                        if !first {
+                            tokio::time::sleep(pause).await;
+                        }
+                        Some((Ok::<_, std::io::Error>(Bytes::from(next)), (rest, false)))
+                    },
+                );
+                Body::from_stream(stream)
+            }
+            None => Body::from(body),
         }
-        None => Body::from(body),
     };
     let mut response = Response::new(http_body);
     *response.status_mut() =

@@ -2,6 +2,9 @@
 //! runtime, the real specs, end-to-end runs). Helpers shared by the test files live here; it
 //! may depend on every crate of the workspace.
 
+pub mod load;
+pub mod soak;
+
 use std::path::PathBuf;
 
 /// The workspace root.
