@@ -123,6 +123,7 @@
 //! The server runs on its own thread (with its own tokio runtime), so it works under any
 //! test runtime and from synchronous code ([`MockServerBuilder::start_blocking`]); it stops
 //! when the [`MockServer`] is dropped.
+#![warn(missing_docs)]
 
 mod api;
 mod bundles;
