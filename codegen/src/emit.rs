@@ -51,6 +51,7 @@ impl ModuleFilter {
 /// Options for [`emit`].
 #[derive(Debug, Clone, Default)]
 pub struct EmitOptions {
+    /// Which of the spec's modules get code.
     pub modules: ModuleFilter,
 }
 

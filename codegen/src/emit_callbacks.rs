@@ -236,7 +236,9 @@ pub fn callbacks_tokens(ir: &Ir, modules: &ModuleFilter) -> TokenStream {
             /// A type not in the table, or whose model's module feature is off: its `Type` as
             /// sent and the record as JSON (`None` when it was deleted).
             Unknown {
+                /// The callback's `Type`, as sent.
                 kind: ::std::string::String,
+                /// The record as JSON; `None` when it was deleted.
                 entity: ::std::option::Option<::serde_json::Value>,
             },
         }

@@ -31,40 +31,65 @@ pub enum Error {
     /// The spec, overrides file or output folder could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {
+        /// The file or folder that failed.
         path: PathBuf,
+        /// The operating system's error.
         #[source]
         source: std::io::Error,
     },
     /// The file is not JSON at all.
     #[error("{}: not valid JSON at line {line}, column {column}: {message}", path.display())]
     Json {
+        /// The file that is not JSON.
         path: PathBuf,
+        /// 1-based line of the first syntax error.
         line: usize,
+        /// 1-based column of the first syntax error.
         column: usize,
+        /// The JSON parser's description of the error.
         message: String,
     },
     /// The file is JSON but not an OpenAPI 3.0.x document (Swagger 2.0, OpenAPI 3.1, YAML...).
     #[error("{}: {message}", path.display())]
-    NotOpenApi3 { path: PathBuf, message: String },
+    NotOpenApi3 {
+        /// The file that was read.
+        path: PathBuf,
+        /// Why it is not OpenAPI 3.0 (the version found, or the deserializer's error).
+        message: String,
+    },
     /// The spec was read but is broken or uses a shape the generator does not support.
     /// All problems are listed, not only the first.
     #[error("{}: {} problem(s) in the spec:\n{}", path.display(), diagnostics.len(), list(diagnostics))]
     Spec {
+        /// The spec file.
         path: PathBuf,
+        /// Every problem found, each with its JSON pointer.
         diagnostics: Vec<Diagnostic>,
     },
     /// The overrides file is broken or names something of the wrong kind.
     #[error("{}: {message}", path.display())]
-    Overrides { path: PathBuf, message: String },
+    Overrides {
+        /// The overrides file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
     /// `--check`: the output folder differs from what the spec generates.
     #[error("{} is out of date with the spec: {}", dir.display(), differences.join(", "))]
     OutOfDate {
+        /// The output folder that was checked.
         dir: PathBuf,
+        /// The files that differ, are missing or are extra.
         differences: Vec<String>,
     },
     /// The emitter produced tokens that do not parse as Rust: a bug in the generator.
     #[error("internal error: generated code for `{file}` is not valid Rust: {message}")]
-    Emit { file: String, message: String },
+    Emit {
+        /// The name of the generated file.
+        file: String,
+        /// The Rust parser's error.
+        message: String,
+    },
 }
 
 fn list(diagnostics: &[Diagnostic]) -> String {

@@ -48,6 +48,7 @@ pub fn module_enabled(module: &str) -> bool {
 /// The spec and overrides files a build generates from.
 #[derive(Debug, Clone)]
 pub struct SpecInputs {
+    /// The OpenAPI spec: `CONNECTWISE_SPEC`, or [`DEFAULT_SPEC`] when unset.
     pub spec: PathBuf,
     /// `None` when the overrides file does not exist: no overrides.
     pub overrides: Option<PathBuf>,

@@ -8,6 +8,7 @@
 //! spec -> this crate -> generated code -> runtime and macros -> user. It may depend on
 //! openapiv3, serde, serde_json, quote, proc-macro2, syn, prettyplease and heck (clap only for
 //! the CLI), and on nothing of this workspace.
+#![warn(missing_docs)]
 
 pub mod emit;
 pub mod emit_callbacks;
@@ -39,6 +40,7 @@ pub struct Config {
     pub spec: PathBuf,
     /// The overrides file, if any.
     pub overrides: Option<PathBuf>,
+    /// What to emit (which modules).
     pub emit: EmitOptions,
 }
 
@@ -47,6 +49,7 @@ pub struct Config {
 pub struct Generated {
     /// File name -> Rust source.
     pub files: BTreeMap<String, String>,
+    /// The intermediate representation the files were emitted from.
     pub ir: Ir,
     /// Time taken by each stage.
     pub timings: Timings,
@@ -55,8 +58,11 @@ pub struct Generated {
 /// How long each stage took.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Timings {
+    /// Reading and parsing the spec and overrides files.
     pub read: Duration,
+    /// Building the IR from the spec.
     pub ir: Duration,
+    /// Emitting and pretty-printing the Rust files.
     pub emit: Duration,
 }
 

@@ -83,6 +83,7 @@ pub struct ResourceOverride {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FieldOverride {
+    /// The type the property gets instead of the spec's.
     #[serde(rename = "type")]
     pub ty: FieldTypeOverride,
     /// Why; ignored.
@@ -93,13 +94,21 @@ pub struct FieldOverride {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FieldTypeOverride {
+    /// `"string"`: `String`.
     String,
+    /// `"integer"`: `i64`.
     Integer,
+    /// `"int32"`: `i32`.
     Int32,
+    /// `"number"`: `f64`.
     Number,
+    /// `"boolean"`: `bool`.
     Boolean,
+    /// `"date-time"`: the runtime's lenient date-time type.
     DateTime,
+    /// `"date"`: the runtime's lenient date type.
     Date,
+    /// `"any"`: free-form JSON (`serde_json::Value`).
     Any,
 }
 

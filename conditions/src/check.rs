@@ -59,6 +59,7 @@ pub struct CheckError {
     /// value or a list item. Empty at the end of the text (a syntax error there) or when the
     /// condition was built in code.
     pub span: Span,
+    /// Which kind of problem it is, for code that reacts to it.
     pub kind: CheckErrorKind,
     /// What is wrong, for a human, e.g. "unknown field `nmae` on `ServiceStatusReference`
     /// (in `status/nmae`); did you mean `name`?".

@@ -65,6 +65,7 @@
 //! mismatch and unknown enum value with its span and a "did you mean"; the rules are in the
 //! [`check`](mod@check) module. The "did you mean" rule is [`did_you_mean()`], shared with the
 //! `bundle!` macro and the fake server; `strsim` scores it.
+#![warn(missing_docs)]
 
 mod ast;
 pub mod check;

@@ -139,6 +139,7 @@ impl FieldType {
 pub struct FieldSchema {
     /// The JSON name, as the API spells it (`closedFlag`).
     pub name: String,
+    /// The field's type, which decides the values and operators a condition may use on it.
     #[serde(rename = "type")]
     pub ty: FieldType,
 }

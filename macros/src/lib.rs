@@ -11,6 +11,7 @@
 //! from the same spec. It may depend on syn, quote, proc-macro2 and connectwise-conditions,
 //! and on connectwise-codegen at build time only (`build.rs` calls
 //! `connectwise_codegen::emit_macro::macro_tables`, which emits the resource table).
+#![warn(missing_docs)]
 
 mod check;
 mod conditions;

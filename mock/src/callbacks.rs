@@ -70,6 +70,7 @@ pub struct Delivery {
     pub body: Vec<u8>,
     /// The `x-content-signature` header sent.
     pub signature: String,
+    /// The payload's `MessageId` (repeated when a delivery is repeated).
     pub message_id: String,
     /// What came of it.
     pub outcome: DeliveryOutcome,

@@ -124,6 +124,7 @@
 //! The server runs on its own thread (with its own tokio runtime), so it works under any
 //! test runtime and from synchronous code ([`MockServerBuilder::start_blocking`]); it stops
 //! when the [`MockServer`] is dropped.
+#![warn(missing_docs)]
 
 mod api;
 mod bundles;
@@ -201,7 +202,12 @@ pub enum MockError {
     Spec(String),
     /// A file of the data folder is wrong.
     #[error("{}: {message}", path.display())]
-    Data { path: PathBuf, message: String },
+    Data {
+        /// The file that is wrong.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
     /// The socket or the server thread.
     #[error("cannot start the server: {0}")]
     Io(#[from] std::io::Error),
@@ -213,9 +219,13 @@ pub enum MockError {
 /// The credentials the fake server accepts. Fake values: printing them is fine.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MockCredentials {
+    /// The ConnectWise company id (the login's company part).
     pub company: String,
+    /// The API member's public key (the login's user name after `company+`).
     pub public_key: String,
+    /// The API member's private key (the login's password).
     pub private_key: String,
+    /// The `clientId` header every request must carry.
     pub client_id: String,
 }
 
@@ -250,6 +260,7 @@ pub struct RecordedRequest {
     pub query: Vec<(String, String)>,
     /// Headers (names lower-case), in order.
     pub headers: Vec<(String, String)>,
+    /// The body as sent (empty for none).
     pub body: Vec<u8>,
     /// The fault injected into its answer ([`Faults`]), latency aside; `None` for none.
     pub fault: Option<FaultKind>,

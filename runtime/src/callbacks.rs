@@ -88,40 +88,77 @@ pub enum CallbackError {
     MissingKeyUrl,
     /// `Metadata.key_url` is not a usable URL.
     #[error("the key URL {url:?} is not usable: {reason}")]
-    InvalidKeyUrl { url: String, reason: &'static str },
+    InvalidKeyUrl {
+        /// The key URL, as the body gives it.
+        url: String,
+        /// Why it cannot be used (no host, not a URL, ...).
+        reason: &'static str,
+    },
     /// The key URL is not https (and not an allowed loopback address with
     /// [`Verifier::allow_insecure_loopback`]).
     #[error("the key URL {url:?} is not https")]
-    InsecureKeyUrl { url: String },
+    InsecureKeyUrl {
+        /// The key URL, as the body gives it.
+        url: String,
+    },
     /// The key URL's host is not allowed: nothing was fetched.
     #[error("the key URL {url:?} is on host {host:?}, which is not allowed")]
-    HostNotAllowed { url: String, host: String },
+    HostNotAllowed {
+        /// The key URL, as the body gives it.
+        url: String,
+        /// Its host, which is not on the verifier's list.
+        host: String,
+    },
     /// The key URL answered with a redirect, which is never followed.
     #[error("the key URL {url:?} answered with a redirect ({status}), which is not followed")]
-    KeyRedirect { url: String, status: u16 },
+    KeyRedirect {
+        /// The key URL, as the body gives it.
+        url: String,
+        /// The redirect's HTTP status (3xx).
+        status: u16,
+    },
     /// The key could not be fetched: no answer, or an error status.
     #[error("cannot fetch the signing key from {url:?}: {message}")]
     KeyFetch {
+        /// The key URL.
         url: String,
+        /// The HTTP status, when the URL answered with an error status.
         status: Option<u16>,
+        /// What went wrong (the transport error or the status).
         message: String,
     },
     /// The key URL answered something other than `{"signing_key": "..."}`.
     #[error("the key URL {url:?} did not answer a signing key: {message}")]
-    KeyBody { url: String, message: String },
+    KeyBody {
+        /// The key URL.
+        url: String,
+        /// Why the answer is not a signing key.
+        message: String,
+    },
     /// The record (`Entity`) does not decode into the model asked for.
     #[error("the callback's {kind} record does not decode: {message}")]
-    Entity { kind: String, message: String },
+    Entity {
+        /// The callback's `Type` (`ticket`, ...).
+        kind: String,
+        /// The JSON decoder's error.
+        message: String,
+    },
     /// The body is larger than the limit (the axum extractor).
     #[error("the callback body is larger than {limit} bytes")]
-    TooLarge { limit: usize },
+    TooLarge {
+        /// The extractor's body size limit, in bytes.
+        limit: usize,
+    },
 }
 
 /// What happened to the record.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Action {
+    /// `added`: the record was created.
     Added,
+    /// `updated`: the record was changed.
     Updated,
+    /// `deleted`: the record was deleted (`Entity` is null).
     Deleted,
     /// Any other value, as sent.
     Unknown(String),
@@ -185,13 +222,16 @@ pub struct Callback {
     /// Unique per message; a repeated delivery repeats it (see [`Dedup`]).
     #[serde(rename = "MessageId", default, deserialize_with = "text")]
     pub message_id: Option<String>,
+    /// The ConnectWise site that sent it, as it names itself.
     #[serde(rename = "FromUrl", default, deserialize_with = "text")]
     pub from_url: Option<String>,
     /// The ConnectWise company id (the login's company).
     #[serde(rename = "CompanyId", default, deserialize_with = "text")]
     pub company_id: Option<String>,
+    /// The ConnectWise member id sent with it (typically the member who made the change).
     #[serde(rename = "MemberId", default, deserialize_with = "text")]
     pub member_id: Option<String>,
+    /// What happened to the record.
     #[serde(rename = "Action")]
     pub action: Action,
     /// The record's kind, lower case as sent: `ticket`, `company`, ... (see [`Event`]).
@@ -200,8 +240,10 @@ pub struct Callback {
     /// The record's id.
     #[serde(rename = "ID", deserialize_with = "integer")]
     pub id: i64,
+    /// The id of the integration's product instance, when it has one.
     #[serde(rename = "ProductInstanceId", default, deserialize_with = "text")]
     pub product_instance_id: Option<String>,
+    /// The id of the integration partner, when it has one.
     #[serde(rename = "PartnerId", default, deserialize_with = "text")]
     pub partner_id: Option<String>,
     /// The id of the `/system/callbacks` entry that sent it.
@@ -210,6 +252,7 @@ pub struct Callback {
     /// The record as JSON text; null on delete.
     #[serde(rename = "Entity", default, deserialize_with = "text")]
     pub entity: Option<String>,
+    /// Where to fetch the signing key from.
     #[serde(rename = "Metadata", default)]
     pub metadata: Option<Metadata>,
 }

@@ -13,6 +13,7 @@ pub struct ApiError {
     /// `NotFound`, `InvalidObject`, `Unauthorized`, ...
     #[serde(alias = "Code")]
     pub code: Option<String>,
+    /// What went wrong, for a human.
     #[serde(alias = "Message")]
     pub message: Option<String>,
     /// Validation errors, one per offending field.
@@ -25,12 +26,16 @@ pub struct ApiError {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ValidationError {
+    /// The kind of violation: `NullValue`, `InvalidValue`, ...
     #[serde(alias = "Code")]
     pub code: Option<String>,
+    /// What is wrong with the field, for a human.
     #[serde(alias = "Message")]
     pub message: Option<String>,
+    /// The resource the field belongs to (`ticket`).
     #[serde(alias = "Resource")]
     pub resource: Option<String>,
+    /// The offending field's JSON name (`summary`).
     #[serde(alias = "Field")]
     pub field: Option<String>,
 }
@@ -241,8 +246,11 @@ pub enum Error {
     /// retries).
     #[error("{method} {url}: {source}")]
     Transport {
+        /// The HTTP method (`GET`, `POST`, ...).
         method: &'static str,
+        /// The full URL of the request.
         url: String,
+        /// The HTTP client's error.
         #[source]
         source: reqwest::Error,
     },
@@ -252,8 +260,11 @@ pub enum Error {
     /// holds the API's code, message and every validation error.
     #[error("{method} {url}: HTTP {status} ({kind}){}", body.as_ref().map(|b| format!(": {b}")).unwrap_or_default())]
     Status {
+        /// The HTTP method (`GET`, `POST`, ...).
         method: &'static str,
+        /// The full URL of the request.
         url: String,
+        /// The HTTP status code.
         status: u16,
         /// What the status means.
         kind: StatusKind,
@@ -264,9 +275,11 @@ pub enum Error {
     /// The response body is not what the endpoint returns: where, and why.
     #[error("{url}: cannot decode the response at {path}: {message}")]
     Decode {
+        /// The full URL of the request.
         url: String,
         /// JSON path of the failure inside the body: `results[2].statusCode`.
         path: String,
+        /// The decoder's error.
         message: String,
     },
     /// The bundle response breaks the protocol: a sequence number twice, or one that was
@@ -281,7 +294,9 @@ pub enum Error {
     /// been sent.
     #[error("{method} {url}: not sent: {}", throttled(*cause, *waited, *would_wait, *limit))]
     Throttled {
+        /// The HTTP method (`GET`, `POST`, ...).
         method: &'static str,
+        /// The full URL of the request.
         url: String,
         /// What the request was waiting for when the call gave up.
         cause: ThrottleCause,
@@ -378,6 +393,7 @@ pub struct ItemError {
     pub sequence_number: u32,
     /// The `resourceType` that was sent.
     pub resource_type: String,
+    /// How it failed.
     pub kind: ItemErrorKind,
 }
 
@@ -387,10 +403,20 @@ pub struct ItemError {
 pub enum ItemErrorKind {
     /// The API reported a failure for this sub-request (`success: false`).
     #[error("HTTP {status_code}: {error}")]
-    Api { status_code: u16, error: ApiError },
+    Api {
+        /// The sub-result's `statusCode`.
+        status_code: u16,
+        /// The sub-result's `error` (empty when it had none).
+        error: ApiError,
+    },
     /// The API reported success but its entities do not decode into the model type.
     #[error("cannot decode entities at {path}: {message}")]
-    Decode { path: String, message: String },
+    Decode {
+        /// JSON path of the failure inside the entities.
+        path: String,
+        /// The decoder's error.
+        message: String,
+    },
     /// The response has no result with this sequence number.
     #[error("the response has no result for it")]
     Missing,

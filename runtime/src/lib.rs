@@ -23,6 +23,7 @@
 //!     .await?;
 //! # Ok(()) }
 //! ```
+#![warn(missing_docs)]
 
 /// Every model of the spec, flat: `connectwise::models::Ticket`. Each field is optional (the
 /// API omits fields the spec calls required), enums are open (`Unknown(String)`), unknown JSON

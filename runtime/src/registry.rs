@@ -34,10 +34,15 @@ pub enum Segment {
 /// An HTTP method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Method {
+    /// `GET`: reads.
     Get,
+    /// `POST`: creates, actions, and the bundle endpoint.
     Post,
+    /// `PUT`: replaces a record.
     Put,
+    /// `PATCH`: changes a record with JSON Patch operations.
     Patch,
+    /// `DELETE`: deletes a record.
     Delete,
 }
 
@@ -130,7 +135,9 @@ pub struct OperationInfo {
     pub group: &'static str,
     /// The constructor's name: `list`, `create`, `copy`, `put_bulk`.
     pub function: &'static str,
+    /// The HTTP method.
     pub method: Method,
+    /// What the operation does (list, get, create, action, ...).
     pub kind: OperationKind,
     /// The path template as the request sends it (the spec's, after the overrides' repairs).
     pub path: &'static str,
@@ -138,7 +145,9 @@ pub struct OperationInfo {
     pub segments: &'static [Segment],
     /// The query parameters the spec lists.
     pub query: &'static [&'static str],
+    /// What the request sends.
     pub body: BodyKind,
+    /// What a successful response decodes into.
     pub response: ResponseKind,
     /// Whether a retry after a timeout or a 5xx is safe: GET, PUT, DELETE, and the read-only
     /// bundle POSTs.

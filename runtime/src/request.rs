@@ -56,6 +56,7 @@ pub trait Request {
 pub struct Body {
     /// `application/json`, or the type of raw bytes.
     pub content_type: std::borrow::Cow<'static, str>,
+    /// The encoded body, sent as it is.
     pub bytes: bytes::Bytes,
 }
 
@@ -71,8 +72,11 @@ impl fmt::Debug for Body {
 /// The path ids of a resource request: `{grandparentId}`, `{parentId}`, `{id}`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Keys {
+    /// `{grandparentId}`: the outermost parent of a resource nested two levels deep.
     pub grand_parent_id: Option<i32>,
+    /// `{parentId}`: the parent record of a nested resource.
     pub parent_id: Option<i32>,
+    /// `{id}`: the record itself.
     pub id: Option<i32>,
 }
 
@@ -111,7 +115,9 @@ impl Keys {
 /// percent-encoded into its segment.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PathArg {
+    /// An integer id, written in decimal.
     Int(i64),
+    /// Text, percent-encoded when the path is built.
     Text(String),
 }
 
@@ -191,13 +197,21 @@ fn encode_segment(text: &str, out: &mut String) {
 /// The filters and paging of a read, as the API names them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {
+    /// `conditions`: a condition on the records' own fields.
     pub conditions: Option<String>,
+    /// `childConditions`: a condition on the records' child collections.
     pub child_conditions: Option<String>,
+    /// `customFieldConditions`: a condition on custom fields.
     pub custom_field_conditions: Option<String>,
+    /// `orderBy`: field and direction (`id desc`).
     pub order_by: Option<String>,
+    /// `fields`: comma-separated JSON names of the fields to return; all when absent.
     pub fields: Option<String>,
+    /// `page`: 1-based page number (numbered paging).
     pub page: Option<u32>,
+    /// `pageSize`: records per page; the server's default when absent.
     pub page_size: Option<u32>,
+    /// `pageId`: forward-only paging, the id after which the page starts.
     pub page_id: Option<i64>,
 }
 

@@ -81,11 +81,14 @@ pub struct Model {
     pub schema: String,
     /// The Rust type name.
     pub name: String,
+    /// The schema's `description`, trimmed: the struct's doc comment.
     pub doc: Option<String>,
+    /// The schema's properties, in spec order.
     pub fields: Vec<Field>,
     /// Type of the values of properties not listed (`additionalProperties` next to
     /// `properties`, as the real `Ticket._info` has): kept in a flattened map.
     pub additional: Option<Type>,
+    /// The API module the struct is generated in, or `None` when shared.
     pub home: Home,
 }
 
@@ -96,7 +99,9 @@ pub struct Field {
     pub json: String,
     /// The Rust field name (may be raw: `r#type`).
     pub name: String,
+    /// The Rust type, without the `Option`.
     pub ty: Type,
+    /// The property's `description`, trimmed: the field's doc comment.
     pub doc: Option<String>,
     /// True when the field closes a cycle of structs and must be boxed.
     pub boxed: bool,
@@ -109,15 +114,23 @@ pub struct Field {
 /// A field's type, before `Option<...>`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Type {
+    /// `type: string` without a format of its own: `String`.
     String,
+    /// `type: boolean`: `bool`.
     Bool,
+    /// `type: integer, format: int32`: `i32`.
     I32,
+    /// `type: integer` with format `int64` or none: `i64`.
     I64,
+    /// `type: number`: `f64`.
     F64,
+    /// `format: date-time`: the runtime's lenient date-time type.
     DateTime,
+    /// `format: date`: the runtime's lenient date type.
     Date,
     /// Free-form JSON.
     Json,
+    /// `type: array` of the inner type: `Vec<_>`.
     List(Box<Type>),
     /// `additionalProperties`: a map from string keys.
     Map(Box<Type>),
@@ -130,28 +143,39 @@ pub enum Type {
 pub struct EnumDef {
     /// Component schema name or `Owner.field`.
     pub schema: String,
+    /// The Rust type name.
     pub name: String,
+    /// The schema's `description`, trimmed: the enum's doc comment.
     pub doc: Option<String>,
     /// (variant name, JSON value), in spec order.
     pub variants: Vec<(String, String)>,
+    /// The API module the enum is generated in, or `None` when shared.
     pub home: Home,
 }
 
 /// `pub type Name = Type;` for a non-object component schema.
 #[derive(Debug, Clone)]
 pub struct Alias {
+    /// The component schema's name.
     pub schema: String,
+    /// The Rust type name.
     pub name: String,
+    /// The schema's `description`, trimmed: the alias's doc comment.
     pub doc: Option<String>,
+    /// The type the alias stands for.
     pub ty: Type,
+    /// The API module the alias is generated in, or `None` when shared.
     pub home: Home,
 }
 
 /// A path parameter as the Bundle endpoint names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PathKey {
+    /// `{grandparentId}`/`{grandParentId}`: the bundle key `grandParentId`.
     GrandParentId,
+    /// `{parentId}`: the bundle key `parentId`.
     ParentId,
+    /// `{id}`: the bundle key `id`.
     Id,
 }
 

@@ -47,10 +47,15 @@ use std::collections::{BTreeMap, BTreeSet};
 /// An HTTP method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Method {
+    /// `GET`: reads.
     Get,
+    /// `POST`: creates, actions, and the bundle endpoint.
     Post,
+    /// `PUT`: replaces a record.
     Put,
+    /// `PATCH`: changes a record with JSON Patch operations.
     Patch,
+    /// `DELETE`: deletes a record.
     Delete,
 }
 
@@ -70,20 +75,30 @@ impl Method {
 /// What an operation does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum OperationKind {
+    /// `GET` of the group's path: a page of records.
     List,
+    /// `GET` of one record (`/{id}`, or a path that returns one value).
     Get,
+    /// `GET .../count`: the number of records matching the conditions.
     Count,
+    /// `POST` of the group's path: a new record.
     Create,
+    /// `PUT`: replaces a record.
     Replace,
+    /// `PATCH`: changes a record with JSON Patch operations.
     Patch,
+    /// `DELETE`: deletes a record.
     Delete,
+    /// Anything else (`copy`, `merge`, `bulk`, `get_info`, ...): named after the path's tail.
     Action,
 }
 
 /// One segment of a parsed path template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Segment {
+    /// Literal text between slashes (`service`, `tickets`).
     Literal(String),
+    /// A `{parameter}`.
     Param {
         /// The name between the braces.
         name: String,
@@ -97,14 +112,18 @@ pub enum Segment {
 /// The type of a path parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamType {
+    /// `i32`: declared `int32`, and every standard id (`id`, `parentId`, `grandparentId`).
     I32,
+    /// `i64`: another integer parameter.
     I64,
+    /// `&str`: a string parameter, or one whose type is not declared.
     Text,
 }
 
 /// An operation's request body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body {
+    /// No request body.
     None,
     /// One value of a generated type (by Rust name).
     Model(String),
@@ -121,6 +140,7 @@ pub enum Body {
 /// An operation's successful response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Response {
+    /// No success response with content (`204 No Content`, or none declared).
     None,
     /// One value of a generated type (by Rust name).
     Model(String),
@@ -141,22 +161,29 @@ pub struct Operation {
     pub group: String,
     /// The constructor's name (may be a raw identifier).
     pub function: String,
+    /// The HTTP method.
     pub method: Method,
+    /// What the operation does, which decided its function name.
     pub kind: OperationKind,
     /// The path as sent: the spec's, repaired.
     pub path: String,
     /// The path as the spec spells it.
     pub spec_path: String,
+    /// The repaired path, parsed into literals and typed parameters.
     pub segments: Vec<Segment>,
     /// Query parameter names, in spec order.
     pub query: Vec<String>,
+    /// What the request sends.
     pub body: Body,
+    /// What a successful response decodes into.
     pub response: Response,
+    /// Whether the request may be retried safely: GET, PUT, DELETE and the bundle reads.
     pub idempotent: bool,
     /// The resource the group is, if it is one.
     pub resource: Option<String>,
     /// The API module (first path segment).
     pub module: String,
+    /// The spec's `summary` (or `description`), trimmed: the constructor's doc comment.
     pub summary: Option<String>,
 }
 

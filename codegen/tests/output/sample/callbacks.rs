@@ -51,7 +51,9 @@ pub enum Event {
     /// A type not in the table, or whose model's module feature is off: its `Type` as
     /// sent and the record as JSON (`None` when it was deleted).
     Unknown {
+        /// The callback's `Type`, as sent.
         kind: ::std::string::String,
+        /// The record as JSON; `None` when it was deleted.
         entity: ::std::option::Option<::serde_json::Value>,
     },
 }
