@@ -64,7 +64,9 @@ fn digest<T: Serialize>(rows: &[T]) -> Digest {
     let mut hasher = DefaultHasher::new();
     for row in rows {
         // Serializing a decoded model cannot fail; an empty hash would show as a mismatch.
-        serde_json::to_vec(row).unwrap_or_default().hash(&mut hasher);
+        serde_json::to_vec(row)
+            .unwrap_or_default()
+            .hash(&mut hasher);
     }
     Digest {
         rows: rows.len(),
@@ -83,7 +85,10 @@ struct Failures {
 
 impl Failures {
     fn call(&mut self, e: &Error) {
-        if matches!(e, Error::Status { status: 429, .. } | Error::Throttled { .. }) {
+        if matches!(
+            e,
+            Error::Status { status: 429, .. } | Error::Throttled { .. }
+        ) {
             self.too_many += 1;
         }
         self.errors.push(e.to_string());
@@ -345,8 +350,14 @@ async fn bench(rounds: usize) -> ExitCode {
              wall time, median (min-max) | calls / send_all's | time / send_all's |"
         );
         println!("|---|---|---|---|---|---|---|---|");
-        let calls: Vec<u64> = runs.iter().map(|r| median(r.iter().map(|x| x.calls))).collect();
-        let walls: Vec<Duration> = runs.iter().map(|r| median(r.iter().map(|x| x.wall))).collect();
+        let calls: Vec<u64> = runs
+            .iter()
+            .map(|r| median(r.iter().map(|x| x.calls)))
+            .collect();
+        let walls: Vec<Duration> = runs
+            .iter()
+            .map(|r| median(r.iter().map(|x| x.wall)))
+            .collect();
         for (k, method) in Method::ALL.into_iter().enumerate() {
             let r = &runs[k];
             let errors: usize = r.iter().map(|x| x.failures.errors.len()).sum();
@@ -376,10 +387,7 @@ async fn bench(rounds: usize) -> ExitCode {
         }
         let fewer = calls[1].min(calls[2]) as f64 / calls[0] as f64;
         let faster = walls[1].min(walls[2]).as_secs_f64() / walls[0].as_secs_f64();
-        let clean = runs
-            .iter()
-            .flatten()
-            .all(|x| x.failures.errors.is_empty());
+        let clean = runs.iter().flatten().all(|x| x.failures.errors.is_empty());
         // Three calls, two of them at once: two round trips.
         let two = runs[0].iter().all(|x| x.calls == 3 && x.max_in_flight == 2);
         println!();
