@@ -109,7 +109,9 @@ pub struct RandomFaults {
     pub latency: (Duration, Duration),
     /// `Retry-After` of the 429s (whole seconds, rounded up).
     pub retry_after: Duration,
+    /// The size of each chunk of a slow body, in bytes.
     pub slow_chunk: usize,
+    /// The pause between two chunks of a slow body.
     pub slow_pause: Duration,
 }
 
@@ -139,11 +141,17 @@ impl Default for RandomFaults {
 pub struct Injected {
     /// Requests delayed by a latency.
     pub delayed: u64,
+    /// Requests answered 429 before acting.
     pub too_many_requests: u64,
+    /// Requests answered 5xx before acting.
     pub server_errors: u64,
+    /// Requests acted on, then answered 502 or 504.
     pub server_errors_after: u64,
+    /// Answers cut to half their body.
     pub truncated: u64,
+    /// Answers sent slowly, in small chunks.
     pub slow: u64,
+    /// Answers whose connection was dropped mid-body.
     pub dropped: u64,
 }
 

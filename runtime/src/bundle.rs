@@ -56,10 +56,15 @@ pub struct Bundle {
 /// One sub-request, as sent.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubRequest {
+    /// The bundle's name for the resource, such as `service/tickets`.
     pub resource_type: String,
+    /// The parent and record ids in its path.
     pub keys: Keys,
+    /// Conditions, ordering, fields and paging.
     pub query: Query,
+    /// The API version for this sub-request, when it differs from the client's.
     pub version: Option<String>,
+    /// Whether the answer is a list, one record or a count.
     pub shape: Shape,
 }
 
@@ -185,6 +190,7 @@ impl<T> fmt::Debug for Handle<T> {
 }
 
 impl Bundle {
+    /// An empty bundle.
     pub fn new() -> Self {
         Self::default()
     }
@@ -204,6 +210,7 @@ impl Bundle {
         self.requests.len()
     }
 
+    /// Whether no sub-request has been added.
     pub fn is_empty(&self) -> bool {
         self.requests.is_empty()
     }

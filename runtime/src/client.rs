@@ -26,6 +26,8 @@ pub struct Credentials {
 }
 
 impl Credentials {
+    /// The company id and the API member's public and private keys; `Debug` never prints the
+    /// private key.
     pub fn new(
         company: impl Into<String>,
         public_key: impl Into<String>,
@@ -247,6 +249,8 @@ impl ClientBuilder {
         self
     }
 
+    /// The client, or [`Error::Config`] when the credentials or the client id are missing, or the
+    /// base URL is not an `https://` (or local `http://`) URL without a user or password in it.
     pub fn build(self) -> Result<Client, Error> {
         let credentials = self
             .credentials
