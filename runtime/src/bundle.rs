@@ -51,6 +51,40 @@ pub struct Bundle {
     requests: Vec<SubRequest>,
     /// Each sub-request's decoder of its output type, by position.
     decoders: Vec<DecodeFn>,
+    /// Each sub-request's joiner of pages (lists only), by position: `send_all` joins the
+    /// decoded rows of a list's pages without decoding them again.
+    joins: Vec<Option<PageJoin>>,
+}
+
+/// Appends the decoded rows of a later page (`Vec<T>`) to those of the first (the same
+/// type); `false` when either is not a `Vec<T>`.
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct PageJoin(fn(&mut AnyValue, AnyValue) -> bool);
+
+impl fmt::Debug for PageJoin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PageJoin")
+    }
+}
+
+impl PageJoin {
+    fn of<T: Send + 'static>() -> Self {
+        PageJoin(
+            |into, more| match (into.downcast_mut::<Vec<T>>(), more.downcast::<Vec<T>>()) {
+                (Some(into), Ok(more)) => {
+                    into.extend(*more);
+                    true
+                }
+                _ => false,
+            },
+        )
+    }
+}
+
+/// The decoder of a sub-request whose entities are left as bytes.
+fn undecoded(_: &[u8], _: Shape) -> Option<(AnyValue, usize)> {
+    None
 }
 
 /// One sub-request, as sent.
@@ -121,6 +155,13 @@ pub trait BundleItem {
     type Output: DeserializeOwned + Send + 'static;
     /// The sub-request, without its sequence number.
     fn into_sub_request(self) -> SubRequest;
+
+    /// How [`Bundle::send_all`] joins the decoded rows of a list's pages: `None` (the
+    /// default) joins their bytes and decodes the whole list on `take`.
+    #[doc(hidden)]
+    fn page_join() -> Option<PageJoin> {
+        None
+    }
 }
 
 /// The typed requests' sub-request: `resourceType` from the registry.
@@ -140,6 +181,9 @@ impl<T: DeserializeOwned + Send + 'static> BundleItem for ListRequest<T> {
     type Output = Vec<T>;
     fn into_sub_request(self) -> SubRequest {
         typed_sub_request!(self, Shape::List)
+    }
+    fn page_join() -> Option<PageJoin> {
+        Some(PageJoin::of::<T>())
     }
 }
 
@@ -199,6 +243,7 @@ impl Bundle {
     pub fn push<R: BundleItem>(&mut self, request: R) -> Handle<R::Output> {
         self.requests.push(request.into_sub_request());
         self.decoders.push(envelope::decode_prefix::<R::Output>);
+        self.joins.push(R::page_join());
         Handle {
             sequence_number: self.requests.len() as u32,
             _output: PhantomData,
@@ -333,6 +378,7 @@ impl Bundle {
             count.query.order_by = None;
             first.requests.push(count);
             first.decoders.push(envelope::decode_prefix::<u64>);
+            first.joins.push(None);
             lists.push((i, page_size, page));
         }
         let mut results = first.send_split(client, true, true).await?;
@@ -369,37 +415,26 @@ impl Bundle {
                 let mut sub = first.requests[i].clone();
                 sub.query.page = Some(p as u32);
                 rest.requests.push(sub);
-                rest.decoders.push(envelope::decode_prefix::<()>);
+                // Decoded as they arrive where the rows can be joined, else kept as bytes.
+                let join = first.joins[i];
+                rest.decoders
+                    .push(join.map_or(undecoded, |_| first.decoders[i]));
+                rest.joins.push(join);
                 owners.push(seq);
             }
         }
         if !rest.is_empty() {
-            let mut more = rest.send_split(client, false, false).await?;
-            // Each list's pages, in order: (body, start, end) ranges; a body of the second
-            // round is numbered `usize::MAX - i`.
-            let mut pages: BTreeMap<u32, Vec<(usize, usize, usize)>> = BTreeMap::new();
+            // Typed, so each page is decoded as it arrives; its bytes kept too, for a list
+            // whose pages cannot all be joined as rows (then it is joined as bytes).
+            let mut more = rest.send_split(client, true, true).await?;
+            // Each list's later pages, in order.
+            let mut pages: BTreeMap<u32, Vec<ResultSlot>> = BTreeMap::new();
             for (j, &owner) in owners.iter().enumerate() {
-                let Some(failed) = results.results.get(&owner).map(|s| !s.success) else {
-                    continue;
-                };
-                if failed {
+                if !results.results.get(&owner).is_some_and(|s| s.success) {
                     continue;
                 }
-                let page = more.results.remove(&((j + 1) as u32));
-                match page {
-                    Some(p) if p.success => {
-                        let entry = pages.entry(owner).or_insert_with(|| {
-                            results
-                                .results
-                                .get(&owner)
-                                .and_then(|s| s.entities)
-                                .into_iter()
-                                .collect()
-                        });
-                        if let Some((b, a, z)) = p.entities {
-                            entry.push((usize::MAX - b, a, z));
-                        }
-                    }
+                match more.results.remove(&((j + 1) as u32)) {
+                    Some(p) if p.success => pages.entry(owner).or_default().push(p),
                     other => {
                         if let Some(slot) = results.results.get_mut(&owner) {
                             slot.success = false;
@@ -413,31 +448,38 @@ impl Bundle {
                     }
                 }
             }
-            for (owner, ranges) in pages {
-                if results.results.get(&owner).is_some_and(|s| !s.success) {
+            // The pages' bodies join the first round's.
+            let offset = results.bodies.len();
+            results.bodies.append(&mut more.bodies);
+            for (owner, mut parts) in pages {
+                for p in &mut parts {
+                    p.entities = p.entities.map(|(b, a, z)| (b + offset, a, z));
+                }
+                let join = first.joins.get(owner as usize - 1).copied().flatten();
+                let Some(slot) = results.results.get_mut(&owner) else {
+                    continue;
+                };
+                if let Some(rows) = join.and_then(|join| join_rows(join, slot, &mut parts)) {
+                    // Every page decoded and joined: their bytes are not needed again.
+                    for (b, _, _) in slot
+                        .entities
+                        .iter()
+                        .chain(parts.iter().filter_map(|p| p.entities.as_ref()))
+                    {
+                        if let Some(body) = results.bodies.get_mut(*b) {
+                            *body = Vec::new();
+                        }
+                    }
+                    slot.typed = Some(rows);
+                    slot.entities = None;
+                    slot.dropped = true;
                     continue;
                 }
-                let mut joined = vec![b'['];
-                for (b, a, z) in ranges {
-                    let bytes: &[u8] = if b > usize::MAX / 2 {
-                        more.bodies.get(usize::MAX - b).map_or(&[], |v| &v[a..z])
-                    } else {
-                        results.bodies.get(b).map_or(&[], |v| &v[a..z])
-                    };
-                    let t = bytes.trim_ascii();
-                    let inner = match t.first() {
-                        Some(b'[') => t[1..t.len().saturating_sub(1).max(1)].trim_ascii(),
-                        Some(b'{') => t,
-                        _ => &[],
-                    };
-                    if !inner.is_empty() {
-                        if joined.len() > 1 {
-                            joined.push(b',');
-                        }
-                        joined.extend_from_slice(inner);
-                    }
-                }
-                joined.push(b']');
+                let ranges = slot
+                    .entities
+                    .into_iter()
+                    .chain(parts.iter().filter_map(|p| p.entities));
+                let joined = join_bytes(&results.bodies, ranges);
                 let body = results.bodies.len();
                 let len = joined.len();
                 results.bodies.push(joined);
@@ -967,6 +1009,49 @@ pub(crate) fn decode_entities<T: DeserializeOwned>(
         (Shape::One, Some(b'n')) | (Shape::One, None) => Err(ItemErrorKind::Empty),
         _ => decode(raw),
     }
+}
+
+/// The rows of a list's first page (`slot`) and its later pages (`parts`), joined, when every
+/// page was decoded; `None` (nothing changed) when one was not.
+fn join_rows(join: PageJoin, slot: &mut ResultSlot, parts: &mut [ResultSlot]) -> Option<AnyValue> {
+    if slot.typed.is_none() || parts.iter().any(|p| p.typed.is_none()) {
+        return None;
+    }
+    let mut rows = slot.typed.take()?;
+    let mut joined = true;
+    for p in parts.iter_mut() {
+        if let Some(more) = p.typed.take() {
+            joined &= (join.0)(&mut rows, more);
+        }
+    }
+    if joined {
+        Some(rows)
+    } else {
+        // Not the list's type (cannot happen: one decoder made them all): as bytes then.
+        None
+    }
+}
+
+/// The entities of a list's pages (byte ranges of `bodies`, in order) as one JSON array.
+fn join_bytes(bodies: &[Vec<u8>], ranges: impl Iterator<Item = (usize, usize, usize)>) -> Vec<u8> {
+    let mut joined = vec![b'['];
+    for (b, a, z) in ranges {
+        let bytes: &[u8] = bodies.get(b).and_then(|v| v.get(a..z)).unwrap_or(&[]);
+        let t = bytes.trim_ascii();
+        let inner = match t.first() {
+            Some(b'[') => t[1..t.len().saturating_sub(1).max(1)].trim_ascii(),
+            Some(b'{') => t,
+            _ => &[],
+        };
+        if !inner.is_empty() {
+            if joined.len() > 1 {
+                joined.push(b',');
+            }
+            joined.extend_from_slice(inner);
+        }
+    }
+    joined.push(b']');
+    joined
 }
 
 #[cfg(test)]

@@ -251,3 +251,88 @@ async fn bundle_macro_send_all_reads_whole_lists() {
         json(&client.send(Company::get(2)).await.unwrap())
     );
 }
+
+/// A fake server serving exactly `tickets` (its data folder), nothing generated.
+async fn serving(tickets: serde_json::Value) -> (MockServer, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(dir.path().join("ticket.json"), tickets.to_string()).expect("the data file");
+    let server = MockServer::builder()
+        .data_dir(dir.path())
+        .generate(false)
+        .start()
+        .await
+        .expect("the fake server starts");
+    (server, dir)
+}
+
+fn tickets(n: i32) -> Vec<serde_json::Value> {
+    (1..=n)
+        .map(|id| serde_json::json!({"id": id, "summary": format!("ticket {id}")}))
+        .collect()
+}
+
+#[tokio::test]
+async fn send_all_joins_decoded_pages_and_a_second_take_says_so() {
+    let (server, _dir) = serving(serde_json::Value::from(tickets(25))).await;
+    let client = client(&server, 25);
+    let mut bundle = Bundle::new();
+    let all = bundle.push(Ticket::list().page_size(10));
+    // A second handle to the same result (the same position in another bundle).
+    let again = Bundle::new().push(Ticket::list());
+    let mut results = bundle.send_all(&client).await.unwrap();
+    let rows = results.take(all).unwrap();
+    assert_eq!(
+        rows.iter().map(|t| t.id).collect::<Vec<_>>(),
+        (1..=25).map(Some).collect::<Vec<_>>()
+    );
+    // The pages were decoded as they arrived and their bytes dropped: nothing to decode again.
+    let err = results.take(again).unwrap_err();
+    assert_eq!(err.kind, ItemErrorKind::Taken, "{err}");
+}
+
+#[tokio::test]
+async fn send_all_with_a_bad_row_on_a_later_page_loses_only_that_row() {
+    let mut rows = tickets(25);
+    // Row 17 is on the second page of ten: a flag no conversion can read.
+    rows[16] = serde_json::json!({"id": 17, "summary": "bad", "closedFlag": "perhaps"});
+    let (server, _dir) = serving(serde_json::Value::from(rows)).await;
+    let client = client(&server, 25);
+    let mut bundle = Bundle::new();
+    let all = bundle.push(Ticket::list().page_size(10));
+    // A second handle to the same result (the same position in another bundle).
+    let again = Bundle::new().push(Ticket::list());
+    let mut results = bundle.send_all(&client).await.unwrap();
+    // `take` fails the whole list for the row, at its index in the whole list ...
+    let err = results.take(all).unwrap_err();
+    assert!(
+        matches!(&err.kind, ItemErrorKind::Decode { path, .. } if path.starts_with("[16]")),
+        "{err:?}"
+    );
+    // ... and `take_each` loses only it: every page's rows, in order.
+    let each = results.take_each(again).unwrap();
+    assert_eq!(each.len(), 25);
+    let bad: Vec<usize> = each
+        .iter()
+        .filter_map(|r| r.as_ref().err().map(|e| e.index))
+        .collect();
+    assert_eq!(bad, vec![16]);
+    assert_eq!(each[24].as_ref().unwrap().id, Some(25));
+}
+
+#[tokio::test]
+async fn send_all_of_a_raw_list_joins_its_pages() {
+    let (server, _dir) = serving(serde_json::Value::from(tickets(23))).await;
+    let client = client(&server, 25);
+    let mut bundle = Bundle::new();
+    let all = bundle.push(
+        connectwise::RawRequest::<Vec<serde_json::Value>>::list("service/tickets").page_size(10),
+    );
+    server.clear_requests();
+    let mut results = bundle.send_all(&client).await.unwrap();
+    assert_eq!(server.requests().len(), 3);
+    let rows = results.take(all).unwrap();
+    assert_eq!(
+        rows.iter().map(|t| t["id"].as_i64()).collect::<Vec<_>>(),
+        (1..=23).map(Some).collect::<Vec<_>>()
+    );
+}
