@@ -324,9 +324,8 @@ async fn send_all_of_a_raw_list_joins_its_pages() {
     let (server, _dir) = serving(serde_json::Value::from(tickets(23))).await;
     let client = client(&server, 25);
     let mut bundle = Bundle::new();
-    let all = bundle.push(
-        connectwise::RawRequest::<Vec<serde_json::Value>>::list("service/tickets").page_size(10),
-    );
+    let all = bundle
+        .push(connectwise::RawRequest::<Vec<serde_json::Value>>::list("ticket").page_size(10));
     server.clear_requests();
     let mut results = bundle.send_all(&client).await.unwrap();
     assert_eq!(server.requests().len(), 3);
