@@ -23,11 +23,8 @@ use std::collections::BTreeMap;
 /// `POST /system/bundles`: each sub-request's entities.
 pub(crate) fn read(s: &Shared, body: &[u8]) -> Reply {
     answer(s, body, |s, request| {
-        let entities = entities(s, request)?;
-        let count = entities.len() as u64;
-        // Plain JSON values: serializing cannot fail.
-        let raw = to_raw_value(&entities).ok();
-        Ok((raw, count))
+        let (raw, count) = entities(s, request)?;
+        Ok((Some(raw), count))
     })
 }
 
@@ -151,8 +148,8 @@ fn list_params(request: &SubRequest) -> ListParams {
 }
 
 /// One read sub-request, answered as its own endpoint would: one entity for an `id` (where
-/// the list path does not itself take `{id}`), else a page of the list.
-fn entities(s: &Shared, request: &SubRequest) -> Result<Vec<Value>, Failure> {
+/// the list path does not itself take `{id}`), else a page of the list; with their number.
+fn entities(s: &Shared, request: &SubRequest) -> Result<(Box<RawValue>, u64), Failure> {
     let (resource, parents) = table(s, request)?;
     let info = resource.info();
     let rows = s.store.rows(resource, parents);
@@ -173,8 +170,16 @@ fn entities(s: &Shared, request: &SubRequest) -> Result<Vec<Value>, Failure> {
                 ),
             ));
         }
-        return query::get(&rows, id, q.fields.as_deref(), info.resource_type).map(|v| vec![v]);
+        let one = query::get(&rows, id, q.fields.as_deref(), info.resource_type)?;
+        return Ok((raw(&[one]), 1));
     }
     let check = checker(&s.api.schema, info.model);
-    query::list(&rows, &list_params(request), info.resource_type, &check).map(|p| p.items)
+    let page = query::list(&rows, &list_params(request), info.resource_type, &check)?;
+    Ok((raw(&page.items), page.items.len() as u64))
+}
+
+/// Entities as the raw JSON array the envelope carries.
+fn raw<T: serde::Serialize>(entities: &[T]) -> Box<RawValue> {
+    // Plain JSON values: serializing cannot fail.
+    to_raw_value(entities).unwrap_or_default()
 }

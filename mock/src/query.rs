@@ -6,6 +6,7 @@ use crate::store::id_of;
 use connectwise::{ApiError, ValidationError};
 use connectwise_conditions::{matches, parse, Condition};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 /// The API's default page size.
@@ -103,8 +104,10 @@ pub(crate) struct ListParams {
 
 /// One page of a list.
 #[derive(Debug)]
-pub(crate) struct ListPage {
-    pub items: Vec<Value>,
+pub(crate) struct ListPage<'r> {
+    /// The rows as stored (borrowed: a page is serialized, never changed) or, with
+    /// `fields`, their projections.
+    pub items: Vec<Cow<'r, Value>>,
     /// Rows matching the filters, over all pages.
     pub total: usize,
     pub page: usize,
@@ -186,12 +189,12 @@ pub(crate) fn count(
 
 /// Filters, orders and pages `rows`. `check` vets `conditions` and `childConditions` against
 /// the model.
-pub(crate) fn list(
-    rows: &[Value],
+pub(crate) fn list<'r>(
+    rows: &'r [Value],
     params: &ListParams,
     resource: &str,
     check: Check<'_>,
-) -> Result<ListPage, Failure> {
+) -> Result<ListPage<'r>, Failure> {
     let mut kept = filter(rows, params, resource, check)?;
     let order = parse_order_by(params.order_by.as_deref(), resource)?;
     let fields: Option<Vec<Vec<String>>> = params.fields.as_deref().map(parse_fields);
@@ -208,12 +211,12 @@ pub(crate) fn list(
         }
         None => DEFAULT_PAGE_SIZE,
     };
-    let project = |items: Vec<&Value>| -> Vec<Value> {
+    let project = |items: &[&'r Value]| -> Vec<Cow<'r, Value>> {
         items
-            .into_iter()
-            .map(|v| match &fields {
-                Some(f) => select(v, f),
-                None => v.clone(),
+            .iter()
+            .map(|&v| match &fields {
+                Some(f) => Cow::Owned(select(v, f)),
+                None => Cow::Borrowed(v),
             })
             .collect()
     };
@@ -224,7 +227,7 @@ pub(crate) fn list(
         kept.sort_by_key(|r| id_of(r).unwrap_or(0));
         let start = kept.partition_point(|r| id_of(r).unwrap_or(0) <= after);
         let end = (start + page_size).min(kept.len());
-        let page: Vec<&Value> = kept[start..end].to_vec();
+        let page = &kept[start..end];
         let next_page_id = if end < kept.len() {
             page.last().and_then(|r| id_of(r))
         } else {
@@ -269,7 +272,7 @@ pub(crate) fn list(
     let start = (page - 1).saturating_mul(page_size).min(kept.len());
     let end = start.saturating_add(page_size).min(kept.len());
     Ok(ListPage {
-        items: project(kept[start..end].to_vec()),
+        items: project(&kept[start..end]),
         total,
         page,
         page_size,
@@ -434,9 +437,10 @@ mod tests {
             page: Some(2),
             ..Default::default()
         };
-        let page = list(&rows(), &params, "Ticket", &ok).unwrap();
+        let table = rows();
+        let page = list(&table, &params, "Ticket", &ok).unwrap();
         assert_eq!(page.total, 5);
-        let ids: Vec<i64> = page.items.iter().filter_map(id_of).collect();
+        let ids: Vec<i64> = page.items.iter().filter_map(|r| id_of(r)).collect();
         // New: 2,4,6,8,10; names n2,n1,n0,n2,n1 -> desc: n2(2,8), n1(4,10), n0(6).
         assert_eq!(ids, vec![4, 10]);
     }
@@ -463,8 +467,9 @@ mod tests {
             forward_only: true,
             ..Default::default()
         };
-        let page = list(&rows(), &params, "Ticket", &ok).unwrap();
-        let ids: Vec<i64> = page.items.iter().filter_map(id_of).collect();
+        let table = rows();
+        let page = list(&table, &params, "Ticket", &ok).unwrap();
+        let ids: Vec<i64> = page.items.iter().filter_map(|r| id_of(r)).collect();
         assert_eq!(ids, vec![4, 5, 6, 7]);
         assert_eq!(page.next_page_id, Some(7));
         let last = ListParams {
