@@ -52,18 +52,19 @@ pub(crate) struct Counters {
     pub max_in_flight: AtomicU64,
 }
 
-/// A request in flight, from its arrival until its answer is handed to the connection.
-struct InFlight<'a>(&'a Counters);
+/// A request in flight, from its arrival until its answer is handed to the connection (a
+/// slow body: until its last chunk is).
+struct InFlight(Arc<Counters>);
 
-impl<'a> InFlight<'a> {
-    fn start(counters: &'a Counters) -> Self {
+impl InFlight {
+    fn start(counters: &Arc<Counters>) -> Self {
         let now = counters.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         counters.max_in_flight.fetch_max(now, Ordering::SeqCst);
-        InFlight(counters)
+        InFlight(Arc::clone(counters))
     }
 }
 
-impl Drop for InFlight<'_> {
+impl Drop for InFlight {
     fn drop(&mut self) {
         self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
     }
@@ -154,7 +155,7 @@ async fn handle(
         .into_owned()
         .collect();
     let path = uri.path().strip_prefix(BASE_PATH).unwrap_or(uri.path());
-    let _in_flight = InFlight::start(&s.counters);
+    let in_flight = InFlight::start(&s.counters);
     s.received
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let plan = s.faults.plan();
@@ -219,7 +220,7 @@ async fn handle(
         )),
         None => reply,
     };
-    respond(reply, &plan)
+    respond(reply, &plan, in_flight)
 }
 
 /// Routes an authenticated request below the API root.
@@ -300,8 +301,9 @@ fn authenticate(c: &MockCredentials, headers: &HeaderMap) -> Result<(), Failure>
     Ok(())
 }
 
-/// Applies the plan's body faults and builds the HTTP response.
-fn respond(reply: Reply, plan: &Plan) -> Response {
+/// Applies the plan's body faults and builds the HTTP response; the request is in flight
+/// until `in_flight` is dropped.
+fn respond(reply: Reply, plan: &Plan, in_flight: InFlight) -> Response {
     let mut body = reply.body;
     if plan.truncate {
         body.truncate(body.len() / 2);
@@ -323,14 +325,21 @@ fn respond(reply: Reply, plan: &Plan) -> Response {
         match plan.slow {
             Some((chunk, pause)) => {
                 let chunks: Vec<Vec<u8>> = body.chunks(chunk).map(<[u8]>::to_vec).collect();
+                // In flight until the last chunk is out.
                 let stream = futures_util::stream::unfold(
-                    (chunks.into_iter(), true),
-                    move |(mut rest, first)| async move {
-                        let next = rest.next()?;
+                    (chunks.into_iter(), true, Some(in_flight)),
+                    move |(mut rest, first, mut in_flight)| async move {
+                        let Some(next) = rest.next() else {
+                            drop(in_flight.take());
+                            return None;
+                        };
                         if !first {
                             tokio::time::sleep(pause).await;
                         }
-                        Some((Ok::<_, std::io::Error>(Bytes::from(next)), (rest, false)))
+                        Some((
+                            Ok::<_, std::io::Error>(Bytes::from(next)),
+                            (rest, false, in_flight),
+                        ))
                     },
                 );
                 Body::from_stream(stream)

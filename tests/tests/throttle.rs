@@ -333,3 +333,23 @@ async fn the_throttle_wait_is_not_counted_in_the_timeout() {
     let err = client.list(Ticket::list()).await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_place_under_max_concurrency_is_held_until_the_body_is_read() {
+    let s = server().await;
+    // Bodies of 25 tickets (tens of KiB) sent 4 KiB at a time, 20 ms apart: the server counts a
+    // request in flight until its last chunk is out.
+    s.faults()
+        .slow_bodies(4, 4 * 1024, Duration::from_millis(20));
+    let client = build(s.client().max_concurrency(1));
+    s.reset_max_in_flight();
+    let (a, b) = tokio::join!(client.list(Ticket::list()), client.list(Ticket::list()));
+    assert_eq!(a.expect("the first list").len(), 25);
+    assert_eq!(b.expect("the second list").len(), 25);
+    assert_eq!(s.faults().injected().slow, 2, "both bodies came slowly");
+    assert_eq!(
+        s.max_in_flight(),
+        1,
+        "the second request went out while the first body was still arriving"
+    );
+}
