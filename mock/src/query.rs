@@ -223,9 +223,13 @@ pub(crate) fn list<'r>(
 
     if params.forward_only {
         // Forward-only pages are in id order, starting after `pageId`.
-        let after = params.page_id.unwrap_or(0);
         kept.sort_by_key(|r| id_of(r).unwrap_or(0));
-        let start = kept.partition_point(|r| id_of(r).unwrap_or(0) <= after);
+        // The first page starts at the first row, whether or not the rows have ids (some
+        // models have none: `/company/contacts/{id}/portalSecurity`).
+        let start = match params.page_id {
+            None => 0,
+            Some(after) => kept.partition_point(|r| id_of(r).unwrap_or(0) <= after),
+        };
         let end = (start + page_size).min(kept.len());
         let page = &kept[start..end];
         let next_page_id = if end < kept.len() {
@@ -457,6 +461,21 @@ mod tests {
             count(&rows(), &ListParams::default(), "Ticket", &ok).unwrap(),
             10
         );
+    }
+
+    #[test]
+    fn the_first_forward_only_page_holds_rows_without_ids() {
+        let table: Vec<Value> = (1..=3)
+            .map(|i| json!({"identifier": format!("p{i}")}))
+            .collect();
+        let params = ListParams {
+            page_size: Some(7),
+            forward_only: true,
+            ..Default::default()
+        };
+        let page = list(&table, &params, "PortalSecurity", &ok).unwrap();
+        assert_eq!(page.items.len(), 3);
+        assert_eq!(page.next_page_id, None);
     }
 
     #[test]

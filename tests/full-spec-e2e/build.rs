@@ -34,6 +34,21 @@ fn run() -> Result<(), String> {
     println!("cargo:rustc-env=E2E_OVERRIDES={}", overrides.display());
     let ir = inputs.ir()?;
 
+    // A bundle names a resource by its `resourceType` and the ids it sends: where two resources
+    // share both, a bundle cannot tell them apart (the full spec's ~100 `Usage` resources), so
+    // their `send_all` is not compared with their `stream` (the fake server answers for the
+    // first of them, as a server must pick one). Listed in `AMBIGUOUS`.
+    let mut shapes: BTreeMap<(String, Vec<String>), usize> = BTreeMap::new();
+    let shape = |r: &Resource| {
+        let mut keys: Vec<String> = r.keys.iter().map(|(k, _)| format!("{k:?}")).collect();
+        keys.sort();
+        (r.resource_type.to_ascii_lowercase(), keys)
+    };
+    for r in ir.resources.values() {
+        *shapes.entry(shape(r)).or_default() += 1;
+    }
+    let mut ambiguous = Vec::new();
+
     let mut by_module: BTreeMap<&str, Vec<&Resource>> = BTreeMap::new();
     for r in ir.resources.values() {
         by_module.entry(r.module.as_str()).or_default().push(r);
@@ -48,10 +63,22 @@ fn run() -> Result<(), String> {
          pub fn modules() -> Vec<Module> {\n\
          let mut out = Vec::new();\n",
     );
+    // The same resources' lists, for `send_all` against `client.stream` (issue 13).
+    let mut paged = String::from(
+        "/// Takes a list's whole result out of `send_all`'s results, streams the same list with\n\
+         /// the client, and compares the two: the rows, or why not.\n\
+         pub type Compare = Box<dyn FnOnce(&mut connectwise::BundleResults, connectwise::Client) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<usize, String>>>>>;\n\n\
+         /// One module's bundle of lists: (module, bundle, [(resource, compare)]).\n\
+         pub type Paged = (&'static str, connectwise::Bundle, Vec<(&'static str, Compare)>);\n\n\
+         /// One bundle of lists per module, in pages of 7.\n\
+         pub fn paged() -> Vec<Paged> {\n\
+         let mut out = Vec::new();\n",
+    );
     for (module, resources) in &by_module {
         // Spread the picks over the module (names sort by resource, so this mixes kinds).
         let step = resources.len().div_ceil(PER_MODULE).max(1);
         writeln!(out, "{{ let mut b = connectwise::Bundle::new(); let mut takes: Vec<(&'static str, &'static str, Take)> = Vec::new();").ok();
+        writeln!(paged, "{{ let mut b = connectwise::Bundle::new(); let mut compares: Vec<(&'static str, Compare)> = Vec::new();").ok();
         for (i, r) in resources.iter().step_by(step).take(PER_MODULE).enumerate() {
             // Every path id 1 (any parent id has children in the generated data). The list
             // constructor takes one id per parameter of the list path (`{id}` included where
@@ -59,6 +86,22 @@ fn run() -> Result<(), String> {
             let parents: Vec<&str> = r.keys.iter().map(|_| "1").collect();
             let model = format!("connectwise::models::{}", r.model);
             let module_path = format!("connectwise::resources::{}", r.name);
+            let list = format!("{module_path}::list({}).page_size(7)", parents.join(", "));
+            if shapes.get(&shape(r)).is_some_and(|&n| n > 1) {
+                ambiguous.push(format!("{module}/{}", r.name));
+            } else {
+                writeln!(
+                paged,
+                "{{ let h = b.push({list}); compares.push(({name:?}, Box::new(move |r: &mut connectwise::BundleResults, c: connectwise::Client| {{ \
+                 let all = r.take(h).map_err(|e| format!(\"send_all: {{e}}\")); \
+                 Box::pin(async move {{ \
+                   let all: Vec<{model}> = all?; \
+                   let streamed: Vec<{model}> = futures_util::TryStreamExt::try_collect(c.stream({list})).await.map_err(|e| format!(\"stream: {{e}}\"))?; \
+                   crate::same_rows(&all, &streamed) }}) as std::pin::Pin<Box<dyn std::future::Future<Output = Result<usize, String>>>> }}))); }}",
+                name = r.name
+            )
+            .ok();
+            }
             if r.get_path.is_some() && i % 2 == 1 {
                 let mut args = parents.clone();
                 args.push("1");
@@ -80,8 +123,16 @@ fn run() -> Result<(), String> {
             }
         }
         writeln!(out, "out.push(({module:?}, b, takes)); }}").ok();
+        writeln!(paged, "out.push(({module:?}, b, compares)); }}").ok();
     }
     out.push_str("out\n}\n");
+    paged.push_str("out\n}\n");
+    out.push_str(&paged);
+    writeln!(
+        out,
+        "/// The picked lists whose `resourceType` and ids another resource shares.\npub const AMBIGUOUS: &[&str] = &{ambiguous:?};"
+    )
+    .ok();
     let dest = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("no OUT_DIR")?).join("requests.rs");
     std::fs::write(&dest, out).map_err(|e| format!("{}: {e}", dest.display()))?;
     Ok(())

@@ -10,7 +10,12 @@
 //!    `WRITES swept=.. failed=.. skipped=..`;
 //! 3. formats (`formats.rs`): every generated row of every resource, and a generated value of
 //!    every model, checked against the spec itself, formats included:
-//!    `FORMATS rows=.. values=.. problems=..`.
+//!    `FORMATS rows=.. values=.. problems=..`;
+//! 4. whole lists: the same resources' lists in one bundle per module, read whole with
+//!    `send_all` (pages of 7), each compared with `client.stream` of the same list (same rows,
+//!    same order): a `paged <module>/<resource>: <rows> rows` line each and
+//!    `PAGED lists=.. rows=.. multi_page=.. failed=.. ambiguous=..` (lists whose `resourceType`
+//!    and ids another resource shares cannot be told apart in a bundle: listed, not compared).
 //!
 //! Exits 1 if anything failed.
 
@@ -89,7 +94,65 @@ async fn main() {
         "FORMATS rows={} values={} problems={}",
         check.rows, check.values, check.problems
     );
-    if failed > 0 || sweep.failed > 0 || check.problems > 0 {
+    let paged = paged(&client).await;
+    if failed > 0 || sweep.failed > 0 || check.problems > 0 || paged > 0 {
         std::process::exit(1);
     }
+}
+
+/// `send_all` against `client.stream`, list by list: the number of lists that differ or fail.
+async fn paged(client: &connectwise::Client) -> usize {
+    let (mut lists, mut rows, mut multi_page, mut failed) = (0, 0, 0, 0);
+    for (module, bundle, compares) in generated::paged() {
+        let mut results = match bundle.send_all(client).await {
+            Ok(r) => r,
+            Err(e) => {
+                println!("FAIL paged {module}: send_all failed: {e}");
+                failed += compares.len();
+                lists += compares.len();
+                continue;
+            }
+        };
+        for (resource, compare) in compares {
+            lists += 1;
+            match compare(&mut results, client.clone()).await {
+                Ok(n) => {
+                    rows += n;
+                    multi_page += usize::from(n > 7);
+                    println!("paged {module}/{resource}: {n} rows");
+                }
+                Err(e) => {
+                    failed += 1;
+                    println!("FAIL paged {module}/{resource}: {e}");
+                }
+            }
+        }
+    }
+    for name in generated::AMBIGUOUS {
+        println!("ambiguous {name}: its resourceType and ids name other resources too");
+    }
+    println!(
+        "PAGED lists={lists} rows={rows} multi_page={multi_page} failed={failed} ambiguous={}",
+        generated::AMBIGUOUS.len()
+    );
+    failed
+}
+
+/// The rows of `send_all` and of `stream`, compared as JSON: their number, or how they differ.
+fn same_rows<T: serde::Serialize>(all: &[T], streamed: &[T]) -> Result<usize, String> {
+    let json = |rows: &[T]| serde_json::to_value(rows).map_err(|e| e.to_string());
+    if all.len() != streamed.len() {
+        return Err(format!(
+            "send_all gave {} rows, stream {}",
+            all.len(),
+            streamed.len()
+        ));
+    }
+    if json(all)? != json(streamed)? {
+        return Err(format!(
+            "{} rows each, not the same rows in the same order",
+            all.len()
+        ));
+    }
+    Ok(all.len())
 }
