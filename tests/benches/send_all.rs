@@ -166,6 +166,29 @@ fn digests(f: &Fetched) -> [Digest; 6] {
     [d(&f.0), d(&f.1), d(&f.2), d(&f.3), d(&f.4), d(&f.5)]
 }
 
+/// The six streams' outcomes as [`Fetched`], each error recorded in `failures`.
+#[allow(clippy::type_complexity)]
+fn streamed(
+    f: &mut Failures,
+    (t, co, ct, m, te, cf): (
+        Result<Vec<Ticket>, Error>,
+        Result<Vec<Company>, Error>,
+        Result<Vec<Contact>, Error>,
+        Result<Vec<Member>, Error>,
+        Result<Vec<TimeEntry>, Error>,
+        Result<Vec<CompanyConfiguration>, Error>,
+    ),
+) -> Fetched {
+    (
+        t.map_err(|e| f.call(&e)).ok(),
+        co.map_err(|e| f.call(&e)).ok(),
+        ct.map_err(|e| f.call(&e)).ok(),
+        m.map_err(|e| f.call(&e)).ok(),
+        te.map_err(|e| f.call(&e)).ok(),
+        cf.map_err(|e| f.call(&e)).ok(),
+    )
+}
+
 /// Reads the six resources as `method` does.
 async fn read(method: Method, client: &Client, failures: &mut Failures) -> Fetched {
     match method {
@@ -202,18 +225,10 @@ async fn read(method: Method, client: &Client, failures: &mut Failures) -> Fetch
             let m = stream_all(client, Member::list()).await;
             let te = stream_all(client, TimeEntry::list()).await;
             let cf = stream_all(client, CompanyConfiguration::list()).await;
-            let f = failures;
-            (
-                t.map_err(|e| f.call(&e)).ok(),
-                co.map_err(|e| f.call(&e)).ok(),
-                ct.map_err(|e| f.call(&e)).ok(),
-                m.map_err(|e| f.call(&e)).ok(),
-                te.map_err(|e| f.call(&e)).ok(),
-                cf.map_err(|e| f.call(&e)).ok(),
-            )
+            streamed(failures, (t, co, ct, m, te, cf))
         }
         Method::Concurrent => {
-            let (t, co, ct, m, te, cf) = tokio::join!(
+            let all = tokio::join!(
                 stream_all(client, Ticket::list()),
                 stream_all(client, Company::list()),
                 stream_all(client, Contact::list()),
@@ -221,15 +236,7 @@ async fn read(method: Method, client: &Client, failures: &mut Failures) -> Fetch
                 stream_all(client, TimeEntry::list()),
                 stream_all(client, CompanyConfiguration::list()),
             );
-            let f = failures;
-            (
-                t.map_err(|e| f.call(&e)).ok(),
-                co.map_err(|e| f.call(&e)).ok(),
-                ct.map_err(|e| f.call(&e)).ok(),
-                m.map_err(|e| f.call(&e)).ok(),
-                te.map_err(|e| f.call(&e)).ok(),
-                cf.map_err(|e| f.call(&e)).ok(),
-            )
+            streamed(failures, all)
         }
     }
 }
