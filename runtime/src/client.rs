@@ -381,6 +381,13 @@ impl Client {
         self.max_bundle_size
     }
 
+    /// How much longer this client and its clones hold their requests back because the
+    /// server answered a 429 (its `Retry-After`); `None` when they are not paused. For
+    /// dashboards and logs: calls made meanwhile wait by themselves.
+    pub fn paused_for(&self) -> Option<Duration> {
+        self.throttle.paused_for()
+    }
+
     /// The API version sent in the `Accept` header and in bundle sub-requests.
     pub fn api_version(&self) -> &str {
         &self.version

@@ -87,6 +87,15 @@ impl Throttle {
         }
     }
 
+    /// How long from now no request is sent because of a 429 (`None`: not paused).
+    pub fn paused_for(&self) -> Option<Duration> {
+        let now = Instant::now();
+        self.state()
+            .paused_until
+            .filter(|until| *until > now)
+            .map(|until| until - now)
+    }
+
     /// Waits for leave to send one request, at most `budget` in all.
     pub async fn acquire(&self, budget: Duration) -> Result<Permit, OverBudget> {
         let started = Instant::now();
@@ -159,6 +168,19 @@ mod tests {
     async fn go_time(throttle: &Throttle, t0: Instant) -> Duration {
         let _permit = throttle.acquire(Duration::from_secs(3600)).await.unwrap();
         t0.elapsed()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn paused_for_counts_down_and_a_shorter_pause_does_not_cut_a_longer_one() {
+        let t = Throttle::new(0, 4);
+        assert_eq!(t.paused_for(), None);
+        t.pause(Duration::from_secs(2));
+        assert_eq!(t.paused_for(), Some(Duration::from_secs(2)));
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        t.pause(Duration::from_secs(1));
+        assert_eq!(t.paused_for(), Some(Duration::from_millis(1500)));
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        assert_eq!(t.paused_for(), None);
     }
 
     #[tokio::test(start_paused = true)]
