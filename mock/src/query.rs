@@ -2,7 +2,7 @@
 //! bundle sub-request): filtering by conditions, ordering, paging and field selection, and
 //! the API's errors.
 
-use crate::store::id_of;
+use crate::store::{id_of, Row};
 use connectwise::{ApiError, ValidationError};
 use connectwise_conditions::{matches, parse, Condition};
 use serde_json::{Map, Value};
@@ -107,7 +107,7 @@ pub(crate) struct ListParams {
 pub(crate) struct ListPage<'r> {
     /// The rows as stored (borrowed: a page is serialized, never changed) or, with
     /// `fields`, their projections.
-    pub items: Vec<Cow<'r, Value>>,
+    pub items: Vec<Cow<'r, Row>>,
     /// Rows matching the filters, over all pages.
     pub total: usize,
     pub page: usize,
@@ -143,11 +143,11 @@ pub(crate) fn parse_condition(
 /// vetted by `check` against the model; `customFieldConditions` for syntax only: the custom
 /// fields of the fake data are not modelled).
 fn filter<'r>(
-    rows: &'r [Value],
+    rows: &'r [Row],
     params: &ListParams,
     resource: &str,
     check: Check<'_>,
-) -> Result<Vec<&'r Value>, Failure> {
+) -> Result<Vec<&'r Row>, Failure> {
     let conditions = parse_condition(params.conditions.as_deref(), resource, "conditions", check)?;
     let child = parse_condition(
         params.child_conditions.as_deref(),
@@ -179,7 +179,7 @@ fn filter<'r>(
 
 /// How many of `rows` match the conditions of `params` (what `GET .../count` answers).
 pub(crate) fn count(
-    rows: &[Value],
+    rows: &[Row],
     params: &ListParams,
     resource: &str,
     check: Check<'_>,
@@ -190,7 +190,7 @@ pub(crate) fn count(
 /// Filters, orders and pages `rows`. `check` vets `conditions` and `childConditions` against
 /// the model.
 pub(crate) fn list<'r>(
-    rows: &'r [Value],
+    rows: &'r [Row],
     params: &ListParams,
     resource: &str,
     check: Check<'_>,
@@ -211,11 +211,11 @@ pub(crate) fn list<'r>(
         }
         None => DEFAULT_PAGE_SIZE,
     };
-    let project = |items: &[&'r Value]| -> Vec<Cow<'r, Value>> {
+    let project = |items: &[&'r Row]| -> Vec<Cow<'r, Row>> {
         items
             .iter()
             .map(|&v| match &fields {
-                Some(f) => Cow::Owned(select(v, f)),
+                Some(f) => Cow::Owned(Row::new(select(v, f))),
                 None => Cow::Borrowed(v),
             })
             .collect()
@@ -286,7 +286,7 @@ pub(crate) fn list<'r>(
 
 /// One entity by id, with `fields` applied.
 pub(crate) fn get(
-    rows: &[Value],
+    rows: &[Row],
     id: i32,
     fields: Option<&str>,
     resource_type: &str,
@@ -298,7 +298,7 @@ pub(crate) fn get(
         .ok_or_else(|| Failure::not_found(resource_type, id))?;
     Ok(match fields {
         Some(f) => select(row, &parse_fields(f)),
-        None => row.clone(),
+        None => row.value().clone(),
     })
 }
 
@@ -422,9 +422,10 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn rows() -> Vec<Value> {
+    fn rows() -> Vec<Row> {
         (1..=10)
             .map(|i| json!({"id": i, "name": format!("n{}", i % 3), "status": {"name": if i % 2 == 0 {"New"} else {"Closed"}}}))
+            .map(Row::new)
             .collect()
     }
 
@@ -465,8 +466,8 @@ mod tests {
 
     #[test]
     fn the_first_forward_only_page_holds_rows_without_ids() {
-        let table: Vec<Value> = (1..=3)
-            .map(|i| json!({"identifier": format!("p{i}")}))
+        let table: Vec<Row> = (1..=3)
+            .map(|i| Row::new(json!({"identifier": format!("p{i}")})))
             .collect();
         let params = ListParams {
             page_size: Some(7),

@@ -25,6 +25,8 @@ use crate::MockError;
 use connectwise::registry::Resource;
 use connectwise_conditions::schema::FieldType;
 use connectwise_conditions::Schema;
+use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -35,7 +37,55 @@ pub(crate) type Parents = (Option<i32>, Option<i32>);
 
 /// One table's rows, in id order, shared with the requests reading them (a write replaces
 /// the table's `Arc`, so a reader keeps the rows it started with).
-pub(crate) type Rows = Arc<Vec<Value>>;
+pub(crate) type Rows = Arc<Vec<Row>>;
+
+/// A stored row and its JSON, serialized once when the row is stored: a page of a thousand
+/// rows costs the server a copy of their bytes, not a thousand serializations (the fake
+/// server shares the machine with the client it serves, in tests and benchmarks). Reads see
+/// the row as a [`Value`] (`Deref`); it serializes as its stored JSON.
+#[derive(Debug, Clone)]
+pub(crate) struct Row {
+    value: Value,
+    json: Box<RawValue>,
+}
+
+impl Row {
+    pub fn new(value: Value) -> Row {
+        // A `Value` always serializes (its keys are strings).
+        let json = serde_json::value::to_raw_value(&value).unwrap_or_default();
+        Row { value, json }
+    }
+
+    pub fn value(&self) -> &Value {
+        &self.value
+    }
+}
+
+impl std::ops::Deref for Row {
+    type Target = Value;
+
+    fn deref(&self) -> &Value {
+        &self.value
+    }
+}
+
+impl PartialEq for Row {
+    fn eq(&self, other: &Row) -> bool {
+        self.value == other.value
+    }
+}
+
+impl PartialEq<Value> for Row {
+    fn eq(&self, other: &Value) -> bool {
+        self.value == *other
+    }
+}
+
+impl Serialize for Row {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.json.serialize(serializer)
+    }
+}
 
 /// Rows by resource and parent.
 #[derive(Debug)]
@@ -118,6 +168,7 @@ impl Store {
             for (resource, by_parent) in load_dir(dir)? {
                 loaded.insert(resource);
                 for (parents, rows) in by_parent {
+                    let rows = rows.into_iter().map(Row::new).collect();
                     tables.insert((resource, parents), Arc::new(rows));
                 }
             }
@@ -164,7 +215,8 @@ impl Store {
                     },
                     None => self.params,
                 };
-                Arc::new(generate::rows(self.api, &params, resource, parents))
+                let rows = generate::rows(self.api, &params, resource, parents);
+                Arc::new(rows.into_iter().map(Row::new).collect())
             } else {
                 Arc::default()
             }
@@ -256,7 +308,7 @@ impl Store {
         // `tables`, as everywhere: no deadlock.
         let mut last_ids = self.last_ids.lock().unwrap_or_else(|p| p.into_inner());
         let last_id = last_ids.entry((resource, parents)).or_insert(0);
-        *last_id = (*last_id).max(table.last().and_then(id_of).unwrap_or(0));
+        *last_id = (*last_id).max(table.last().and_then(|r| id_of(r)).unwrap_or(0));
         let found = |id: i32| position(table, id).map_err(|_| WriteError::NotFound);
         let now = generate::now();
         let (slot, written) = match write {
@@ -280,7 +332,7 @@ impl Store {
                 let i = found(id)?;
                 let operations =
                     validate::patch(self.api, model, &operations).map_err(WriteError::Invalid)?;
-                let mut row = table[i].clone();
+                let mut row = table[i].value().clone();
                 crate::patch::apply(&mut row, &operations).map_err(|(field, message)| {
                     WriteError::Invalid(vec![Problem::new(
                         field.trim_start_matches('/'),
@@ -301,13 +353,13 @@ impl Store {
             }
             Write::Delete(id) => {
                 let i = found(id)?;
-                (Slot::Remove(i), Written::Deleted(table[i].clone()))
+                (Slot::Remove(i), Written::Deleted(table[i].value().clone()))
             }
         };
         let rows = Arc::make_mut(table);
         match slot {
-            Slot::Append => rows.push(written.clone().into_row()),
-            Slot::At(i) => rows[i] = written.clone().into_row(),
+            Slot::Append => rows.push(Row::new(written.clone().into_row())),
+            Slot::At(i) => rows[i] = Row::new(written.clone().into_row()),
             Slot::Remove(i) => {
                 rows.remove(i);
             }
@@ -411,7 +463,7 @@ enum Slot {
 }
 
 /// Where row `id` is (or would be) in id-ordered rows.
-fn position(rows: &[Value], id: i32) -> Result<usize, usize> {
+fn position(rows: &[Row], id: i32) -> Result<usize, usize> {
     rows.binary_search_by_key(&i64::from(id), |r| id_of(r).unwrap_or(0))
 }
 
@@ -640,6 +692,6 @@ mod tests {
             .unwrap();
         assert_eq!(note["ticketId"], 7);
         let rows = s.rows(Resource::ServiceNote, (None, Some(7)));
-        assert_eq!(rows.last(), Some(&note));
+        assert_eq!(rows.last().map(Row::value), Some(&note));
     }
 }
