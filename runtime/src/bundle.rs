@@ -318,10 +318,22 @@ impl Bundle {
         typed: bool,
         keep: bool,
     ) -> Result<BundleResults, Error> {
+        self.send_part(client, typed, keep, |_| true).await
+    }
+
+    /// [`send_split`](Self::send_split) of the sub-requests whose shape is `which`'s only
+    /// (the others have no result).
+    async fn send_part(
+        &self,
+        client: &Client,
+        typed: bool,
+        keep: bool,
+        which: impl Fn(Shape) -> bool,
+    ) -> Result<BundleResults, Error> {
         let version = client.api_version();
         let max = client.max_bundle_size().max(1);
-        let reads = self.positions(|s| s != Shape::Count);
-        let counts = self.positions(|s| s == Shape::Count);
+        let reads = self.positions(|s| s != Shape::Count && which(s));
+        let counts = self.positions(|s| s == Shape::Count && which(s));
         let (read_url, count_url) = (client.bundle_url(), client.bundle_count_url());
         let calls = reads
             .chunks(max)
@@ -349,8 +361,9 @@ impl Bundle {
 
     /// Sends the bundle with every list sub-request read whole, every page of it, in two
     /// round trips: first each list's first page (`page_size` 1000 unless the sub-request
-    /// sets one) with the other sub-requests, and at the same time each list's count; then
-    /// every remaining page of every list at once (split only by
+    /// sets one) with the other sub-requests, and at the same time each list's count; then,
+    /// as soon as the counts are in (the first pages may still be arriving), every remaining
+    /// page of every list at once (split only by
     /// [`max_bundle_size`](crate::ClientBuilder::max_bundle_size)). `take` of a list gives
     /// all its rows, in page order; a list fails on its own if one of its pages or its count
     /// fails. Page-number paging: rows created, deleted or moved between the two round trips
@@ -381,52 +394,68 @@ impl Bundle {
             first.joins.push(None);
             lists.push((i, page_size, page));
         }
-        let mut results = first.send_split(client, true, true).await?;
-        // The remaining pages: (list's position, page).
-        let mut rest = Bundle::new();
-        let mut owners = Vec::new();
-        for (k, &(i, page_size, page)) in lists.iter().enumerate() {
-            let seq = (i + 1) as u32;
-            if !results.results.get(&seq).is_some_and(|s| s.success) {
-                continue;
-            }
-            let count = results
-                .results
-                .get(&((n + k + 1) as u32))
-                .filter(|s| s.success)
-                .and_then(|s| s.count);
-            let Some(count) = count else {
-                // Without a count the pages are unknown: the list fails with the count's error.
-                let (status_code, error) = results
+        // The first pages, and at the same time the counts; the remaining pages as soon as
+        // the counts are in (while the first pages may still be arriving).
+        let first_pages = first.send_part(client, true, true, |s| s != Shape::Count);
+        let counts_then_rest = async {
+            let counts = first
+                .send_part(client, true, true, |s| s == Shape::Count)
+                .await?;
+            // The remaining pages: (list's position, page).
+            let mut rest = Bundle::new();
+            let mut owners = Vec::new();
+            for (k, &(i, page_size, page)) in lists.iter().enumerate() {
+                let count = counts
                     .results
                     .get(&((n + k + 1) as u32))
-                    .map(|s| (s.status_code, s.error.clone()))
-                    .unwrap_or((500, None));
-                if let Some(slot) = results.results.get_mut(&seq) {
-                    slot.success = false;
-                    slot.status_code = status_code;
-                    slot.error = error;
+                    .filter(|s| s.success)
+                    .and_then(|s| s.count);
+                let Some(count) = count else {
+                    continue;
+                };
+                let skipped = u64::from(page - 1) * u64::from(page_size);
+                let pages = count.saturating_sub(skipped).div_ceil(u64::from(page_size));
+                for p in u64::from(page) + 1..u64::from(page) + pages {
+                    let mut sub = first.requests[i].clone();
+                    sub.query.page = Some(p as u32);
+                    rest.requests.push(sub);
+                    // Decoded as they arrive where the rows can be joined, else kept as bytes.
+                    let join = first.joins[i];
+                    rest.decoders
+                        .push(join.map_or(undecoded, |_| first.decoders[i]));
+                    rest.joins.push(join);
+                    owners.push((i + 1) as u32);
                 }
-                continue;
-            };
-            let skipped = u64::from(page - 1) * u64::from(page_size);
-            let pages = count.saturating_sub(skipped).div_ceil(u64::from(page_size));
-            for p in u64::from(page) + 1..u64::from(page) + pages {
-                let mut sub = first.requests[i].clone();
-                sub.query.page = Some(p as u32);
-                rest.requests.push(sub);
-                // Decoded as they arrive where the rows can be joined, else kept as bytes.
-                let join = first.joins[i];
-                rest.decoders
-                    .push(join.map_or(undecoded, |_| first.decoders[i]));
-                rest.joins.push(join);
-                owners.push(seq);
             }
-        }
-        if !rest.is_empty() {
             // Typed, so each page is decoded as it arrives; its bytes kept too, for a list
             // whose pages cannot all be joined as rows (then it is joined as bytes).
-            let mut more = rest.send_split(client, true, true).await?;
+            let more = if rest.is_empty() {
+                None
+            } else {
+                Some(rest.send_split(client, true, true).await?)
+            };
+            Ok::<_, Error>((counts, owners, more))
+        };
+        let (mut results, (counts, owners, more)) =
+            futures_util::future::try_join(first_pages, counts_then_rest).await?;
+        results.absorb(counts)?;
+        for (k, &(i, _, _)) in lists.iter().enumerate() {
+            let seq = (i + 1) as u32;
+            let count = results.results.get(&((n + k + 1) as u32));
+            if count.is_some_and(|c| c.success && c.count.is_some()) {
+                continue;
+            }
+            // Without a count the pages are unknown: the list fails with the count's error.
+            let (status_code, error) = count
+                .map(|s| (s.status_code, s.error.clone()))
+                .unwrap_or((500, None));
+            if let Some(slot) = results.results.get_mut(&seq).filter(|s| s.success) {
+                slot.success = false;
+                slot.status_code = status_code;
+                slot.error = error;
+            }
+        }
+        if let Some(mut more) = more {
             // Each list's later pages, in order.
             let mut pages: BTreeMap<u32, Vec<ResultSlot>> = BTreeMap::new();
             for (j, &owner) in owners.iter().enumerate() {

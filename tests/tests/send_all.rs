@@ -335,3 +335,35 @@ async fn send_all_of_a_raw_list_joins_its_pages() {
         (1..=23).map(Some).collect::<Vec<_>>()
     );
 }
+
+#[tokio::test]
+async fn send_all_fails_a_list_the_server_refuses_on_its_own_in_three_calls() {
+    // The fake server checks conditions against the model: a field the ticket does not
+    // have is a 400 for the first page and for the count. The other list is read whole.
+    let server = server(30).await;
+    let client = client(&server, 25);
+    let mut bundle = Bundle::new();
+    let refused = bundle.push(Ticket::list().conditions("noSuchField = 1"));
+    let tickets = bundle.push(Ticket::list().page_size(7));
+    server.clear_requests();
+    let mut results = bundle.send_all(&client).await.unwrap();
+    assert_eq!(server.requests().len(), 3, "first pages, counts, the rest");
+    let e = results.take(refused).unwrap_err();
+    assert!(
+        matches!(
+            e.kind,
+            ItemErrorKind::Api {
+                status_code: 400,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    let t = results.take(tickets).unwrap();
+    assert_eq!(t.len(), 30);
+    let ids: Vec<_> = t.iter().map(|t| t.id).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(ids, sorted, "every ticket once, in order");
+}
