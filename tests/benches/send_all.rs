@@ -306,7 +306,7 @@ fn check_rows(what: &str, rows: &[Digest; 6], reference: &[Digest; 6]) -> bool {
     good
 }
 
-async fn bench(rounds: usize) -> ExitCode {
+async fn bench(rounds: usize, profile: Option<usize>) -> ExitCode {
     let mut builder = MockServer::builder().seed(13);
     for (name, rows) in RESOURCES {
         builder = builder.resource_rows(name, rows);
@@ -327,6 +327,17 @@ async fn bench(rounds: usize) -> ExitCode {
         hash: reference[i].hash,
     });
     ok &= check_rows("warm-up send_all", &reference, &expected);
+    if let Some(runs) = profile {
+        // `--profile N`: N more send_alls, unthrottled, for a profiler; no table.
+        for _ in 0..runs {
+            read(Method::SendAll, &client, &mut failures).await;
+        }
+        return if failures.errors.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        };
+    }
     drop(client);
 
     println!(
@@ -422,7 +433,8 @@ async fn bench(rounds: usize) -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    // `cargo bench` passes `--bench`; `--rounds N` sets the rounds a rate (default 5).
+    // `cargo bench` passes `--bench`; `--rounds N` sets the rounds a rate (default 5);
+    // `--profile N` runs N send_alls after the warm-up and nothing else (for `perf`).
     let args: Vec<String> = std::env::args().collect();
     let rounds = args
         .iter()
@@ -431,9 +443,14 @@ fn main() -> ExitCode {
         .and_then(|n| n.parse().ok())
         .unwrap_or(5usize)
         .max(1);
+    let profile = args
+        .iter()
+        .position(|a| a == "--profile")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("a tokio runtime");
-    runtime.block_on(bench(rounds))
+    runtime.block_on(bench(rounds, profile))
 }
