@@ -107,6 +107,26 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<BTreeMap<String, String>, 
         jobs.push((format!("fields_{m}.rs"), Job::Fields(m)));
         jobs.push((format!("serde_{m}.rs"), Job::Serde(m)));
     }
+    // The longest jobs first (the registry, then the model files by their models' fields),
+    // so that no long job is left to run alone at the end.
+    let fields_in = |m: &str| -> usize {
+        ir.models
+            .values()
+            .filter(|model| home_module(&model.home) == m)
+            .map(|model| model.fields.len() + 1)
+            .sum::<usize>()
+            + ir.enums
+                .values()
+                .filter(|e| home_module(&e.home) == m)
+                .count()
+    };
+    jobs.sort_by_cached_key(|(_, job)| {
+        std::cmp::Reverse(match job {
+            Job::Registry => usize::MAX,
+            Job::Module(m) => fields_in(m),
+            _ => 0,
+        })
+    });
     let shared = crate::emit_operations::Shared::new(ir, &options.modules);
     let (kept, variant_idents) = kept_resources(ir, &options.modules);
     let variant_names: Vec<(&str, String)> = kept

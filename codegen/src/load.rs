@@ -89,7 +89,23 @@ fn parse_here(bytes: &[u8], path: &Path) -> Result<OpenAPI, Error> {
         }
     }
 
-    let scan = Scan::run(bytes, false).map_err(|e| json_error(path, &e))?;
+    // The first pass, and beside it the cutting of the document into its sections for
+    // `parse_split` (raw JSON only: safe on any input, used only if the pass finds nothing).
+    let (scan, sections) = std::thread::scope(|s| {
+        let sections = std::thread::Builder::new()
+            .name("cwgen-sections".into())
+            .stack_size(PARSE_STACK)
+            .spawn_scoped(s, || Sections::cut(bytes));
+        let scan = Scan::run(bytes, false);
+        let sections = match sections {
+            Ok(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => Sections::cut(bytes),
+        };
+        (scan, sections)
+    });
+    let scan = scan.map_err(|e| json_error(path, &e))?;
     match (&scan.openapi, &scan.swagger) {
         (_, Some(v)) => {
             return Err(not3(format!(
@@ -134,7 +150,7 @@ fn parse_here(bytes: &[u8], path: &Path) -> Result<OpenAPI, Error> {
     }
 
     if scan.max_depth <= DIRECT_DEPTH {
-        if let Some(spec) = parse_split(bytes) {
+        if let Some(spec) = sections.and_then(parse_split) {
             return Ok(spec);
         }
     }
@@ -194,6 +210,40 @@ impl<'de> Scan<'de> {
     }
 }
 
+/// A document cut into the sections [`parse_split`] reads: the raw JSON of the top level, of
+/// the paths and of the component schemas.
+struct Sections<'a> {
+    top: Raw<'a>,
+    paths: Raw<'a>,
+    components: Option<Raw<'a>>,
+    schemas: Raw<'a>,
+}
+
+type Raw<'a> = indexmap::IndexMap<String, &'a serde_json::value::RawValue>;
+
+impl<'a> Sections<'a> {
+    /// `None` if the document is not a JSON object with a `paths` object (and, if it has
+    /// `components`, an object with an object of `schemas`).
+    fn cut(bytes: &'a [u8]) -> Option<Self> {
+        fn object<'a>(raw: Option<&&'a serde_json::value::RawValue>) -> Option<Raw<'a>> {
+            raw.map_or(Some(Raw::default()), |r| serde_json::from_str(r.get()).ok())
+        }
+        let top: Raw = serde_json::from_slice(bytes).ok()?;
+        let paths = object(Some(top.get("paths")?))?;
+        let components = match top.get("components") {
+            Some(c) => Some(object(Some(c))?),
+            None => None,
+        };
+        let schemas = object(components.as_ref().and_then(|c| c.get("schemas")))?;
+        Some(Sections {
+            top,
+            paths,
+            components,
+            schemas,
+        })
+    }
+}
+
 /// Parses a well-formed document (checked by [`Scan`]) section by section, or `None` if it is
 /// not valid OpenAPI 3.0 (then the caller parses it whole, to report where).
 ///
@@ -202,13 +252,9 @@ impl<'de> Scan<'de> {
 /// item and each component schema (nearly all of a ConnectWise spec) is read straight from its
 /// bytes, spread over the machine's threads, and the small rest through openapiv3 as usual.
 /// The result is the same `OpenAPI` value (a test compares the two on every spec we have).
-fn parse_split(bytes: &[u8]) -> Option<OpenAPI> {
+fn parse_split(sections: Sections<'_>) -> Option<OpenAPI> {
     use openapiv3::{Components, PathItem, Paths, ReferenceOr, Schema};
     use serde_json::value::RawValue;
-    type Raw<'a> = indexmap::IndexMap<String, &'a RawValue>;
-    fn object<'a>(raw: Option<&&'a RawValue>) -> Option<Raw<'a>> {
-        raw.map_or(Some(Raw::default()), |r| serde_json::from_str(r.get()).ok())
-    }
     /// `{"key":value,...}` from raw parts.
     fn text<'a>(entries: impl Iterator<Item = (&'a String, &'a &'a RawValue)>) -> String {
         let mut out = String::from("{");
@@ -224,13 +270,12 @@ fn parse_split(bytes: &[u8]) -> Option<OpenAPI> {
         out
     }
 
-    let top: Raw = serde_json::from_slice(bytes).ok()?;
-    let paths = object(Some(top.get("paths")?))?;
-    let components = match top.get("components") {
-        Some(c) => Some(object(Some(c))?),
-        None => None,
-    };
-    let schemas = object(components.as_ref().and_then(|c| c.get("schemas")))?;
+    let Sections {
+        top,
+        paths,
+        components,
+        schemas,
+    } = sections;
 
     // The big parts, one item at a time, on every thread.
     enum Item<'a> {
@@ -272,6 +317,9 @@ fn parse_split(bytes: &[u8]) -> Option<OpenAPI> {
     let mut spec: OpenAPI = serde_json::from_str(&rest).ok()?;
     let extensions = text(paths.iter().filter(|(k, _)| !k.starts_with('/')));
     spec.paths = serde_json::from_str::<Paths>(&extensions).ok()?;
+    // Room for every path item at once: each is moved in (several KB), not copied again as
+    // the map grows.
+    spec.paths.paths.reserve(paths.len());
     for (key, _) in paths.iter().filter(|(k, _)| k.starts_with('/')) {
         match parsed.next()?? {
             Parsed::Path(item) => spec.paths.paths.insert(key.clone(), *item),
@@ -281,6 +329,7 @@ fn parse_split(bytes: &[u8]) -> Option<OpenAPI> {
     if let Some(components) = &components {
         let mut c: Components =
             serde_json::from_str(&text(components.iter().filter(|(k, _)| *k != "schemas"))).ok()?;
+        c.schemas.reserve(schemas.len());
         for key in schemas.keys() {
             match parsed.next()?? {
                 Parsed::Schema(schema) => c.schemas.insert(key.clone(), *schema),
@@ -552,6 +601,11 @@ fn schema_of(pointer: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// The split parse of a whole document.
+    fn split(bytes: &[u8]) -> Option<OpenAPI> {
+        Sections::cut(bytes).and_then(parse_split)
+    }
+
     fn parse(text: &str) -> Result<OpenAPI, Error> {
         parse_spec(text.as_bytes(), Path::new("spec.json"))
     }
@@ -578,16 +632,16 @@ mod tests {
         for path in specs {
             let bytes = std::fs::read(&path).unwrap();
             let whole: OpenAPI = serde_json::from_slice(&bytes).unwrap();
-            let split = parse_split(&bytes).expect("the split parse reads it");
+            let split = split(&bytes).expect("the split parse reads it");
             assert!(split == whole, "{}", path.display());
         }
         // With extensions, a `$ref` path item and no components.
         let text = r##"{"openapi":"3.0.1","x-top":1,"info":{"title":"t","version":"1"},
             "paths":{"x-p":true,"/a":{"$ref":"#/x"},"/b":{"get":{"responses":{}}}}}"##;
         let whole: OpenAPI = serde_json::from_str(text).unwrap();
-        assert!(parse_split(text.as_bytes()) == Some(whole));
+        assert!(split(text.as_bytes()) == Some(whole));
         // Not valid OpenAPI: no value, so that the caller reports where.
-        assert!(parse_split(br#"{"openapi":"3.0.1","info":{},"paths":{}}"#).is_none());
+        assert!(split(br#"{"openapi":"3.0.1","info":{},"paths":{}}"#).is_none());
     }
 
     #[test]
