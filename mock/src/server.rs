@@ -325,16 +325,18 @@ fn respond(reply: Reply, plan: &Plan, in_flight: InFlight) -> Response {
         match plan.slow {
             Some((chunk, pause)) => {
                 let chunks: Vec<Vec<u8>> = body.chunks(chunk).map(<[u8]>::to_vec).collect();
-                // In flight until the last chunk is out.
+                // In flight until the last chunk is handed over: the count drops before
+                // that chunk is written, so a client cannot have read the whole body (and
+                // sent its next request) while the server still counts this one.
                 let stream = futures_util::stream::unfold(
-                    (chunks.into_iter(), true, Some(in_flight)),
+                    (chunks.into_iter().peekable(), true, Some(in_flight)),
                     move |(mut rest, first, mut in_flight)| async move {
-                        let Some(next) = rest.next() else {
-                            drop(in_flight.take());
-                            return None;
-                        };
+                        let next = rest.next()?;
                         if !first {
                             tokio::time::sleep(pause).await;
+                        }
+                        if rest.peek().is_none() {
+                            drop(in_flight.take());
                         }
                         Some((
                             Ok::<_, std::io::Error>(Bytes::from(next)),
