@@ -518,6 +518,11 @@ fn registry_tokens(
             PathKey::Id => quote!(PathKey::Id),
         });
         let query = shared.query(&r.query);
+        let clash = |c: &Option<String>| match c {
+            Some(c) => quote!(Some(#c)),
+            None => quote!(None),
+        };
+        let (list_clash, get_clash) = (clash(&r.list_clash), clash(&r.get_clash));
         quote! {
             ResourceInfo {
                 name: #name,
@@ -532,6 +537,8 @@ fn registry_tokens(
                 keys: &[#(#keys),*],
                 query: #query,
                 module: #module,
+                list_clash: #list_clash,
+                get_clash: #get_clash,
             }
         }
     });

@@ -15,6 +15,8 @@
 //!         count_path: Some("/service/tickets/count"),
 //!         module: "service",
 //!         enabled: true,
+//!         list_clash: None,
+//!         get_clash: None,
 //!     },
 //!     ...
 //! ];
@@ -25,7 +27,8 @@
 //! the generated constructors' arguments); `get_path` and `count_path` are there exactly when
 //! the runtime has a `get` and a `count` constructor for the resource. `enabled` is whether
 //! the resource's API module is compiled into the runtime (its cargo feature), decided by the
-//! caller.
+//! caller. `list_clash` and `get_clash` are the IR's (the other read a bundle sub-request
+//! would be taken for): the macro refuses such a sub-request.
 
 use crate::ir::{Ir, PathKey, Resource};
 use proc_macro2::{Span, TokenStream};
@@ -73,6 +76,8 @@ fn entry(r: &Resource, enabled: bool) -> TokenStream {
     });
     let get_path = option(r.get_path.as_deref());
     let count_path = option(r.count_path.as_deref());
+    let list_clash = option(r.list_clash.as_deref());
+    let get_clash = option(r.get_clash.as_deref());
     quote! {
         Entry {
             name: #name,
@@ -84,6 +89,8 @@ fn entry(r: &Resource, enabled: bool) -> TokenStream {
             count_path: #count_path,
             module: #module,
             enabled: #enabled,
+            list_clash: #list_clash,
+            get_clash: #get_clash,
         }
     }
 }
@@ -113,6 +120,8 @@ mod tests {
             module: module.into(),
             doc: None,
             primary: true,
+            list_clash: None,
+            get_clash: None,
         }
     }
 
@@ -151,10 +160,10 @@ mod tests {
             "pub const FINGERPRINT: u64 = 0x0000000000000abc;",
             "pub static RESOURCES: &[Entry] = &[ Entry { name: \"configuration_type_question_value\",",
             "keys: &[Key::GrandParentId, Key::ParentId], get_path: None, count_path: None, \
-             module: \"company\", enabled: false, }, Entry { name: \"ticket\",",
+             module: \"company\", enabled: false, list_clash: None, get_clash: None, }, Entry { name: \"ticket\",",
             "resource_type: \"Ticket\", model: \"Ticket\", path: \"/service/tickets\", keys: &[], \
              get_path: Some(\"/service/tickets/{id}\"), count_path: Some(\"/service/tickets/count\"), \
-             module: \"service\", enabled: true, }, ];",
+             module: \"service\", enabled: true, list_clash: None, get_clash: None, }, ];",
         ] {
             assert!(
                 compact.contains(expected),

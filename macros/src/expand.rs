@@ -423,6 +423,26 @@ fn sub_request(request: &SubRequest, errors: &mut Errors) -> Option<TokenStream>
         }
     }
 
+    // A sub-request the API could take for another read's (said only of a read the spec
+    // has: a count or a get-by-id without its endpoint is reported above).
+    let clash = match (count, id) {
+        (Some(_), _) => entry.count_path.and(entry.list_clash),
+        (None, Some(_)) => entry.get_clash,
+        (None, None) => entry.list_clash,
+    };
+    if let Some(other) = clash {
+        ok = false;
+        errors.error(
+            request.resource.span(),
+            format!(
+                "`{name}` cannot go in a bundle: a sub-request names it only by its \
+                 resourceType (`{ty}`) and ids, and `{other}`'s are the same, so the API cannot \
+                 tell them apart; read it with `client.send(..)` or `client.stream(..)`",
+                ty = entry.resource_type
+            ),
+        );
+    }
+
     // Literal conditions, against the model.
     for (kind, arg) in &given {
         let which = match kind {
@@ -517,6 +537,25 @@ mod tests {
             out.contains("results . take (h0) , results . take (h1) , results . take (h2) ,"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn a_read_the_api_would_take_for_another_is_refused() {
+        // The sample spec's `/system/members/withSso` lists `Member`s with no ids, as
+        // `/system/members` does: a bundle means the plain collection.
+        let messages = errors(quote!(member(), member_with_sso(conditions = "id > 1")));
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(
+            messages[0].starts_with(
+                "`member_with_sso` cannot go in a bundle: a sub-request names it only by its \
+                 resourceType (`Member`) and ids, and `member`'s are the same"
+            ),
+            "{messages:?}"
+        );
+        assert!(messages[0].contains("client.stream"), "{messages:?}");
+        // The plain collection, its get-by-id and its count go in.
+        let out = expands(quote!(member(), member(id = 3), member(count)));
+        assert!(out.contains("member :: list ()"), "{out}");
     }
 
     #[test]

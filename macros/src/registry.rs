@@ -18,7 +18,6 @@ pub struct Entry {
     /// snake_case: what `bundle!` calls it, and its module in `connectwise::resources`.
     pub name: &'static str,
     /// The Bundle endpoint's `resourceType`.
-    #[allow(dead_code)]
     pub resource_type: &'static str,
     /// The Rust model type's name.
     pub model: &'static str,
@@ -34,6 +33,11 @@ pub struct Entry {
     pub module: &'static str,
     /// Whether the module's feature is on.
     pub enabled: bool,
+    /// The other read a bundle list (or count) sub-request of this resource would be taken
+    /// for (the same `resourceType` and ids), if any: the macro refuses such a sub-request.
+    pub list_clash: Option<&'static str>,
+    /// The same for a get-by-id sub-request.
+    pub get_clash: Option<&'static str>,
 }
 
 include!(concat!(env!("OUT_DIR"), "/registry.rs"));

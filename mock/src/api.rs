@@ -174,15 +174,25 @@ impl Api {
             k.sort();
             k
         };
-        let exact_get = candidates.iter().find(|r| {
+        let is_get = |r: &&Resource| {
             let mut k = list_keys(r);
             k.push(PathKey::Id);
             k.sort();
             r.info().get_segments.is_some() && k == given
+        };
+        let is_list = |r: &&Resource| list_keys(r) == given;
+        // Where reads share the type and ids, the one that clashes with no other (the plain
+        // collection, as the client's registry says) answers; then a get-by-id, as typed gets
+        // are the common case; then any.
+        let served = candidates.iter().find(|r| {
+            (is_get(r) && r.info().get_clash.is_none())
+                || (is_list(r) && r.info().list_clash.is_none())
         });
-        let exact_list = candidates.iter().find(|r| list_keys(r) == given);
-        // A get-by-id first: typed gets are the common case.
-        exact_get.or(exact_list).or(candidates.first()).copied()
+        served
+            .or_else(|| candidates.iter().find(is_get))
+            .or_else(|| candidates.iter().find(is_list))
+            .or(candidates.first())
+            .copied()
     }
 
     /// The known resourceType closest to `resource_type`, for "did you mean".

@@ -110,6 +110,7 @@ pub fn parse_request_body(body: &[u8]) -> Result<Vec<IncomingRequest>, String> {
                 keys,
                 query,
                 version: text(get(r, &["version"])),
+                clash: None,
             },
         });
     }

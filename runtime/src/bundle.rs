@@ -24,6 +24,11 @@
 //! from the response is an error for that sub-request only ([`ItemErrorKind::Missing`]); a
 //! malformed entity fails its own sub-request only.
 //!
+//! A sub-request names its resource only by `resourceType` and ids. A typed read whose
+//! `resourceType` and ids are also another read's (`member_with_sso` and `member`: see
+//! [`ResourceInfo::list_clash`](crate::registry::ResourceInfo::list_clash)) is not sent: its
+//! result is [`ItemErrorKind::Clash`], and `bundle!` refuses it at compile time.
+//!
 //! The response is read in one pass (see `envelope.rs`): each result's entities are decoded
 //! straight into the model type the sub-request asked for, as the pass reaches them, with no
 //! detour through `serde_json::Value`; [`BundleResults::take`] hands the value over. Results
@@ -100,6 +105,10 @@ pub struct SubRequest {
     pub version: Option<String>,
     /// Whether the answer is a list, one record or a count.
     pub shape: Shape,
+    /// Another read of the spec the API would take this sub-request for (the same
+    /// `resourceType` and ids: see [`ResourceInfo::list_clash`](crate::registry::ResourceInfo::list_clash)).
+    /// Such a sub-request is not sent; its result is [`ItemErrorKind::Clash`].
+    pub clash: Option<&'static str>,
 }
 
 impl SubRequest {
@@ -166,15 +175,20 @@ pub trait BundleItem {
 
 /// The typed requests' sub-request: `resourceType` from the registry.
 macro_rules! typed_sub_request {
-    ($request:expr, $shape:expr) => {
+    ($request:expr, $shape:expr) => {{
+        let info = $request.resource().info();
         SubRequest {
-            resource_type: $request.resource().info().resource_type.to_owned(),
+            resource_type: info.resource_type.to_owned(),
             keys: $request.keys(),
             query: $request.query().clone(),
             version: $request.version_ref().map(str::to_owned),
             shape: $shape,
+            clash: match $shape {
+                Shape::One => info.get_clash,
+                Shape::List | Shape::Count => info.list_clash,
+            },
         }
-    };
+    }};
 }
 
 impl<T: DeserializeOwned + Send + 'static> BundleItem for ListRequest<T> {
@@ -210,6 +224,7 @@ impl<T: DeserializeOwned + Send + 'static> BundleItem for RawRequest<T> {
             query: self.query,
             version: self.version,
             shape: self.shape,
+            clash: None,
         }
     }
 }
@@ -282,10 +297,11 @@ impl Bundle {
         )
     }
 
-    /// The positions (0-based) of the sub-requests `which` selects.
+    /// The positions (0-based) of the sub-requests `which` selects, but for those that
+    /// clash with another read (never sent).
     fn positions(&self, which: impl Fn(Shape) -> bool) -> Vec<usize> {
         (0..self.requests.len())
-            .filter(|&i| which(self.requests[i].shape))
+            .filter(|&i| self.requests[i].clash.is_none() && which(self.requests[i].shape))
             .collect()
     }
 
@@ -374,7 +390,7 @@ impl Bundle {
         // (position, page size, first page) of each list.
         let mut lists = Vec::new();
         for i in 0..n {
-            if first.requests[i].shape != Shape::List {
+            if first.requests[i].shape != Shape::List || first.requests[i].clash.is_some() {
                 continue;
             }
             let q = &mut first.requests[i].query;
@@ -569,7 +585,7 @@ impl Bundle {
 /// received and the decoded values, never the whole body.
 pub struct BundleDecoder {
     walker: envelope::StreamWalker,
-    sent: Vec<(String, Shape)>,
+    sent: Vec<Sent>,
     url: String,
 }
 
@@ -609,10 +625,14 @@ fn envelope_error(e: envelope::EnvelopeError, url: &str) -> Error {
     }
 }
 
-/// What `BundleResults` keeps of the sub-requests sent.
-fn sent_of(sent: &[SubRequest]) -> Vec<(String, Shape)> {
+/// What `BundleResults` keeps of each sub-request: its `resourceType`, its shape, and the
+/// read it clashes with (then it was not sent).
+type Sent = (String, Shape, Option<&'static str>);
+
+/// What `BundleResults` keeps of the sub-requests.
+fn sent_of(sent: &[SubRequest]) -> Vec<Sent> {
     sent.iter()
-        .map(|s| (s.resource_type.clone(), s.shape))
+        .map(|s| (s.resource_type.clone(), s.shape, s.clash))
         .collect()
 }
 
@@ -672,7 +692,7 @@ pub struct BundleResults {
     /// Sequence number -> result.
     results: BTreeMap<u32, ResultSlot>,
     /// What was sent, by sequence number - 1.
-    sent: Vec<(String, Shape)>,
+    sent: Vec<Sent>,
     info: BTreeMap<String, serde_json::Value>,
 }
 
@@ -719,10 +739,7 @@ impl BundleResults {
         BundleResults {
             bodies: Vec::new(),
             results: BTreeMap::new(),
-            sent: sent
-                .iter()
-                .map(|s| (s.resource_type.clone(), s.shape))
-                .collect(),
+            sent: sent_of(sent),
             info: BTreeMap::new(),
         }
     }
@@ -780,7 +797,7 @@ impl BundleResults {
     fn from_envelope(
         envelope: envelope::Envelope,
         bodies: Vec<Vec<u8>>,
-        sent: Vec<(String, Shape)>,
+        sent: Vec<Sent>,
     ) -> Result<Self, Error> {
         let mut results = BTreeMap::new();
         for (i, r) in envelope.results.into_iter().enumerate() {
@@ -921,7 +938,7 @@ impl BundleResults {
         let resource_type = self
             .sent
             .get(seq as usize - 1)
-            .map(|(r, _)| r.clone())
+            .map(|(r, _, _)| r.clone())
             .unwrap_or_default();
         Ok(items
             .into_iter()
@@ -941,7 +958,7 @@ impl BundleResults {
     /// The raw entities of a successful list sub-result (`null` when it sent none), as
     /// [`take_each`](Self::take_each) splits them; `None` for anything else.
     fn list_entities(&self, seq: u32) -> Option<&[u8]> {
-        let (_, shape) = self.sent.get((seq as usize).checked_sub(1)?)?;
+        let (_, shape, _) = self.sent.get((seq as usize).checked_sub(1)?)?;
         let slot = self.results.get(&seq).filter(|s| s.success)?;
         if *shape != Shape::List {
             return None;
@@ -953,16 +970,21 @@ impl BundleResults {
     }
 
     fn decode_one<T: DeserializeOwned>(&self, seq: u32) -> Result<T, ItemError> {
-        let (resource_type, shape) = self
+        let (resource_type, shape, clash) = self
             .sent
             .get(seq as usize - 1)
             .cloned()
-            .unwrap_or_else(|| (String::new(), Shape::List));
+            .unwrap_or_else(|| (String::new(), Shape::List, None));
         let fail = |kind| ItemError {
             sequence_number: seq,
             resource_type: resource_type.clone(),
             kind,
         };
+        if let Some(other) = clash {
+            return Err(fail(ItemErrorKind::Clash {
+                with: other.to_owned(),
+            }));
+        }
         let Some(slot) = self.results.get(&seq) else {
             return Err(fail(ItemErrorKind::Missing));
         };

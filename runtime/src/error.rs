@@ -423,6 +423,18 @@ pub enum ItemErrorKind {
     /// A get-by-id returned no entity.
     #[error("the result holds no entity")]
     Empty,
+    /// Not sent: the API could take this sub-request for another read of the spec, whose
+    /// `resourceType` and ids are the same (`member_with_sso` for `member`, one of the
+    /// spec's hundred `Usage` lists for another), so its answer could be that read's. Read
+    /// it with `client.send` or `client.stream`, which name it by its path.
+    #[error(
+        "not sent: a bundle names a resource only by its resourceType and ids, and `{with}`'s \
+         are the same (read it with client.send or client.stream)"
+    )]
+    Clash {
+        /// The resource (as `bundle!` names it) whose read is the same on the wire.
+        with: String,
+    },
     /// Taken before: the entities were decoded while the response arrived, handed over by an
     /// earlier `take` of this handle, and their bytes were not kept.
     #[error("already taken (its entities were decoded as the response arrived and are not kept)")]

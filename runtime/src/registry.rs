@@ -216,6 +216,15 @@ pub struct ResourceInfo {
     pub query: &'static [&'static str],
     /// The API module (cargo feature): `procurement`.
     pub module: &'static str,
+    /// Another read of the spec that a bundle sub-request for this list (or its count)
+    /// would be taken for, if there is one: a sub-request names its resource only by
+    /// `resourceType` and the ids it carries, and that read shares both (`member_with_sso`
+    /// clashes with `member`). Such a sub-request is not sent (its result is
+    /// [`ItemErrorKind::Clash`](crate::ItemErrorKind::Clash)) and `bundle!` refuses it.
+    /// `None` for nearly all.
+    pub list_clash: Option<&'static str>,
+    /// The same for a get-by-id sub-request.
+    pub get_clash: Option<&'static str>,
 }
 
 impl ResourceInfo {

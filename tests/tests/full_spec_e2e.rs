@@ -68,6 +68,10 @@ fn one_typed_sub_request_per_resource_across_every_module_decodes() {
     assert_eq!(modules.len(), 12, "{modules:?}");
     assert!(ok.iter().any(|l| l.contains(" get: ")));
     assert!(ok.iter().any(|l| l.contains(" list: ")));
+    // Reads that clash with another's (the `Usage` lists, ...) are not sent: the client says
+    // so with `ItemErrorKind::Clash` (checked by the fixture), for each one picked.
+    let clashes = ok.iter().filter(|l| l.contains(" clash: ")).count();
+    assert!(clashes >= 20, "{clashes} clashing reads picked:\n{stdout}");
     let resources: BTreeSet<&str> = ok
         .iter()
         .filter_map(|l| l.split_whitespace().next())

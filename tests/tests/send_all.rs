@@ -367,3 +367,82 @@ async fn send_all_fails_a_list_the_server_refuses_on_its_own_in_three_calls() {
     sorted.dedup();
     assert_eq!(ids, sorted, "every ticket once, in order");
 }
+
+#[tokio::test]
+async fn a_read_that_clashes_with_another_is_not_sent_and_fails_alone() {
+    use connectwise::models::Member;
+    use connectwise::resources::member_with_sso;
+    let server = server(30).await;
+    let client = client(&server, 25);
+    // `/system/members/withSso` lists `Member`s with no ids, as `/system/members` does: the
+    // API would answer it with the members, so the client does not send it.
+    let mut bundle = Bundle::new();
+    let members = bundle.push(Member::list().page_size(100));
+    let with_sso = bundle.push(member_with_sso::list());
+    let tickets = bundle.push(Ticket::list().page_size(7));
+    assert_eq!(
+        bundle.requests()[1].clash,
+        Some("member"),
+        "the registry says which read it clashes with"
+    );
+    server.clear_requests();
+    let mut results = bundle.send(&client).await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    let body: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();
+    let sequence: Vec<u64> = body["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["sequenceNumber"].as_u64().unwrap())
+        .collect();
+    assert_eq!(sequence, [1, 3], "{body}");
+    assert_eq!(results.take(members).unwrap().len(), 30);
+    assert_eq!(results.take(tickets).unwrap().len(), 7);
+    let error = results.take(with_sso).unwrap_err();
+    assert_eq!(error.sequence_number, 2);
+    assert_eq!(
+        error.kind,
+        ItemErrorKind::Clash {
+            with: "member".into()
+        }
+    );
+    assert!(
+        error.to_string().contains("`member`'s are the same"),
+        "{error}"
+    );
+
+    // send_all: no first page and no count for it; the others are read whole.
+    let mut bundle = Bundle::new();
+    let with_sso = bundle.push(member_with_sso::list());
+    let members = bundle.push(Member::list().page_size(8));
+    server.clear_requests();
+    let mut results = bundle.send_all(&client).await.unwrap();
+    let requests = server.requests();
+    let sub_requests: usize = requests
+        .iter()
+        .map(|r| {
+            String::from_utf8_lossy(&r.body)
+                .matches("sequenceNumber")
+                .count()
+        })
+        .sum();
+    assert_eq!(
+        (requests.len(), sub_requests),
+        (3, 1 + 1 + 3),
+        "the members' first page, their count, their 3 other pages"
+    );
+    assert_eq!(results.take(members).unwrap().len(), 30);
+    assert!(matches!(
+        results.take_each(with_sso).unwrap_err().kind,
+        ItemErrorKind::Clash { .. }
+    ));
+
+    // Only clashing reads: nothing is sent.
+    let mut bundle = Bundle::new();
+    let with_sso = bundle.push(member_with_sso::list());
+    server.clear_requests();
+    let mut results = bundle.send(&client).await.unwrap();
+    assert!(server.requests().is_empty());
+    assert!(results.take(with_sso).is_err());
+}

@@ -218,6 +218,13 @@ pub struct Resource {
     pub doc: Option<String>,
     /// Whether this is its model's primary resource (the model's `list`/`get` go to it).
     pub primary: bool,
+    /// Another read of the spec that a bundle sub-request for this list (or its count) would
+    /// be taken for, when there is one: a sub-request names its resource only by
+    /// `resourceType` and the ids it carries, and that read shares both. `None` for nearly
+    /// all; see [`bundle_clashes`] for who wins.
+    pub list_clash: Option<String>,
+    /// The same for a get-by-id sub-request (`None` without a get path).
+    pub get_clash: Option<String>,
 }
 
 impl Resource {
@@ -252,6 +259,7 @@ pub fn build(spec: &OpenAPI, overrides: &Overrides, path: &Path) -> Result<Ir, E
     b.check_alias_cycles();
     let mut resources = b.resources();
     let operations = b.operations(&mut resources);
+    bundle_clashes(&mut resources);
     let has_callbacks = spec.paths.paths.contains_key("/system/callbacks");
     let (callbacks, errors, warnings) =
         crate::emit_callbacks::resolve(&b.overrides.callbacks, &b.names, &b.models, has_callbacks);
@@ -281,6 +289,68 @@ pub fn build(spec: &OpenAPI, overrides: &Overrides, path: &Path) -> Result<Ir, E
     homes::assign_homes(&mut ir, spec, &b.names);
     cycles::box_cycles(&mut ir);
     Ok(ir)
+}
+
+/// Sets each resource's `list_clash` and `get_clash`. A bundle sub-request carries a
+/// `resourceType` (compared without regard to case, as the API does) and the ids it has: a
+/// list sends its path's keys, a get-by-id those and `id`. Reads with the same type and the
+/// same set of keys cannot be told apart by the API, whichever resources they belong to (a
+/// list whose path ends in `{id}/usages` looks like another resource's get-by-id). Where one
+/// of them has a shorter path than every other (the plain collection: `/system/members`
+/// against `/system/members/withSso`, `/service/tickets` against
+/// `/service/tickets/calculateSla`), the sub-request means it and the others clash with it;
+/// where none does (`/service/tickets/{parentId}/timeentries` and
+/// `/project/tickets/{parentId}/timeentries`, the hundred `Usage` lists), every one of them
+/// clashes with the first other by name.
+pub fn bundle_clashes(resources: &mut BTreeMap<String, Resource>) {
+    type Shape = (String, Vec<PathKey>);
+    // (name, whether the get-by-id, path length in segments), by wire shape.
+    let mut groups: BTreeMap<Shape, Vec<(String, bool, usize)>> = BTreeMap::new();
+    for r in resources.values() {
+        let mut keys: Vec<PathKey> = r.keys.iter().map(|(k, _)| *k).collect();
+        keys.sort();
+        let ty = r.resource_type.to_ascii_lowercase();
+        let length = |p: &str| p.split('/').filter(|s| !s.is_empty()).count();
+        if let Some(get) = &r.get_path {
+            let mut keys = keys.clone();
+            keys.push(PathKey::Id);
+            keys.sort();
+            groups
+                .entry((ty.clone(), keys))
+                .or_default()
+                .push((r.name.clone(), true, length(get)));
+        }
+        groups
+            .entry((ty, keys))
+            .or_default()
+            .push((r.name.clone(), false, length(&r.path)));
+    }
+    for reads in groups.values().filter(|reads| reads.len() > 1) {
+        let shortest = reads.iter().map(|(_, _, n)| *n).min().unwrap_or(0);
+        let mut at_shortest = reads.iter().filter(|(_, _, n)| *n == shortest);
+        let winner = match (at_shortest.next(), at_shortest.next()) {
+            (Some(w), None) => Some(w),
+            _ => None,
+        };
+        for read in reads {
+            let clash = match winner {
+                Some(w) if w == read => None,
+                Some(w) => Some(w.0.clone()),
+                None => reads
+                    .iter()
+                    .filter(|other| *other != read)
+                    .map(|other| other.0.clone())
+                    .min(),
+            };
+            if let Some(r) = resources.get_mut(&read.0) {
+                if read.1 {
+                    r.get_clash = clash;
+                } else {
+                    r.list_clash = clash;
+                }
+            }
+        }
+    }
 }
 
 struct Builder<'a> {
@@ -336,5 +406,132 @@ fn named_in<'t>(ty: &'t Type, out: &mut BTreeSet<&'t str>) {
         }
         Type::List(t) | Type::Map(t) => named_in(t, out),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resource(name: &str, ty: &str, path: &str, get: bool) -> (String, Resource) {
+        let keys = resources::segments(path)
+            .into_iter()
+            .filter_map(|s| {
+                let p = s.strip_prefix('{')?.strip_suffix('}')?;
+                Some((PathKey::of(p)?, p.to_owned()))
+            })
+            .collect();
+        let r = Resource {
+            name: name.into(),
+            resource_type: ty.into(),
+            model: ty.into(),
+            schema: ty.into(),
+            path: path.into(),
+            keys,
+            get_path: get.then(|| format!("{path}/{{id}}")),
+            count_path: None,
+            query: Vec::new(),
+            module: "m".into(),
+            doc: None,
+            primary: false,
+            list_clash: None,
+            get_clash: None,
+        };
+        (name.to_owned(), r)
+    }
+
+    fn clashes(resources: &[(String, Resource)]) -> Vec<(String, Option<String>, Option<String>)> {
+        let mut map: BTreeMap<String, Resource> = resources.iter().cloned().collect();
+        bundle_clashes(&mut map);
+        map.into_values()
+            .map(|r| (r.name, r.list_clash, r.get_clash))
+            .collect()
+    }
+
+    fn row(
+        name: &str,
+        list: Option<&str>,
+        get: Option<&str>,
+    ) -> (String, Option<String>, Option<String>) {
+        (name.into(), list.map(Into::into), get.map(Into::into))
+    }
+
+    #[test]
+    fn the_plain_collection_wins_and_the_others_clash_with_it() {
+        let out = clashes(&[
+            resource("member", "Member", "/system/members", true),
+            resource(
+                "member_with_sso",
+                "Member",
+                "/system/members/withSso",
+                false,
+            ),
+            resource("ticket", "Ticket", "/service/tickets", true),
+        ]);
+        assert_eq!(
+            out,
+            [
+                row("member", None, None),
+                row("member_with_sso", Some("member"), None),
+                row("ticket", None, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn without_a_shortest_path_every_read_clashes_and_case_does_not_tell_types_apart() {
+        let out = clashes(&[
+            resource(
+                "te_project",
+                "TimeEntryReference",
+                "/project/tickets/{parentId}/timeentries",
+                false,
+            ),
+            resource(
+                "te_service",
+                "timeentryreference",
+                "/service/tickets/{parentId}/timeentries",
+                false,
+            ),
+            // Another parent arity: told apart by its ids.
+            resource("te_all", "TimeEntryReference", "/time/entries", false),
+        ]);
+        assert_eq!(
+            out,
+            [
+                row("te_all", None, None),
+                row("te_project", Some("te_service"), None),
+                row("te_service", Some("te_project"), None),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_list_under_an_id_looks_like_another_resources_get_by_id() {
+        // `GET /company/companies/types/{id}/usages` sends `id`, as a get-by-id of `usage`
+        // (`GET /usages/{id}`) does; the get's path is the shorter one, so it wins.
+        let out = clashes(&[
+            resource("usage", "Usage", "/usages", true),
+            resource(
+                "usage_company_types",
+                "Usage",
+                "/company/companies/types/{id}/usages",
+                false,
+            ),
+            resource(
+                "usage_company_statuses",
+                "Usage",
+                "/company/companies/statuses/{id}/usages",
+                false,
+            ),
+        ]);
+        assert_eq!(
+            out,
+            [
+                row("usage", None, None),
+                row("usage_company_statuses", Some("usage"), None),
+                row("usage_company_types", Some("usage"), None),
+            ]
+        );
     }
 }

@@ -123,6 +123,8 @@ impl<'a> Builder<'a> {
                     module: snake_ident(segments(path).first().copied().unwrap_or("root")),
                     doc: op.summary.clone().or_else(|| op.description.clone()),
                     primary: i == 0,
+                    list_clash: None,
+                    get_clash: None,
                 });
             }
         }

@@ -1,7 +1,9 @@
 //! Starts the fake server (which embeds the same spec as the runtime), and:
 //!
 //! 1. sends one bundle per API module with one typed sub-request per picked resource, and
-//!    decodes every sub-result into its model type: one line per sub-request and a
+//!    decodes every sub-result into its model type (or, for a read that clashes with
+//!    another's, checks that the client did not send it: a `clash` line): one line per
+//!    sub-request and a
 //!    `SUMMARY modules=12 sub_requests=130 decoded=130 entities=540 failed=0` line;
 //! 2. writes (`writes.rs`): for every resource with a create and a get in
 //!    `connectwise::registry::OPERATIONS`, creates a record from a body the fake server's
@@ -14,8 +16,9 @@
 //! 4. whole lists: the same resources' lists in one bundle per module, read whole with
 //!    `send_all` (pages of 7), each compared with `client.stream` of the same list (same rows,
 //!    same order): a `paged <module>/<resource>: <rows> rows` line each and
-//!    `PAGED lists=.. rows=.. multi_page=.. failed=.. ambiguous=..` (lists whose `resourceType`
-//!    and ids another resource shares cannot be told apart in a bundle: listed, not compared).
+//!    `PAGED lists=.. rows=.. multi_page=.. failed=.. ambiguous=..` (lists that clash with
+//!    another read, whose `resourceType` and ids are the same, are not sent in a bundle:
+//!    listed, not compared; step 1 checks that the client refuses them).
 //!
 //! Exits 1 if anything failed.
 
@@ -129,7 +132,7 @@ async fn paged(client: &connectwise::Client) -> usize {
         }
     }
     for name in generated::AMBIGUOUS {
-        println!("ambiguous {name}: its resourceType and ids name other resources too");
+        println!("ambiguous {name}: its list clashes with another read's (not sent in a bundle)");
     }
     println!(
         "PAGED lists={lists} rows={rows} multi_page={multi_page} failed={failed} ambiguous={}",

@@ -113,6 +113,8 @@ static INFO: [ResourceInfo; 24usize] = [
         keys: &[],
         query: QUERY_0,
         module: "finance",
+        list_clash: None,
+        get_clash: None,
     },
     ResourceInfo {
         name: "board",
@@ -127,6 +129,8 @@ static INFO: [ResourceInfo; 24usize] = [
         keys: &[],
         query: QUERY_0,
         module: "service",
+        list_clash: None,
+        get_clash: None,
     },
     ResourceInfo {
         name: "board_status",
@@ -141,6 +145,8 @@ static INFO: [ResourceInfo; 24usize] = [
         keys: &[PathKey::ParentId],
         query: QUERY_0,
         module: "service",
+        list_clash: None,
+        get_clash: None,
     },
     ResourceInfo {
         name: "callback_entry",
@@ -155,6 +161,8 @@ static INFO: [ResourceInfo; 24usize] = [
         keys: &[],
         query: QUERY_0,
         module: "system",
+        list_clash: None,
+        get_clash: None,
     },
     ResourceInfo {
         name: "company",
@@ -169,6 +177,8 @@ static INFO: [ResourceInfo; 24usize] = [
         keys: &[],
         query: QUERY_0,
         module: "company",
+        list_clash: None,
+        get_clash: None,
     },
     ResourceInfo {
         name: "company_note",
@@ -183,6 +193,8 @@ static INFO: [ResourceInfo; 24usize] = [
         keys: &[PathKey::ParentId],
         query: QUERY_0,
         module: "company",
+        list_clash: None,
+        get_clash: None,
     },
     ResourceInfo {
         name: "configuration",
@@ -197,6 +209,8 @@ static INFO: [ResourceInfo; 24usize] = [
         keys: &[],
         query: QUERY_1,
         module: "company",
+        list_clash: None,
+        get_clash: None,
     },
     ResourceInfo {
         name: "configuration_type",
@@ -211,6 +225,8 @@ static INFO: [ResourceInfo; 24usize] = [
         keys: &[],
         query: QUERY_0,
         module: "company",
+        list_clash: None,
+        get_clash: None,
     },
     ResourceInfo {
         name: "configuration_type_question",
@@ -225,6 +241,8 @@ static INFO: [ResourceInfo; 24usize] = [
         keys: &[PathKey::ParentId],
         query: QUERY_0,
         module: "company",
+        list_clash: None,
+        get_clash: None,
     },
     ResourceInfo {
         name: "configuration_type_question_value",
@@ -241,6 +259,8 @@ static INFO: [ResourceInfo; 24usize] = [
         keys: &[PathKey::GrandParentId, PathKey::ParentId],
         query: QUERY_0,
         module: "company",
+        list_clash: None,
+        get_clash: None,
     },
     ResourceInfo {
         name: "contact",
@@ -255,6 +275,8 @@ static INFO: [ResourceInfo; 24usize] = [
         keys: &[],
         query: QUERY_0,
         module: "company",
+        list_clash: None,
+        get_clash: None,
     },
     ResourceInfo {
         name: "invoice",
@@ -269,6 +291,8 @@ static INFO: [ResourceInfo; 24usize] = [
         keys: &[],
         query: QUERY_0,
         module: "finance",
+        list_clash: None,
+        get_clash: None,
     },
     ResourceInfo {
         name: "member",
@@ -283,6 +307,8 @@ static INFO: [ResourceInfo; 24usize] = [
         keys: &[],
         query: QUERY_0,
         module: "system",
+        list_clash: None,
+        get_clash: None,
     },
     ResourceInfo {
         name: "member_with_sso",
@@ -297,6 +323,8 @@ static INFO: [ResourceInfo; 24usize] = [
         keys: &[],
         query: QUERY_0,
         module: "system",
+        list_clash: Some("member"),
+        get_clash: None,
     },
     ResourceInfo {
         name: "opportunity",
@@ -311,6 +339,8 @@ static INFO: [ResourceInfo; 24usize] = [
         keys: &[],
         query: QUERY_0,
         module: "sales",
+        list_clash: None,
+        get_clash: None,
     },
     ResourceInfo {
         name: "project",
@@ -325,6 +355,8 @@ static INFO: [ResourceInfo; 24usize] = [
         keys: &[],
         query: QUERY_0,
         module: "project",
+        list_clash: None,
+        get_clash: None,
     },
     ResourceInfo {
         name: "purchase_order",
@@ -339,6 +371,8 @@ static INFO: [ResourceInfo; 24usize] = [
         keys: &[],
         query: QUERY_0,
         module: "procurement",
+        list_clash: None,
+        get_clash: None,
     },
     ResourceInfo {
         name: "purchase_order_line_item",
@@ -353,6 +387,8 @@ static INFO: [ResourceInfo; 24usize] = [
         keys: &[PathKey::ParentId],
         query: QUERY_0,
         module: "procurement",
+        list_clash: None,
+        get_clash: None,
     },
     ResourceInfo {
         name: "schedule_entry",
@@ -367,6 +403,8 @@ static INFO: [ResourceInfo; 24usize] = [
         keys: &[],
         query: QUERY_0,
         module: "schedule",
+        list_clash: None,
+        get_clash: None,
     },
     ResourceInfo {
         name: "service_note",
@@ -381,6 +419,8 @@ static INFO: [ResourceInfo; 24usize] = [
         keys: &[PathKey::ParentId],
         query: QUERY_0,
         module: "service",
+        list_clash: None,
+        get_clash: None,
     },
     ResourceInfo {
         name: "service_ticket_note",
@@ -395,6 +435,8 @@ static INFO: [ResourceInfo; 24usize] = [
         keys: &[PathKey::ParentId],
         query: QUERY_0,
         module: "service",
+        list_clash: None,
+        get_clash: None,
     },
     ResourceInfo {
         name: "ticket",
@@ -409,6 +451,8 @@ static INFO: [ResourceInfo; 24usize] = [
         keys: &[],
         query: QUERY_0,
         module: "service",
+        list_clash: None,
+        get_clash: None,
     },
     ResourceInfo {
         name: "time_entry",
@@ -423,6 +467,8 @@ static INFO: [ResourceInfo; 24usize] = [
         keys: &[],
         query: QUERY_0,
         module: "time",
+        list_clash: None,
+        get_clash: None,
     },
     ResourceInfo {
         name: "time_entry_reference",
@@ -437,6 +483,8 @@ static INFO: [ResourceInfo; 24usize] = [
         keys: &[PathKey::ParentId],
         query: QUERY_0,
         module: "service",
+        list_clash: None,
+        get_clash: None,
     },
 ];
 const PATH_0: &[Segment] = &[
