@@ -23,8 +23,9 @@
 //! ```
 //!
 //! One row per resource, sorted by name (`Ir::resources` is a BTreeMap), so the macro finds a
-//! resource by binary search. `keys` are the parent keys in path-template order (the order of
-//! the generated constructors' arguments); `get_path` and `count_path` are there exactly when
+//! resource by binary search. `keys` are the list path's keys in path-template order (the
+//! order of the generated constructors' arguments; `Key::Id` where a list path has `{id}`, as
+//! `/company/contacts/{id}/portalSecurity` does); `get_path` and `count_path` are there exactly when
 //! the runtime has a `get` and a `count` constructor for the resource. `enabled` is whether
 //! the resource's API module is compiled into the runtime (its cargo feature), decided by the
 //! caller. `list_clash` and `get_clash` are the IR's (the other read a bundle sub-request
@@ -69,10 +70,10 @@ fn entry(r: &Resource, enabled: bool) -> TokenStream {
         module,
         ..
     } = r;
-    let keys = r.keys.iter().filter_map(|(k, _)| match k {
-        PathKey::GrandParentId => Some(quote!(Key::GrandParentId)),
-        PathKey::ParentId => Some(quote!(Key::ParentId)),
-        PathKey::Id => None,
+    let keys = r.keys.iter().map(|(k, _)| match k {
+        PathKey::GrandParentId => quote!(Key::GrandParentId),
+        PathKey::ParentId => quote!(Key::ParentId),
+        PathKey::Id => quote!(Key::Id),
     });
     let get_path = option(r.get_path.as_deref());
     let count_path = option(r.count_path.as_deref());

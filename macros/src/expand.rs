@@ -119,6 +119,7 @@ fn key_arg(key: Key) -> &'static str {
     match key {
         Key::GrandParentId => "grand_parent_id",
         Key::ParentId => "parent_id",
+        Key::Id => "id",
     }
 }
 
@@ -126,6 +127,7 @@ fn key_template(key: Key) -> &'static str {
     match key {
         Key::GrandParentId => "{grandparentId}",
         Key::ParentId => "{parentId}",
+        Key::Id => "{id}",
     }
 }
 
@@ -331,12 +333,15 @@ fn sub_request(request: &SubRequest, errors: &mut Errors) -> Option<TokenStream>
         _ => return None,
     };
 
-    // Parent keys: exactly the path's.
+    // Parent keys: exactly the path's (its `{id}` too, where a list path has one: then `id`
+    // names the list's owner, and the request is a list).
+    let list_id = entry.keys.contains(&Key::Id);
     let mut keys: Vec<&Expr> = Vec::new();
     for key in entry.keys {
         match value(match key {
             Key::GrandParentId => ArgKind::GrandParentId,
             Key::ParentId => ArgKind::ParentId,
+            Key::Id => ArgKind::Id,
         }) {
             Some(arg) => keys.push(&arg.value),
             None => {
@@ -370,7 +375,7 @@ fn sub_request(request: &SubRequest, errors: &mut Errors) -> Option<TokenStream>
     }
 
     // A count, a get-by-id, or a list.
-    let id = value(ArgKind::Id);
+    let id = value(ArgKind::Id).filter(|_| !list_id);
     if let Some(flag) = count {
         if entry.count_path.is_none() {
             ok = false;
@@ -383,7 +388,8 @@ fn sub_request(request: &SubRequest, errors: &mut Errors) -> Option<TokenStream>
             );
         }
         for (kind, arg) in &given {
-            if !kind.applies_to_count() {
+            let key_of_the_list = list_id && *kind == ArgKind::Id;
+            if !kind.applies_to_count() && !key_of_the_list {
                 ok = false;
                 errors.error(
                     arg.name.span(),
@@ -635,6 +641,25 @@ mod tests {
         assert_eq!(
             errors(quote!(purchase_order_line_item(parent_id = 1, grand_parent_id = 2))),
             ["`purchase_order_line_item` takes no `grand_parent_id`: its path `/procurement/purchaseorders/{parentId}/lineitems` has no `{grandparentId}`"]
+        );
+    }
+
+    #[test]
+    fn a_list_under_an_id_takes_it_as_its_key() {
+        // `/company/contacts/{id}/portalSecurity`: `id` names the contact, and the request is
+        // a list, so list arguments apply.
+        let out = expands(quote!(portal_security(id = contact, page_size = 10)));
+        assert!(
+            out.contains("portal_security :: list (contact) . page_size (10)"),
+            "{out}"
+        );
+        assert_eq!(
+            errors(quote!(portal_security(page = 1))),
+            ["`portal_security` needs `id = ..`: its path is `/company/contacts/{id}/portalSecurity`"]
+        );
+        assert_eq!(
+            errors(quote!(portal_security(id = 1, parent_id = 2))),
+            ["`portal_security` takes no `parent_id`: its path `/company/contacts/{id}/portalSecurity` has no `{parentId}`"]
         );
     }
 

@@ -34,7 +34,9 @@ mod registry;
 /// Arguments: `conditions`, `child_conditions`, `custom_field_conditions`, `order_by`,
 /// `fields`, `page`, `page_size`, `page_id`, `version`, `id`, `parent_id`, `grand_parent_id`.
 /// Each sub-request's slot in the output tuple is `Result<Vec<Model>, ItemError>` for a list,
-/// `Result<Model, ItemError>` with `id = ..`.
+/// `Result<Model, ItemError>` with `id = ..`, except where the list path itself has `{id}`
+/// (`portal_security(id = contact_id)` for `/company/contacts/{id}/portalSecurity`): there
+/// `id` is the list's and the slot a list.
 ///
 /// Counts: the bare flag `count`, first, makes a sub-request a count,
 /// `Result<u64, ItemError>`: the number of records that match its conditions (sent to

@@ -3,13 +3,16 @@
 //! crate, sorted by name. Loading it costs nothing; a look-up is a binary
 //! search.
 
-/// A parent key of a resource's path, in the order the generated constructors take them.
+/// A key of a resource's list path, in the order the generated constructors take them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Key {
     /// `{grandparentId}`: the `grand_parent_id` argument.
     GrandParentId,
     /// `{parentId}`: the `parent_id` argument.
     ParentId,
+    /// `{id}` in a list path (`/marketing/campaigns/{id}/activities`): the `id` argument,
+    /// which then names the list's owner, not one record of it.
+    Id,
 }
 
 /// One resource: a list endpoint and its get-by-id and count siblings.
@@ -23,7 +26,8 @@ pub struct Entry {
     pub model: &'static str,
     /// The list path template.
     pub path: &'static str,
-    /// The parent keys, in template order (the order of the constructors' arguments).
+    /// The list path's keys, in template order (the order of the constructors' arguments):
+    /// its parent ids, and `Key::Id` where the list path has `{id}`.
     pub keys: &'static [Key],
     /// The get-by-id path template, if the spec has one.
     pub get_path: Option<&'static str>,
@@ -109,6 +113,10 @@ mod tests {
         assert_eq!(lines.keys, &[Key::ParentId]);
         let values = find("configuration_type_question_value").expect("grandparent resource");
         assert_eq!(values.keys, &[Key::GrandParentId, Key::ParentId]);
+        // A list under `{id}`: the id is a key of the list.
+        let portal = find("portal_security").expect("a list under {id}");
+        assert_eq!(portal.keys, &[Key::Id]);
+        assert_eq!(portal.get_path, None);
     }
 
     #[test]

@@ -446,3 +446,43 @@ async fn a_read_that_clashes_with_another_is_not_sent_and_fails_alone() {
     assert!(server.requests().is_empty());
     assert!(results.take(with_sso).is_err());
 }
+
+#[tokio::test]
+async fn bundle_macro_takes_the_id_of_a_list_under_an_id() {
+    use connectwise::bundle;
+    use connectwise::resources::portal_security;
+    use futures_util::TryStreamExt;
+    let server = MockServer::builder()
+        .seed(4)
+        .rows(20)
+        .child_rows(6)
+        .start()
+        .await
+        .expect("the fake server starts");
+    let client = client(&server, 25);
+    // `/company/contacts/{id}/portalSecurity`: `id` names the contact, and it is a list.
+    server.clear_requests();
+    let (portal,) = bundle!(portal_security(id = 3, page_size = 4))
+        .send(&client)
+        .await
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&server.requests()[0].body).unwrap();
+    let sent = &body["requests"][0];
+    assert_eq!(sent["resourceType"], "PortalSecurity", "{body}");
+    assert_eq!(sent["apiRequest"]["id"], 3, "{body}");
+    let portal = portal.unwrap();
+    assert_eq!(portal.len(), 4);
+    let streamed: Vec<_> = client
+        .stream(portal_security::list(3))
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(streamed.len() > 4, "{}", streamed.len());
+    assert_eq!(json(&portal), json(&streamed[..4].to_vec()));
+    // Read whole.
+    let (portal,) = bundle!(portal_security(id = 3, page_size = 4))
+        .send_all(&client)
+        .await
+        .unwrap();
+    assert_eq!(json(&portal.unwrap()), json(&streamed));
+}

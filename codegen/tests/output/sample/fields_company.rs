@@ -944,6 +944,21 @@ impl<P: crate::conditions::Place> crate::conditions::Fields<NoteTypeReference, P
         crate::conditions::field(self, "_info")
     }
 }
+impl PortalSecurity {
+    /// The fields of `PortalSecurity`, for conditions built in code and typed patches: `PortalSecurity::fields().some_field().eq(value)` (see `crate::conditions`).
+    pub fn fields() -> crate::conditions::Fields<PortalSecurity> {
+        crate::conditions::root()
+    }
+}
+#[allow(missing_docs, clippy::should_implement_trait, clippy::wrong_self_convention)]
+impl<P: crate::conditions::Place> crate::conditions::Fields<PortalSecurity, P> {
+    pub fn enabled(&self) -> crate::conditions::Field<crate::conditions::Boolean, P> {
+        crate::conditions::field(self, "enabled")
+    }
+    pub fn identifier(&self) -> crate::conditions::Field<crate::conditions::Text, P> {
+        crate::conditions::field(self, "identifier")
+    }
+}
 impl SuccessResponse {
     /// The fields of `SuccessResponse`, for conditions built in code and typed patches: `SuccessResponse::fields().some_field().eq(value)` (see `crate::conditions`).
     pub fn fields() -> crate::conditions::Fields<SuccessResponse> {

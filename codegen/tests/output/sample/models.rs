@@ -16,7 +16,7 @@ pub mod shared {
     include!("serde_shared.rs");
 }
 pub use shared::*;
-/// Types of the `company` API module (7 resources); cargo feature `company`.
+/// Types of the `company` API module (8 resources); cargo feature `company`.
 #[allow(
     missing_docs,
     clippy::doc_markdown,

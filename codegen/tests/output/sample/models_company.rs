@@ -401,6 +401,17 @@ pub struct NoteTypeReference {
     pub name: Option<String>,
     pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
+/// A contact's access to the customer portal.
+///
+/// Schema `PortalSecurity`.
+/// Listed by resource `portal_security` (`GET /company/contacts/{id}/portalSecurity`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PortalSecurity {
+    /// Whether the contact may sign in to the portal.
+    pub enabled: Option<bool>,
+    /// The contact's portal sign-in name.
+    pub identifier: Option<String>,
+}
 /// Outcome of an action such as a merge.
 ///
 /// Schema `SuccessResponse`.

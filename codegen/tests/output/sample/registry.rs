@@ -41,6 +41,8 @@ pub enum Resource {
     MemberWithSso,
     /// `opportunity`: `GET /sales/opportunities`, a list of [`Opportunity`](crate::models::Opportunity). Get by id: `GET /sales/opportunities/{id}`.
     Opportunity,
+    /// `portal_security`: `GET /company/contacts/{id}/portalSecurity`, a list of [`PortalSecurity`](crate::models::PortalSecurity).
+    PortalSecurity,
     /// `project`: `GET /project/projects`, a list of [`Project`](crate::models::Project). Get by id: `GET /project/projects/{id}`.
     Project,
     /// `purchase_order`: `GET /procurement/purchaseorders`, a list of [`PurchaseOrder`](crate::models::PurchaseOrder). Get by id: `GET /procurement/purchaseorders/{id}`.
@@ -62,7 +64,7 @@ pub enum Resource {
 }
 impl Resource {
     /// All resources, ordered by name.
-    pub const ALL: [Resource; 24usize] = [
+    pub const ALL: [Resource; 25usize] = [
         Resource::Agreement,
         Resource::Board,
         Resource::BoardStatus,
@@ -78,6 +80,7 @@ impl Resource {
         Resource::Member,
         Resource::MemberWithSso,
         Resource::Opportunity,
+        Resource::PortalSecurity,
         Resource::Project,
         Resource::PurchaseOrder,
         Resource::PurchaseOrderLineItem,
@@ -99,7 +102,7 @@ impl Resource {
     }
 }
 /// Each resource's facts, in the order of [`Resource::ALL`].
-static INFO: [ResourceInfo; 24usize] = [
+static INFO: [ResourceInfo; 25usize] = [
     ResourceInfo {
         name: "agreement",
         resource_type: "Agreement",
@@ -343,15 +346,31 @@ static INFO: [ResourceInfo; 24usize] = [
         get_clash: None,
     },
     ResourceInfo {
+        name: "portal_security",
+        resource_type: "PortalSecurity",
+        model: "PortalSecurity",
+        schema: "PortalSecurity",
+        path: "/company/contacts/{id}/portalSecurity",
+        segments: PATH_43,
+        get_path: None,
+        get_segments: None,
+        count_segments: None,
+        keys: &[PathKey::Id],
+        query: QUERY_0,
+        module: "company",
+        list_clash: None,
+        get_clash: None,
+    },
+    ResourceInfo {
         name: "project",
         resource_type: "Project",
         model: "Project",
         schema: "Project",
         path: "/project/projects",
-        segments: PATH_43,
+        segments: PATH_44,
         get_path: Some("/project/projects/{id}"),
-        get_segments: Some(PATH_44),
-        count_segments: Some(PATH_45),
+        get_segments: Some(PATH_45),
+        count_segments: Some(PATH_46),
         keys: &[],
         query: QUERY_0,
         module: "project",
@@ -364,10 +383,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "PurchaseOrder",
         schema: "PurchaseOrder",
         path: "/procurement/purchaseorders",
-        segments: PATH_46,
+        segments: PATH_47,
         get_path: Some("/procurement/purchaseorders/{id}"),
-        get_segments: Some(PATH_47),
-        count_segments: Some(PATH_48),
+        get_segments: Some(PATH_48),
+        count_segments: Some(PATH_49),
         keys: &[],
         query: QUERY_0,
         module: "procurement",
@@ -380,10 +399,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "PurchaseOrderLineItem",
         schema: "PurchaseOrderLineItem",
         path: "/procurement/purchaseorders/{parentId}/lineitems",
-        segments: PATH_49,
+        segments: PATH_50,
         get_path: Some("/procurement/purchaseorders/{parentId}/lineitems/{id}"),
-        get_segments: Some(PATH_50),
-        count_segments: Some(PATH_51),
+        get_segments: Some(PATH_51),
+        count_segments: Some(PATH_52),
         keys: &[PathKey::ParentId],
         query: QUERY_0,
         module: "procurement",
@@ -396,10 +415,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "ScheduleEntry",
         schema: "ScheduleEntry",
         path: "/schedule/entries",
-        segments: PATH_52,
+        segments: PATH_53,
         get_path: Some("/schedule/entries/{id}"),
-        get_segments: Some(PATH_53),
-        count_segments: Some(PATH_54),
+        get_segments: Some(PATH_54),
+        count_segments: Some(PATH_55),
         keys: &[],
         query: QUERY_0,
         module: "schedule",
@@ -412,10 +431,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "ServiceNote",
         schema: "ServiceNote",
         path: "/service/tickets/{parentId}/notes",
-        segments: PATH_55,
+        segments: PATH_56,
         get_path: Some("/service/tickets/{parentId}/notes/{id}"),
-        get_segments: Some(PATH_56),
-        count_segments: Some(PATH_57),
+        get_segments: Some(PATH_57),
+        count_segments: Some(PATH_58),
         keys: &[PathKey::ParentId],
         query: QUERY_0,
         module: "service",
@@ -428,7 +447,7 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "ServiceTicketNote",
         schema: "ServiceTicketNote",
         path: "/service/tickets/{parentId}/allNotes",
-        segments: PATH_58,
+        segments: PATH_59,
         get_path: None,
         get_segments: None,
         count_segments: None,
@@ -444,10 +463,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "Ticket",
         schema: "Ticket",
         path: "/service/tickets",
-        segments: PATH_59,
+        segments: PATH_60,
         get_path: Some("/service/tickets/{id}"),
-        get_segments: Some(PATH_60),
-        count_segments: Some(PATH_61),
+        get_segments: Some(PATH_61),
+        count_segments: Some(PATH_62),
         keys: &[],
         query: QUERY_0,
         module: "service",
@@ -460,10 +479,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "TimeEntry",
         schema: "TimeEntry",
         path: "/time/entries",
-        segments: PATH_62,
+        segments: PATH_63,
         get_path: Some("/time/entries/{id}"),
-        get_segments: Some(PATH_63),
-        count_segments: Some(PATH_64),
+        get_segments: Some(PATH_64),
+        count_segments: Some(PATH_65),
         keys: &[],
         query: QUERY_0,
         module: "time",
@@ -476,10 +495,10 @@ static INFO: [ResourceInfo; 24usize] = [
         model: "TimeEntryReference",
         schema: "TimeEntryReference",
         path: "/service/tickets/{parentId}/timeentries",
-        segments: PATH_65,
+        segments: PATH_66,
         get_path: None,
         get_segments: None,
-        count_segments: Some(PATH_66),
+        count_segments: Some(PATH_67),
         keys: &[PathKey::ParentId],
         query: QUERY_0,
         module: "service",
@@ -815,27 +834,36 @@ const PATH_42: &[Segment] = &[
     Segment::Literal("count"),
 ];
 const PATH_43: &[Segment] = &[
-    Segment::Literal("project"),
-    Segment::Literal("projects"),
+    Segment::Literal("company"),
+    Segment::Literal("contacts"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+    Segment::Literal("portalSecurity"),
 ];
 const PATH_44: &[Segment] = &[
     Segment::Literal("project"),
     Segment::Literal("projects"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
 ];
 const PATH_45: &[Segment] = &[
     Segment::Literal("project"),
     Segment::Literal("projects"),
-    Segment::Literal("count"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
 ];
 const PATH_46: &[Segment] = &[
+    Segment::Literal("project"),
+    Segment::Literal("projects"),
+    Segment::Literal("count"),
+];
+const PATH_47: &[Segment] = &[
     Segment::Literal("procurement"),
     Segment::Literal("purchaseorders"),
 ];
-const PATH_47: &[Segment] = &[
+const PATH_48: &[Segment] = &[
     Segment::Literal("procurement"),
     Segment::Literal("purchaseorders"),
     Segment::Param {
@@ -843,19 +871,10 @@ const PATH_47: &[Segment] = &[
         key: Some(PathKey::Id),
     },
 ];
-const PATH_48: &[Segment] = &[
-    Segment::Literal("procurement"),
-    Segment::Literal("purchaseorders"),
-    Segment::Literal("count"),
-];
 const PATH_49: &[Segment] = &[
     Segment::Literal("procurement"),
     Segment::Literal("purchaseorders"),
-    Segment::Param {
-        name: "parentId",
-        key: Some(PathKey::ParentId),
-    },
-    Segment::Literal("lineitems"),
+    Segment::Literal("count"),
 ];
 const PATH_50: &[Segment] = &[
     Segment::Literal("procurement"),
@@ -865,10 +884,6 @@ const PATH_50: &[Segment] = &[
         key: Some(PathKey::ParentId),
     },
     Segment::Literal("lineitems"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
 ];
 const PATH_51: &[Segment] = &[
     Segment::Literal("procurement"),
@@ -878,13 +893,26 @@ const PATH_51: &[Segment] = &[
         key: Some(PathKey::ParentId),
     },
     Segment::Literal("lineitems"),
-    Segment::Literal("count"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
 ];
 const PATH_52: &[Segment] = &[
+    Segment::Literal("procurement"),
+    Segment::Literal("purchaseorders"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("lineitems"),
+    Segment::Literal("count"),
+];
+const PATH_53: &[Segment] = &[
     Segment::Literal("schedule"),
     Segment::Literal("entries"),
 ];
-const PATH_53: &[Segment] = &[
+const PATH_54: &[Segment] = &[
     Segment::Literal("schedule"),
     Segment::Literal("entries"),
     Segment::Param {
@@ -892,19 +920,10 @@ const PATH_53: &[Segment] = &[
         key: Some(PathKey::Id),
     },
 ];
-const PATH_54: &[Segment] = &[
+const PATH_55: &[Segment] = &[
     Segment::Literal("schedule"),
     Segment::Literal("entries"),
     Segment::Literal("count"),
-];
-const PATH_55: &[Segment] = &[
-    Segment::Literal("service"),
-    Segment::Literal("tickets"),
-    Segment::Param {
-        name: "parentId",
-        key: Some(PathKey::ParentId),
-    },
-    Segment::Literal("notes"),
 ];
 const PATH_56: &[Segment] = &[
     Segment::Literal("service"),
@@ -914,10 +933,6 @@ const PATH_56: &[Segment] = &[
         key: Some(PathKey::ParentId),
     },
     Segment::Literal("notes"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
 ];
 const PATH_57: &[Segment] = &[
     Segment::Literal("service"),
@@ -927,7 +942,10 @@ const PATH_57: &[Segment] = &[
         key: Some(PathKey::ParentId),
     },
     Segment::Literal("notes"),
-    Segment::Literal("count"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
 ];
 const PATH_58: &[Segment] = &[
     Segment::Literal("service"),
@@ -936,50 +954,51 @@ const PATH_58: &[Segment] = &[
         name: "parentId",
         key: Some(PathKey::ParentId),
     },
-    Segment::Literal("allNotes"),
+    Segment::Literal("notes"),
+    Segment::Literal("count"),
 ];
 const PATH_59: &[Segment] = &[
-    Segment::Literal("service"),
-    Segment::Literal("tickets"),
-];
-const PATH_60: &[Segment] = &[
-    Segment::Literal("service"),
-    Segment::Literal("tickets"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
-];
-const PATH_61: &[Segment] = &[
-    Segment::Literal("service"),
-    Segment::Literal("tickets"),
-    Segment::Literal("count"),
-];
-const PATH_62: &[Segment] = &[
-    Segment::Literal("time"),
-    Segment::Literal("entries"),
-];
-const PATH_63: &[Segment] = &[
-    Segment::Literal("time"),
-    Segment::Literal("entries"),
-    Segment::Param {
-        name: "id",
-        key: Some(PathKey::Id),
-    },
-];
-const PATH_64: &[Segment] = &[
-    Segment::Literal("time"),
-    Segment::Literal("entries"),
-    Segment::Literal("count"),
-];
-const PATH_65: &[Segment] = &[
     Segment::Literal("service"),
     Segment::Literal("tickets"),
     Segment::Param {
         name: "parentId",
         key: Some(PathKey::ParentId),
     },
-    Segment::Literal("timeentries"),
+    Segment::Literal("allNotes"),
+];
+const PATH_60: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("tickets"),
+];
+const PATH_61: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("tickets"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_62: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("tickets"),
+    Segment::Literal("count"),
+];
+const PATH_63: &[Segment] = &[
+    Segment::Literal("time"),
+    Segment::Literal("entries"),
+];
+const PATH_64: &[Segment] = &[
+    Segment::Literal("time"),
+    Segment::Literal("entries"),
+    Segment::Param {
+        name: "id",
+        key: Some(PathKey::Id),
+    },
+];
+const PATH_65: &[Segment] = &[
+    Segment::Literal("time"),
+    Segment::Literal("entries"),
+    Segment::Literal("count"),
 ];
 const PATH_66: &[Segment] = &[
     Segment::Literal("service"),
@@ -989,9 +1008,18 @@ const PATH_66: &[Segment] = &[
         key: Some(PathKey::ParentId),
     },
     Segment::Literal("timeentries"),
-    Segment::Literal("count"),
 ];
 const PATH_67: &[Segment] = &[
+    Segment::Literal("service"),
+    Segment::Literal("tickets"),
+    Segment::Param {
+        name: "parentId",
+        key: Some(PathKey::ParentId),
+    },
+    Segment::Literal("timeentries"),
+    Segment::Literal("count"),
+];
+const PATH_68: &[Segment] = &[
     Segment::Literal("company"),
     Segment::Literal("companies"),
     Segment::Param {
@@ -1000,20 +1028,20 @@ const PATH_67: &[Segment] = &[
     },
     Segment::Literal("merge"),
 ];
-const PATH_68: &[Segment] = &[
+const PATH_69: &[Segment] = &[
     Segment::Literal("system"),
     Segment::Literal("bundles"),
     Segment::Literal("count"),
 ];
-const PATH_69: &[Segment] = &[
+const PATH_70: &[Segment] = &[
     Segment::Literal("system"),
     Segment::Literal("bundles"),
 ];
-const PATH_70: &[Segment] = &[
+const PATH_71: &[Segment] = &[
     Segment::Literal("system"),
     Segment::Literal("documents"),
 ];
-const PATH_71: &[Segment] = &[
+const PATH_72: &[Segment] = &[
     Segment::Literal("system"),
     Segment::Literal("documents"),
     Segment::Param {
@@ -1022,7 +1050,7 @@ const PATH_71: &[Segment] = &[
     },
     Segment::Literal("download"),
 ];
-const PATH_72: &[Segment] = &[
+const PATH_73: &[Segment] = &[
     Segment::Literal("service"),
     Segment::Literal("tickets"),
     Segment::Param {
@@ -1031,7 +1059,7 @@ const PATH_72: &[Segment] = &[
     },
     Segment::Literal("copy"),
 ];
-const PATH_73: &[Segment] = &[
+const PATH_74: &[Segment] = &[
     Segment::Literal("service"),
     Segment::Literal("tickets"),
     Segment::Literal("search"),

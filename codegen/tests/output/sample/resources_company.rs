@@ -736,3 +736,19 @@ impl crate::models::Contact {
         contact::put(id, body)
     }
 }
+/// `portal_security`: `/company/contacts/{id}/portalSecurity` and its operations; entities are [`PortalSecurity`](crate::models::PortalSecurity).
+pub mod portal_security {
+    /// List the portal security settings of a contact: `GET /company/contacts/{id}/portalSecurity`.
+    pub fn list(id: i32) -> crate::request::ListRequest<crate::models::PortalSecurity> {
+        crate::request::ListRequest::new(
+            crate::Resource::PortalSecurity,
+            crate::request::Keys::new(None, None, Some(id)),
+        )
+    }
+}
+impl crate::models::PortalSecurity {
+    /// List the portal security settings of a contact: `GET /company/contacts/{id}/portalSecurity`.
+    pub fn list(id: i32) -> crate::request::ListRequest<Self> {
+        portal_security::list(id)
+    }
+}

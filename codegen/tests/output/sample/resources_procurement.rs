@@ -15,7 +15,7 @@ pub mod purchase_order {
         body: &crate::models::PurchaseOrder,
     ) -> crate::request::Call<crate::models::PurchaseOrder> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[107],
+            &crate::registry::OPERATIONS[108],
             &[],
             crate::request::decode_json,
         )
@@ -24,7 +24,7 @@ pub mod purchase_order {
     /// Delete PurchaseOrder: `DELETE /procurement/purchaseorders/{id}`.
     pub fn delete(id: i32) -> crate::request::Call<()> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[108],
+            &crate::registry::OPERATIONS[109],
             &[id.into()],
             crate::request::decode_unit,
         )
@@ -43,7 +43,7 @@ pub mod purchase_order {
     /// Patch PurchaseOrder: `PATCH /procurement/purchaseorders/{id}`.
     pub fn patch(id: i32) -> crate::request::PatchRequest<crate::models::PurchaseOrder> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[111],
+            &crate::registry::OPERATIONS[112],
             &[id.into()],
             crate::request::decode_json,
         )
@@ -54,7 +54,7 @@ pub mod purchase_order {
         body: &crate::models::PurchaseOrder,
     ) -> crate::request::Call<crate::models::PurchaseOrder> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[112],
+            &crate::registry::OPERATIONS[113],
             &[id.into()],
             crate::request::decode_json,
         )
@@ -113,7 +113,7 @@ pub mod purchase_order_line_item {
         body: &crate::models::PurchaseOrderLineItem,
     ) -> crate::request::Call<crate::models::PurchaseOrderLineItem> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[114],
+            &crate::registry::OPERATIONS[115],
             &[parent_id.into()],
             crate::request::decode_json,
         )
@@ -144,7 +144,7 @@ pub mod purchase_order_line_item {
         id: i32,
     ) -> crate::request::PatchRequest<crate::models::PurchaseOrderLineItem> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[117],
+            &crate::registry::OPERATIONS[118],
             &[parent_id.into(), id.into()],
             crate::request::decode_json,
         )
@@ -156,7 +156,7 @@ pub mod purchase_order_line_item {
         body: &crate::models::PurchaseOrderLineItem,
     ) -> crate::request::Call<crate::models::PurchaseOrderLineItem> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[118],
+            &crate::registry::OPERATIONS[119],
             &[parent_id.into(), id.into()],
             crate::request::decode_json,
         )

@@ -10,7 +10,7 @@ pub mod project {
     /// Post ApiProject: `POST /project/projects`.
     pub fn create(body: &crate::models::Project) -> crate::request::Call<crate::models::Project> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[100],
+            &crate::registry::OPERATIONS[101],
             &[],
             crate::request::decode_json,
         )
@@ -19,7 +19,7 @@ pub mod project {
     /// Delete ApiProject: `DELETE /project/projects/{id}`.
     pub fn delete(id: i32) -> crate::request::Call<()> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[101],
+            &crate::registry::OPERATIONS[102],
             &[id.into()],
             crate::request::decode_unit,
         )
@@ -38,7 +38,7 @@ pub mod project {
     /// Patch ApiProject: `PATCH /project/projects/{id}`.
     pub fn patch(id: i32) -> crate::request::PatchRequest<crate::models::Project> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[104],
+            &crate::registry::OPERATIONS[105],
             &[id.into()],
             crate::request::decode_json,
         )
@@ -49,7 +49,7 @@ pub mod project {
         body: &crate::models::Project,
     ) -> crate::request::Call<crate::models::Project> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[105],
+            &crate::registry::OPERATIONS[106],
             &[id.into()],
             crate::request::decode_json,
         )

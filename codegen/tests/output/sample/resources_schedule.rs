@@ -15,7 +15,7 @@ pub mod schedule_entry {
         body: &crate::models::ScheduleEntry,
     ) -> crate::request::Call<crate::models::ScheduleEntry> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[120],
+            &crate::registry::OPERATIONS[121],
             &[],
             crate::request::decode_json,
         )
@@ -24,7 +24,7 @@ pub mod schedule_entry {
     /// Delete ScheduleEntry: `DELETE /schedule/entries/{id}`.
     pub fn delete(id: i32) -> crate::request::Call<()> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[121],
+            &crate::registry::OPERATIONS[122],
             &[id.into()],
             crate::request::decode_unit,
         )
@@ -43,7 +43,7 @@ pub mod schedule_entry {
     /// Patch ScheduleEntry: `PATCH /schedule/entries/{id}`.
     pub fn patch(id: i32) -> crate::request::PatchRequest<crate::models::ScheduleEntry> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[124],
+            &crate::registry::OPERATIONS[125],
             &[id.into()],
             crate::request::decode_json,
         )
@@ -54,7 +54,7 @@ pub mod schedule_entry {
         body: &crate::models::ScheduleEntry,
     ) -> crate::request::Call<crate::models::ScheduleEntry> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[125],
+            &crate::registry::OPERATIONS[126],
             &[id.into()],
             crate::request::decode_json,
         )

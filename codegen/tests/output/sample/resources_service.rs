@@ -206,7 +206,7 @@ pub mod service_note {
         body: &crate::models::ServiceNote,
     ) -> crate::request::Call<crate::models::ServiceNote> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[127],
+            &crate::registry::OPERATIONS[128],
             &[parent_id.into()],
             crate::request::decode_json,
         )
@@ -215,7 +215,7 @@ pub mod service_note {
     /// Delete ServiceNote: `DELETE /service/tickets/{parentId}/notes/{id}`.
     pub fn delete(parent_id: i32, id: i32) -> crate::request::Call<()> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[128],
+            &crate::registry::OPERATIONS[129],
             &[parent_id.into(), id.into()],
             crate::request::decode_unit,
         )
@@ -240,7 +240,7 @@ pub mod service_note {
         id: i32,
     ) -> crate::request::PatchRequest<crate::models::ServiceNote> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[131],
+            &crate::registry::OPERATIONS[132],
             &[parent_id.into(), id.into()],
             crate::request::decode_json,
         )
@@ -252,7 +252,7 @@ pub mod service_note {
         body: &crate::models::ServiceNote,
     ) -> crate::request::Call<crate::models::ServiceNote> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[132],
+            &crate::registry::OPERATIONS[133],
             &[parent_id.into(), id.into()],
             crate::request::decode_json,
         )
@@ -320,7 +320,7 @@ pub mod ticket {
     /// Post TicketCopy: `POST /service/tickets/{id}/copy`.
     pub fn copy(id: i32) -> crate::request::Call<crate::models::Ticket> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[138],
+            &crate::registry::OPERATIONS[139],
             &[id.into()],
             crate::request::decode_json,
         )
@@ -332,7 +332,7 @@ pub mod ticket {
     /// Post Ticket: `POST /service/tickets`.
     pub fn create(body: &crate::models::Ticket) -> crate::request::Call<crate::models::Ticket> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[140],
+            &crate::registry::OPERATIONS[141],
             &[],
             crate::request::decode_json,
         )
@@ -341,7 +341,7 @@ pub mod ticket {
     /// Delete Ticket: `DELETE /service/tickets/{id}`.
     pub fn delete(id: i32) -> crate::request::Call<()> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[141],
+            &crate::registry::OPERATIONS[142],
             &[id.into()],
             crate::request::decode_unit,
         )
@@ -360,7 +360,7 @@ pub mod ticket {
     /// Patch Ticket: `PATCH /service/tickets/{id}`.
     pub fn patch(id: i32) -> crate::request::PatchRequest<crate::models::Ticket> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[144],
+            &crate::registry::OPERATIONS[145],
             &[id.into()],
             crate::request::decode_json,
         )
@@ -371,7 +371,7 @@ pub mod ticket {
         body: &crate::models::Ticket,
     ) -> crate::request::Call<crate::models::Ticket> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[145],
+            &crate::registry::OPERATIONS[146],
             &[id.into()],
             crate::request::decode_json,
         )
@@ -382,7 +382,7 @@ pub mod ticket {
         body: &crate::models::FilterValues,
     ) -> crate::request::Call<Vec<crate::models::Ticket>> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[146],
+            &crate::registry::OPERATIONS[147],
             &[],
             crate::request::decode_json,
         )

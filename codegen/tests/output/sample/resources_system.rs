@@ -186,7 +186,7 @@ pub mod system_bundles {
         body: &crate::models::BundleRequestsCollection,
     ) -> crate::request::Call<crate::models::BundleResultsCollection> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[134],
+            &crate::registry::OPERATIONS[135],
             &[],
             crate::request::decode_json,
         )
@@ -197,7 +197,7 @@ pub mod system_bundles {
         body: &crate::models::BundleRequestsCollection,
     ) -> crate::request::Call<crate::models::BundleResultsCollection> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[135],
+            &crate::registry::OPERATIONS[136],
             &[],
             crate::request::decode_json,
         )
@@ -212,7 +212,7 @@ pub mod system_documents {
         body: impl Into<Vec<u8>>,
     ) -> crate::request::Call<crate::models::DocumentInfo> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[136],
+            &crate::registry::OPERATIONS[137],
             &[],
             crate::request::decode_json,
         )
@@ -221,7 +221,7 @@ pub mod system_documents {
     /// Get DocumentInfo: `GET /system/documents/{id}/download`.
     pub fn get_download(id: i32) -> crate::request::Call<Vec<u8>> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[137],
+            &crate::registry::OPERATIONS[138],
             &[id.into()],
             crate::request::decode_bytes,
         )

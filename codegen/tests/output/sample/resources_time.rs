@@ -12,7 +12,7 @@ pub mod time_entry {
         body: &crate::models::TimeEntry,
     ) -> crate::request::Call<crate::models::TimeEntry> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[148],
+            &crate::registry::OPERATIONS[149],
             &[],
             crate::request::decode_json,
         )
@@ -21,7 +21,7 @@ pub mod time_entry {
     /// Delete TimeEntry: `DELETE /time/entries/{id}`.
     pub fn delete(id: i32) -> crate::request::Call<()> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[149],
+            &crate::registry::OPERATIONS[150],
             &[id.into()],
             crate::request::decode_unit,
         )
@@ -40,7 +40,7 @@ pub mod time_entry {
     /// Patch TimeEntry: `PATCH /time/entries/{id}`.
     pub fn patch(id: i32) -> crate::request::PatchRequest<crate::models::TimeEntry> {
         crate::request::PatchRequest::new(
-            &crate::registry::OPERATIONS[152],
+            &crate::registry::OPERATIONS[153],
             &[id.into()],
             crate::request::decode_json,
         )
@@ -51,7 +51,7 @@ pub mod time_entry {
         body: &crate::models::TimeEntry,
     ) -> crate::request::Call<crate::models::TimeEntry> {
         crate::request::Call::new(
-            &crate::registry::OPERATIONS[153],
+            &crate::registry::OPERATIONS[154],
             &[id.into()],
             crate::request::decode_json,
         )

@@ -957,6 +957,39 @@ impl crate::__private::model::ReadFields for NoteTypeReference {
         ::std::result::Result::Ok(())
     }
 }
+impl ::serde::Serialize for PortalSecurity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = crate::__private::model::Writer::begin(serializer)?;
+        map.field("enabled", &self.enabled)?;
+        map.field("identifier", &self.identifier)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PortalSecurity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::__private::model::read(deserializer)
+    }
+}
+impl crate::__private::model::ReadFields for PortalSecurity {
+    const NAME: &'static str = "PortalSecurity";
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "enabled" => self.enabled = crate::__private::model::lenient(map)?,
+            "identifier" => self.identifier = crate::__private::model::lenient(map)?,
+            _ => return crate::__private::model::skip(map),
+        }
+        ::std::result::Result::Ok(())
+    }
+}
 impl ::serde::Serialize for SuccessResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
