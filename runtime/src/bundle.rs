@@ -280,8 +280,9 @@ impl Bundle {
         &self.requests
     }
 
-    /// The body of `POST /system/bundles`: every read (not the counts), with `version`
-    /// defaulting to `default_version` (the client's).
+    /// The body of `POST /system/bundles`: every read (not the counts, nor a read that
+    /// clashes with another: see [`SubRequest::clash`]), with `version` defaulting to
+    /// `default_version` (the client's).
     pub fn to_json(&self, default_version: &str) -> Vec<u8> {
         self.body_of(
             default_version,
@@ -289,7 +290,7 @@ impl Bundle {
         )
     }
 
-    /// The body of `POST /system/bundles/count`: every count.
+    /// The body of `POST /system/bundles/count`: every count (but those that clash).
     pub fn count_json(&self, default_version: &str) -> Vec<u8> {
         self.body_of(
             default_version,
@@ -319,7 +320,9 @@ impl Bundle {
     /// Sends the bundle: its reads to `POST /system/bundles` and its counts to
     /// `POST /system/bundles/count`, each in calls of at most the client's
     /// [`max_bundle_size`](crate::ClientBuilder::max_bundle_size) sub-requests, every call at
-    /// once, and decodes and merges the envelopes. An empty bundle sends nothing.
+    /// once, and decodes and merges the envelopes. An empty bundle sends nothing; a
+    /// sub-request that clashes with another read ([`SubRequest::clash`]) is not sent, and
+    /// its result is [`ItemErrorKind::Clash`].
     pub async fn send(self, client: &Client) -> Result<BundleResults, Error> {
         self.send_split(client, true, false).await
     }
