@@ -310,7 +310,7 @@ pub fn bundle_clashes(resources: &mut BTreeMap<String, Resource>) {
         let mut keys: Vec<PathKey> = r.keys.iter().map(|(k, _)| *k).collect();
         keys.sort();
         let ty = r.resource_type.to_ascii_lowercase();
-        let length = |p: &str| p.split('/').filter(|s| !s.is_empty()).count();
+        let length = |p: &str| resources::segments(p).len();
         if let Some(get) = &r.get_path {
             let mut keys = keys.clone();
             keys.push(PathKey::Id);
@@ -414,12 +414,9 @@ mod tests {
     use super::*;
 
     fn resource(name: &str, ty: &str, path: &str, get: bool) -> (String, Resource) {
-        let keys = resources::segments(path)
+        let keys = resources::params(path)
             .into_iter()
-            .filter_map(|s| {
-                let p = s.strip_prefix('{')?.strip_suffix('}')?;
-                Some((PathKey::of(p)?, p.to_owned()))
-            })
+            .filter_map(|p| Some((PathKey::of(p)?, p.to_owned())))
             .collect();
         let r = Resource {
             name: name.into(),

@@ -251,7 +251,7 @@ pub(super) fn segments(path: &str) -> Vec<&str> {
     path.split('/').filter(|s| !s.is_empty()).collect()
 }
 
-fn params(path: &str) -> Vec<&str> {
+pub(super) fn params(path: &str) -> Vec<&str> {
     segments(path)
         .into_iter()
         .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
