@@ -358,17 +358,16 @@ impl Bundle {
             .chunks(max)
             .map(|chunk| (chunk, &read_url))
             .chain(counts.chunks(max).map(|chunk| (chunk, &count_url)))
-            .map(|(chunk, url)| async move {
-                let answer = client
-                    .post_bundle(url, self.body_of(version, chunk))
-                    .await?;
-                let mut decoder = self.decoder_with(url, typed, keep);
-                client
-                    .read_body(answer.response, "POST", url, |bytes| decoder.feed(bytes))
-                    .await?;
-                // The place under the concurrency limit is held until the body is read.
-                drop(answer.place);
-                decoder.finish()
+            .map(|(chunk, url)| {
+                let body = self.body_of(version, chunk);
+                let decoder = self.decoder_with(url, typed, keep);
+                async move {
+                    let answer = client.post_bundle(url, body).await?;
+                    // Read and decoded on a task of its own: a body that arrives faster
+                    // than it decodes never yields, and would hold up the other calls' bodies
+                    // (and, in `send_all`, the second round) until it is done.
+                    read_and_decode(client.clone(), url.to_owned(), answer, decoder).await
+                }
             });
         let answers = futures_util::future::try_join_all(calls).await?;
         let mut results = BundleResults::empty(&self.requests);
@@ -1106,6 +1105,52 @@ fn join_bytes(bodies: &[Vec<u8>], ranges: impl Iterator<Item = (usize, usize, us
     }
     joined.push(b']');
     joined
+}
+
+/// Reads a bundle response's body into `decoder` on a task of its own (aborted if the
+/// caller stops waiting), and gives the decoded answer.
+async fn read_and_decode(
+    client: Client,
+    url: String,
+    answer: crate::client::Answer,
+    mut decoder: BundleDecoder,
+) -> Result<BundleResults, Error> {
+    let task = tokio::spawn(async move {
+        client
+            .read_body(answer.response, "POST", &url, |bytes| decoder.feed(bytes))
+            .await?;
+        // The place under the concurrency limit is held until the body is read.
+        drop(answer.place);
+        decoder.finish()
+    });
+    match AbortOnDrop(task).await {
+        Ok(answer) => answer,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(_) => Err(Error::Protocol(
+            "the task reading the bundle response was cancelled (the runtime is shutting down)"
+                .into(),
+        )),
+    }
+}
+
+/// A spawned task that is aborted when its handle is dropped.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl<T> std::future::Future for AbortOnDrop<T> {
+    type Output = Result<T, tokio::task::JoinError>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0).poll(cx)
+    }
 }
 
 #[cfg(test)]

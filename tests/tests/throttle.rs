@@ -359,3 +359,30 @@ async fn a_place_under_max_concurrency_is_held_until_the_body_is_read() {
         "the second request went out while the first body was still arriving"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bundle_given_up_while_its_body_arrives_frees_its_place_at_once() {
+    // A bundle's body is read on a task of its own: when the caller stops waiting, that task
+    // stops too, and the place it held under `max_concurrency` is free for the next call.
+    let s = server().await;
+    // The bundle's body (25 tickets, tens of KiB) 1 KiB every 200 ms: seconds in all.
+    s.faults().slow_bodies(1, 1024, Duration::from_millis(200));
+    let client = build(s.client().max_concurrency(1));
+    let mut bundle = Bundle::new();
+    let _tickets = bundle.push(Ticket::list());
+    let given_up = tokio::time::timeout(Duration::from_millis(500), bundle.send(&client)).await;
+    assert!(given_up.is_err(), "the slow body was read in 500 ms");
+    assert_eq!(s.faults().injected().slow, 1);
+
+    let started = Instant::now();
+    let tickets = client
+        .list(Ticket::list().page_size(1))
+        .await
+        .expect("the next call");
+    assert_eq!(tickets.len(), 1);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "the next call waited {:?} for the place of the bundle given up",
+        started.elapsed()
+    );
+}
