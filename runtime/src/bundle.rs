@@ -37,7 +37,7 @@
 //! decoded as soon as its last byte is in and its bytes are dropped, so the whole body is
 //! never held; only the entities left for `take` are kept.
 
-use crate::envelope::{self, AnyValue, DecodeFn};
+use crate::envelope::{self, AnyValue, DecodeFn, DecodeWholeFn};
 use crate::error::{ApiError, EntityError, Error, ItemError, ItemErrorKind};
 use crate::request::{
     CountRequest, GetRequest, Keys, ListRequest, Query, RawRequest, Shape, MAX_PAGE_SIZE,
@@ -56,6 +56,8 @@ pub struct Bundle {
     requests: Vec<SubRequest>,
     /// Each sub-request's decoder of its output type, by position.
     decoders: Vec<DecodeFn>,
+    /// The same, from the entities cut out (`send_all` decodes them off the walk).
+    wholes: Vec<DecodeWholeFn>,
     /// Each sub-request's joiner of pages (lists only), by position: `send_all` joins the
     /// decoded rows of a list's pages without decoding them again.
     joins: Vec<Option<PageJoin>>,
@@ -89,6 +91,11 @@ impl PageJoin {
 
 /// The decoder of a sub-request whose entities are left as bytes.
 fn undecoded(_: &[u8], _: Shape) -> Option<(AnyValue, usize)> {
+    None
+}
+
+/// [`undecoded`], for the entities cut out.
+fn undecoded_whole(_: &[u8], _: Shape) -> Option<AnyValue> {
     None
 }
 
@@ -258,6 +265,7 @@ impl Bundle {
     pub fn push<R: BundleItem>(&mut self, request: R) -> Handle<R::Output> {
         self.requests.push(request.into_sub_request());
         self.decoders.push(envelope::decode_prefix::<R::Output>);
+        self.wholes.push(envelope::decode_whole::<R::Output>);
         self.joins.push(R::page_join());
         Handle {
             sequence_number: self.requests.len() as u32,
@@ -330,7 +338,9 @@ impl Bundle {
     /// [`send`](Self::send); `typed`: decode each result as the response arrives (else
     /// leave every result's entities raw, for [`send_all`](Self::send_all)'s later pages);
     /// `keep`: keep the bytes of the decoded entities too (`send_all` joins a list's first
-    /// page with the others).
+    /// page with the others), and decode each result's entities on a blocking thread of
+    /// their own as soon as they are in (`send_all`'s pages are large: one body's pages are
+    /// decoded side by side while the rest of it arrives).
     async fn send_split(
         &self,
         client: &Client,
@@ -409,6 +419,7 @@ impl Bundle {
             count.query.order_by = None;
             first.requests.push(count);
             first.decoders.push(envelope::decode_prefix::<u64>);
+            first.wholes.push(envelope::decode_whole::<u64>);
             first.joins.push(None);
             lists.push((i, page_size, page));
         }
@@ -441,11 +452,13 @@ impl Bundle {
                     let join = first.joins[i];
                     rest.decoders
                         .push(join.map_or(undecoded, |_| first.decoders[i]));
+                    rest.wholes
+                        .push(join.map_or(undecoded_whole, |_| first.wholes[i]));
                     rest.joins.push(join);
                     owners.push((i + 1) as u32);
                 }
             }
-            // Typed, so each page is decoded as it arrives; its bytes kept too, for a list
+            // Typed, so each page is decoded as soon as it is in; its bytes kept too, for a list
             // whose pages cannot all be joined as rows (then it is joined as bytes).
             let more = if rest.is_empty() {
                 None
@@ -564,20 +577,29 @@ impl Bundle {
         self.decoder_with(url, true, false)
     }
 
+    /// `keep` (`send_all`): the entities are kept as bytes, and each result's are decoded on
+    /// a blocking thread of their own as soon as they are in, so that the results of one body
+    /// are decoded side by side while the next bytes arrive.
     fn decoder_with(&self, url: &str, typed: bool, keep: bool) -> BundleDecoder {
-        let decoders = if typed {
-            self.decoders
-                .iter()
-                .zip(&self.requests)
-                .map(|(&d, r)| (d, r.shape))
-                .collect()
-        } else {
-            Vec::new()
+        let shapes = self.requests.iter().map(|r| r.shape);
+        let (walk, deferred) = match (typed, keep) {
+            (false, _) => (Vec::new(), Vec::new()),
+            (true, false) => (
+                self.decoders.iter().copied().zip(shapes).collect(),
+                Vec::new(),
+            ),
+            (true, true) => (
+                Vec::new(),
+                self.wholes.iter().copied().zip(shapes).collect(),
+            ),
         };
         BundleDecoder {
-            walker: envelope::StreamWalker::new(decoders, keep),
+            walker: envelope::StreamWalker::new(walk, keep),
             sent: sent_of(&self.requests),
             url: url.to_owned(),
+            deferred,
+            seen: 0,
+            jobs: Vec::new(),
         }
     }
 }
@@ -589,7 +611,19 @@ pub struct BundleDecoder {
     walker: envelope::StreamWalker,
     sent: Vec<Sent>,
     url: String,
+    /// Decoder and shape of each sub-request (by sequence number - 1) whose entities are
+    /// decoded off the walk, on a blocking thread each (empty: decoded in the walk).
+    deferred: Vec<(DecodeWholeFn, Shape)>,
+    /// The results already looked at for `deferred`.
+    seen: usize,
+    /// The decodes under way: (result's index, its kept body's index, the thread's answer:
+    /// the value, and the bytes to give back).
+    jobs: Vec<(usize, usize, tokio::task::JoinHandle<Decoded>)>,
 }
+
+/// What a deferred decode gives back: the value (if the bytes held the expected shape) and
+/// the bytes it read.
+type Decoded = (Option<AnyValue>, Vec<u8>);
 
 impl fmt::Debug for BundleDecoder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -606,7 +640,61 @@ impl BundleDecoder {
     pub fn feed(&mut self, bytes: &[u8]) -> Result<(), Error> {
         self.walker
             .feed(bytes)
-            .map_err(|e| envelope_error(e, &self.url))
+            .map_err(|e| envelope_error(e, &self.url))?;
+        self.start_deferred();
+        Ok(())
+    }
+
+    /// Starts the deferred decode of every result walked since the last call.
+    fn start_deferred(&mut self) {
+        if self.deferred.is_empty() {
+            return;
+        }
+        let walked = self.walker.results().len();
+        for i in self.seen..walked {
+            let r = &self.walker.results()[i];
+            let Some(body) = r.entities.as_ref().and_then(|e| e.body) else {
+                continue;
+            };
+            let Some(&(decode, shape)) = r
+                .sequence_number
+                .and_then(|seq| self.deferred.get((seq as usize).checked_sub(1)?))
+            else {
+                continue;
+            };
+            let bytes = self.walker.take_body(body);
+            let job = tokio::task::spawn_blocking(move || (decode(&bytes, shape), bytes));
+            self.jobs.push((i, body, job));
+        }
+        self.seen = walked;
+    }
+
+    /// [`finish`](Self::finish), once the deferred decodes are done.
+    async fn finish_deferred(mut self) -> Result<BundleResults, Error> {
+        self.start_deferred();
+        let jobs = std::mem::take(&mut self.jobs);
+        let (mut envelope, mut bodies) = self
+            .walker
+            .finish()
+            .map_err(|e| envelope_error(e, &self.url))?;
+        for (i, body, job) in jobs {
+            let (value, bytes) = match job.await {
+                Ok(decoded) => decoded,
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                Err(_) => return Err(cancelled()),
+            };
+            if let Some(slot) = bodies.get_mut(body) {
+                *slot = bytes;
+            }
+            let entities = envelope
+                .results
+                .get_mut(i)
+                .and_then(|r| r.entities.as_mut());
+            if let (Some(e), Some(value)) = (entities, value) {
+                e.typed = Some(value);
+            }
+        }
+        BundleResults::from_envelope(envelope, bodies, self.sent)
     }
 
     /// The body has ended: the results, as [`Bundle::decode_response`] gives them.
@@ -1121,16 +1209,18 @@ async fn read_and_decode(
             .await?;
         // The place under the concurrency limit is held until the body is read.
         drop(answer.place);
-        decoder.finish()
+        decoder.finish_deferred().await
     });
     match AbortOnDrop(task).await {
         Ok(answer) => answer,
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        Err(_) => Err(Error::Protocol(
-            "the task reading the bundle response was cancelled (the runtime is shutting down)"
-                .into(),
-        )),
+        Err(_) => Err(cancelled()),
     }
+}
+
+/// A task decoding a bundle response was cancelled: the runtime is shutting down.
+fn cancelled() -> Error {
+    Error::Protocol("the task decoding the bundle response was cancelled".into())
 }
 
 /// A spawned task that is aborted when its handle is dropped.

@@ -59,6 +59,29 @@ pub(crate) fn decode_prefix<T: DeserializeOwned + Send + 'static>(
     }
 }
 
+/// Decodes a value of one sub-request's output type from all of the bytes it is given (the
+/// entities of one result, cut out), if they hold the shape the sub-request expects.
+pub(crate) type DecodeWholeFn = fn(&[u8], Shape) -> Option<AnyValue>;
+
+/// The [`DecodeWholeFn`] of output type `T`: UTF-8 is checked once for the whole value
+/// rather than string by string (else it is [`decode_prefix`], which reports the same).
+pub(crate) fn decode_whole<T: DeserializeOwned + Send + 'static>(
+    bytes: &[u8],
+    shape: Shape,
+) -> Option<AnyValue> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return decode_prefix::<T>(bytes, shape).map(|(value, _)| value);
+    };
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace())?;
+    match (shape, first) {
+        (Shape::List, b'[') | (Shape::One, b'{') => {}
+        _ => return None,
+    }
+    serde_json::from_str::<T>(text)
+        .ok()
+        .map(|value| Box::new(value) as AnyValue)
+}
+
 /// The walked envelope.
 pub(crate) struct Envelope {
     pub results: Vec<RawResult>,
@@ -532,6 +555,20 @@ impl StreamWalker {
         ))
     }
 
+    /// The results walked so far.
+    pub(crate) fn results(&self) -> &[RawResult] {
+        self.results.as_deref().unwrap_or(&[])
+    }
+
+    /// Takes kept entities `i` out (an empty body is left in their place, for
+    /// [`put_body`](Self::put_body) to give back).
+    pub(crate) fn take_body(&mut self, i: usize) -> Vec<u8> {
+        self.bodies
+            .get_mut(i)
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
     /// The bytes held now (received, not yet dropped).
     #[cfg(test)]
     pub(crate) fn buffered(&self) -> usize {
@@ -951,6 +988,42 @@ mod tests {
         let err = walk(body, &no_decoder).err().unwrap();
         assert_eq!(err.path, "results[0].entities");
         assert!(err.message.contains("end of the body"), "{}", err.message);
+    }
+
+    #[test]
+    fn decoding_the_whole_entities_gives_what_decoding_a_prefix_gives() {
+        type Rows = Vec<BTreeMap<String, String>>;
+        let cases: [(&[u8], Shape); 7] = [
+            (
+                b"[{\"name\":\"Acme \\u00e9\\\"x\\\"\"},{\"name\":\"Zo\xc3\xa9\"}]",
+                Shape::List,
+            ),
+            (b" [ ] ", Shape::List),
+            (br#"{"name":"one"}"#, Shape::One),
+            // Not the shape the sub-request expects: the lazy way, both.
+            (br#"{"name":"one"}"#, Shape::List),
+            (b"null", Shape::List),
+            // Not UTF-8 inside a string, and a row of the wrong type: neither decodes.
+            (b"[{\"name\":\"\xff\"}]", Shape::List),
+            (br#"[{"name":1}]"#, Shape::List),
+        ];
+        for (bytes, shape) in cases {
+            let text = String::from_utf8_lossy(bytes);
+            let whole = decode_whole::<Rows>(bytes, shape);
+            let prefix = decode_prefix::<Rows>(bytes, shape);
+            assert_eq!(whole.is_some(), prefix.is_some(), "{text}");
+            if let (Some(whole), Some((prefix, _))) = (whole, prefix) {
+                let whole = whole.downcast::<Rows>().expect("rows");
+                let prefix = prefix.downcast::<Rows>().expect("rows");
+                assert_eq!(whole, prefix, "{text}");
+            }
+        }
+        let one = decode_whole::<BTreeMap<String, String>>(br#"{"name":"one"}"#, Shape::One);
+        assert!(one.is_some(), "a single row decodes");
+        let rows = decode_whole::<Rows>(br#"[{"name":"Zo\u00e9"}]"#, Shape::List)
+            .and_then(|v| v.downcast::<Rows>().ok())
+            .expect("rows");
+        assert_eq!(rows[0]["name"], "Zo\u{e9}");
     }
 
     #[test]
