@@ -339,8 +339,8 @@ impl Bundle {
     /// leave every result's entities raw, for [`send_all`](Self::send_all)'s later pages);
     /// `keep`: keep the bytes of the decoded entities too (`send_all` joins a list's first
     /// page with the others), and decode each result's entities on a blocking thread of
-    /// their own as soon as they are in (`send_all`'s pages are large: one body's pages are
-    /// decoded side by side while the rest of it arrives).
+    /// their own as soon as they are in, at most one a core at once (`send_all`'s pages are
+    /// large: one body's pages are decoded side by side while the rest of it arrives).
     async fn send_split(
         &self,
         client: &Client,
@@ -578,8 +578,8 @@ impl Bundle {
     }
 
     /// `keep` (`send_all`): the entities are kept as bytes, and each result's are decoded on
-    /// a blocking thread of their own as soon as they are in, so that the results of one body
-    /// are decoded side by side while the next bytes arrive.
+    /// a blocking thread of their own as soon as they are in (at most one a core at once), so
+    /// that the results of one body are decoded side by side while the next bytes arrive.
     fn decoder_with(&self, url: &str, typed: bool, keep: bool) -> BundleDecoder {
         let shapes = self.requests.iter().map(|r| r.shape);
         let (walk, deferred) = match (typed, keep) {
@@ -617,8 +617,21 @@ pub struct BundleDecoder {
     /// The results already looked at for `deferred`.
     seen: usize,
     /// The decodes under way: (result's index, its kept body's index, the thread's answer:
-    /// the value, and the bytes to give back).
-    jobs: Vec<(usize, usize, tokio::task::JoinHandle<Decoded>)>,
+    /// the value, and the bytes to give back). Dropped (the caller gave up): those still
+    /// waiting for a place never start.
+    jobs: Vec<(usize, usize, AbortOnDrop<DecodeJob>)>,
+}
+
+/// A deferred decode: waits for a place, then decodes on a blocking thread.
+type DecodeJob = Result<Decoded, tokio::task::JoinError>;
+
+/// The places for deferred decodes: as many as the machine has cores.
+fn decode_places() -> &'static tokio::sync::Semaphore {
+    static PLACES: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PLACES.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(cores)
+    })
 }
 
 /// What a deferred decode gives back: the value (if the bytes held the expected shape) and
@@ -663,8 +676,13 @@ impl BundleDecoder {
                 continue;
             };
             let bytes = self.walker.take_body(body);
-            let job = tokio::task::spawn_blocking(move || (decode(&bytes, shape), bytes));
-            self.jobs.push((i, body, job));
+            // At most a decode a core at once, every client's together, in the order the
+            // pages came in (the semaphore is fair).
+            let job = tokio::spawn(async move {
+                let _place = decode_places().acquire().await;
+                tokio::task::spawn_blocking(move || (decode(&bytes, shape), bytes)).await
+            });
+            self.jobs.push((i, body, AbortOnDrop(job)));
         }
         self.seen = walked;
     }
@@ -679,9 +697,9 @@ impl BundleDecoder {
             .map_err(|e| envelope_error(e, &self.url))?;
         for (i, body, job) in jobs {
             let (value, bytes) = match job.await {
-                Ok(decoded) => decoded,
-                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-                Err(_) => return Err(cancelled()),
+                Ok(Ok(decoded)) => decoded,
+                Ok(Err(e)) | Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                Ok(Err(_)) | Err(_) => return Err(cancelled()),
             };
             if let Some(slot) = bodies.get_mut(body) {
                 *slot = bytes;
