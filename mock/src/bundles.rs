@@ -57,7 +57,7 @@ fn answer(
         }
     };
     let (mut ok, mut failed) = (0, 0);
-    let results = requests
+    let results: Vec<BundleResult> = requests
         .iter()
         .enumerate()
         .map(|(i, incoming)| {
@@ -98,7 +98,13 @@ fn answer(
             .into_iter()
             .map(|(k, n)| (k.to_owned(), Value::from(n.to_string())))
             .collect();
-    Reply::json(200, &BundleResults { results, info })
+    // Each result's entities, and room for the rest of it.
+    let size = results
+        .iter()
+        .map(|r| r.entities.as_ref().map_or(0, |e| e.get().len()) + 256)
+        .sum::<usize>()
+        + 256;
+    Reply::json_sized(200, &BundleResults { results, info }, size)
 }
 
 /// The resource and parent a sub-request reads.

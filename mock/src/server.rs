@@ -106,12 +106,22 @@ pub(crate) struct Reply {
 
 impl Reply {
     pub fn json<T: Serialize + ?Sized>(status: u16, value: &T) -> Reply {
+        Reply::json_sized(status, value, 128)
+    }
+
+    /// [`json`](Self::json), written into a body of `capacity` bytes (a large answer is not
+    /// copied as it grows).
+    pub fn json_sized<T: Serialize + ?Sized>(status: u16, value: &T, capacity: usize) -> Reply {
+        let mut body = Vec::with_capacity(capacity);
+        // Values of JSON maps with string keys: serializing cannot fail.
+        if serde_json::to_writer(&mut body, value).is_err() {
+            body.clear();
+        }
         Reply {
             status,
             content_type: Some("application/json; charset=utf-8"),
             headers: Vec::new(),
-            // Values of JSON maps with string keys: serializing cannot fail.
-            body: serde_json::to_vec(value).unwrap_or_default(),
+            body,
         }
     }
 
