@@ -560,8 +560,8 @@ impl StreamWalker {
         self.results.as_deref().unwrap_or(&[])
     }
 
-    /// Takes kept entities `i` out (an empty body is left in their place, for
-    /// [`put_body`](Self::put_body) to give back).
+    /// Takes kept entities `i` out, leaving an empty body in their place (the caller puts
+    /// them back in the bodies [`finish`](Self::finish) gives).
     pub(crate) fn take_body(&mut self, i: usize) -> Vec<u8> {
         self.bodies
             .get_mut(i)
