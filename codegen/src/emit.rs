@@ -25,6 +25,14 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// `Some(value)` or `None`, as tokens (a `&str` becomes a string literal).
+pub(crate) fn option_tokens<T: quote::ToTokens>(value: Option<T>) -> TokenStream {
+    match value {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    }
+}
+
 /// Which API modules to emit. Shared types are always emitted.
 #[derive(Debug, Clone, Default)]
 pub enum ModuleFilter {
@@ -489,40 +497,22 @@ fn registry_tokens(
         let schema = &r.schema;
         let path = &r.path;
         let module = &r.module;
-        let get_path = match &r.get_path {
-            Some(g) => quote!(Some(#g)),
-            None => quote!(None),
-        };
+        let get_path = option_tokens(r.get_path.as_deref());
         let parsed = |p: &str| {
             let segments = shared.path_of(p);
             quote!(#segments)
         };
         let segments = parsed(&r.path);
-        let get_segments = match &r.get_path {
-            Some(g) => {
-                let s = parsed(g);
-                quote!(Some(#s))
-            }
-            None => quote!(None),
-        };
-        let count_segments = match &r.count_path {
-            Some(c) => {
-                let s = parsed(c);
-                quote!(Some(#s))
-            }
-            None => quote!(None),
-        };
+        let get_segments = option_tokens(r.get_path.as_deref().map(parsed));
+        let count_segments = option_tokens(r.count_path.as_deref().map(parsed));
         let keys = r.keys.iter().map(|(k, _)| match k {
             PathKey::GrandParentId => quote!(PathKey::GrandParentId),
             PathKey::ParentId => quote!(PathKey::ParentId),
             PathKey::Id => quote!(PathKey::Id),
         });
         let query = shared.query(&r.query);
-        let clash = |c: &Option<String>| match c {
-            Some(c) => quote!(Some(#c)),
-            None => quote!(None),
-        };
-        let (list_clash, get_clash) = (clash(&r.list_clash), clash(&r.get_clash));
+        let list_clash = option_tokens(r.list_clash.as_deref());
+        let get_clash = option_tokens(r.get_clash.as_deref());
         quote! {
             ResourceInfo {
                 name: #name,

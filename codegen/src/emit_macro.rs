@@ -31,6 +31,7 @@
 //! caller. `list_clash` and `get_clash` are the IR's (the other read a bundle sub-request
 //! would be taken for): the macro refuses such a sub-request.
 
+use crate::emit::option_tokens;
 use crate::ir::{Ir, PathKey, Resource};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
@@ -75,10 +76,10 @@ fn entry(r: &Resource, enabled: bool) -> TokenStream {
         PathKey::ParentId => quote!(Key::ParentId),
         PathKey::Id => quote!(Key::Id),
     });
-    let get_path = option(r.get_path.as_deref());
-    let count_path = option(r.count_path.as_deref());
-    let list_clash = option(r.list_clash.as_deref());
-    let get_clash = option(r.get_clash.as_deref());
+    let get_path = option_tokens(r.get_path.as_deref());
+    let count_path = option_tokens(r.count_path.as_deref());
+    let list_clash = option_tokens(r.list_clash.as_deref());
+    let get_clash = option_tokens(r.get_clash.as_deref());
     quote! {
         Entry {
             name: #name,
@@ -93,13 +94,6 @@ fn entry(r: &Resource, enabled: bool) -> TokenStream {
             list_clash: #list_clash,
             get_clash: #get_clash,
         }
-    }
-}
-
-fn option(value: Option<&str>) -> TokenStream {
-    match value {
-        Some(v) => quote!(Some(#v)),
-        None => quote!(None),
     }
 }
 
