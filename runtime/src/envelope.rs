@@ -46,17 +46,24 @@ pub(crate) fn decode_prefix<T: DeserializeOwned + Send + 'static>(
     bytes: &[u8],
     shape: Shape,
 ) -> Option<(AnyValue, usize)> {
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace())?;
-    // Only the shape the API normally sends; the tolerated odd ones go the lazy way.
-    match (shape, first) {
-        (Shape::List, b'[') | (Shape::One, b'{') => {}
-        _ => return None,
+    if !usual_shape(bytes, shape) {
+        return None;
     }
     let mut values = serde_json::Deserializer::from_slice(bytes).into_iter::<T>();
     match values.next() {
         Some(Ok(value)) => Some((Box::new(value), values.byte_offset())),
         _ => None,
     }
+}
+
+/// Whether `bytes` start with the shape the API normally sends for `shape` (an array for a
+/// list, an object for one entity); the tolerated odd ones go the lazy way.
+fn usual_shape(bytes: &[u8], shape: Shape) -> bool {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    matches!(
+        (shape, first),
+        (Shape::List, Some(b'[')) | (Shape::One, Some(b'{'))
+    )
 }
 
 /// Decodes a value of one sub-request's output type from all of the bytes it is given (the
@@ -72,10 +79,8 @@ pub(crate) fn decode_whole<T: DeserializeOwned + Send + 'static>(
     let Ok(text) = std::str::from_utf8(bytes) else {
         return decode_prefix::<T>(bytes, shape).map(|(value, _)| value);
     };
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace())?;
-    match (shape, first) {
-        (Shape::List, b'[') | (Shape::One, b'{') => {}
-        _ => return None,
+    if !usual_shape(bytes, shape) {
+        return None;
     }
     serde_json::from_str::<T>(text)
         .ok()
