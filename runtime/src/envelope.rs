@@ -412,6 +412,12 @@ impl<'a> Scanner<'a> {
                 self.skip_string(path)?;
             }
             Some(b'{' | b'[') => {
+                let mut finder = Finder::new(self.base + start);
+                if finder.done(self.b, self.base) {
+                    self.i = finder.at - self.base;
+                    return Ok((start, self.i));
+                }
+                // Unterminated: walked again below, for the error and where it is.
                 let mut depth = 0usize;
                 loop {
                     match self.peek() {
@@ -863,52 +869,200 @@ impl Finder {
                 kind
             }
         };
-        match kind {
-            Kind::Scalar => {
-                while self.at < end && scalar_byte(buf[self.at - base]) {
-                    self.at += 1;
-                }
-                self.at < end
+        if kind == Kind::Scalar {
+            while self.at < end && scalar_byte(buf[self.at - base]) {
+                self.at += 1;
             }
-            Kind::Str | Kind::Compound => {
-                while self.at < end {
-                    let rest = &buf[self.at - base..];
-                    if self.in_string {
-                        match memchr::memchr2(b'"', b'\\', rest) {
-                            Some(n) if rest[n] == b'"' => {
-                                self.at += n + 1;
-                                self.in_string = false;
-                                if kind == Kind::Str {
-                                    return true;
-                                }
-                            }
-                            // A backslash and the byte it escapes (maybe not in yet).
-                            Some(n) => self.at += n + 2,
-                            None => self.at = end,
-                        }
-                        continue;
-                    }
-                    match rest.iter().position(|&c| STRUCTURAL[usize::from(c)]) {
-                        Some(n) => {
-                            self.at += n + 1;
-                            match rest[n] {
-                                b'"' => self.in_string = true,
-                                b'{' | b'[' => self.depth += 1,
-                                _ => {
-                                    self.depth -= 1;
-                                    if self.depth == 0 {
-                                        return true;
-                                    }
-                                }
-                            }
-                        }
-                        None => self.at = end,
-                    }
-                }
-                false
+            return self.at < end;
+        }
+        while self.at < end {
+            let from = self.at - base;
+            let block = buf
+                .get(from..from + BLOCK)
+                .and_then(|b| b.first_chunk::<BLOCK>());
+            let ended = match block.map(Masks::of) {
+                // No backslash in the block (the usual case): 64 bytes at once.
+                Some(masks) if masks.backslash == 0 => self.block(kind, &masks),
+                // A backslash (or the last bytes in): byte by byte, to the block's end.
+                _ => self.bytes(kind, buf, base, (self.at + BLOCK).min(end)),
+            };
+            if ended {
+                return true;
             }
         }
+        false
     }
+
+    /// Scans a block of [`BLOCK`] bytes with no backslash in it, from `at`; whether the value
+    /// ends in it (`at` is then just past its last byte, else at the block's end).
+    fn block(&mut self, kind: Kind, m: &Masks) -> bool {
+        // Bytes inside strings, opening quote included, closing quote not: each quote flips
+        // the state, so the running xor of the quotes, flipped if a string was open.
+        let mut inside = prefix_xor(m.quote);
+        if self.in_string {
+            inside = !inside;
+        }
+        if kind == Kind::Str {
+            // The string ends at its first quote.
+            if m.quote != 0 {
+                self.at += m.quote.trailing_zeros() as usize + 1;
+                self.in_string = false;
+                return true;
+            }
+            self.at += BLOCK;
+            return false;
+        }
+        let (open, close) = (m.open & !inside, m.close & !inside);
+        if close.count_ones() as usize >= self.depth {
+            // Maybe the end: bracket by bracket.
+            let mut brackets = open | close;
+            while brackets != 0 {
+                let i = brackets.trailing_zeros();
+                if open >> i & 1 == 1 {
+                    self.depth += 1;
+                } else {
+                    self.depth -= 1;
+                    if self.depth == 0 {
+                        self.at += i as usize + 1;
+                        self.in_string = false;
+                        return true;
+                    }
+                }
+                brackets &= brackets - 1;
+            }
+        } else {
+            self.depth = self.depth + open.count_ones() as usize - close.count_ones() as usize;
+        }
+        self.in_string = inside >> (BLOCK - 1) == 1;
+        self.at += BLOCK;
+        false
+    }
+
+    /// Scans byte by byte from `at` up to `limit` (a backslash may take `at` one past it: the
+    /// byte it escapes is skipped); whether the value ended.
+    fn bytes(&mut self, kind: Kind, buf: &[u8], base: usize, limit: usize) -> bool {
+        while self.at < limit {
+            let rest = &buf[self.at - base..limit - base];
+            if self.in_string {
+                match memchr::memchr2(b'"', b'\\', rest) {
+                    Some(n) if rest[n] == b'"' => {
+                        self.at += n + 1;
+                        self.in_string = false;
+                        if kind == Kind::Str {
+                            return true;
+                        }
+                    }
+                    // A backslash and the byte it escapes (maybe not in yet).
+                    Some(n) => self.at += n + 2,
+                    None => self.at = limit,
+                }
+                continue;
+            }
+            match rest.iter().position(|&c| STRUCTURAL[usize::from(c)]) {
+                Some(n) => {
+                    self.at += n + 1;
+                    match rest[n] {
+                        b'"' => self.in_string = true,
+                        b'{' | b'[' => self.depth += 1,
+                        _ => {
+                            self.depth -= 1;
+                            if self.depth == 0 {
+                                return true;
+                            }
+                        }
+                    }
+                }
+                None => self.at = limit,
+            }
+        }
+        false
+    }
+}
+
+/// The bytes the [`Finder`] takes at once.
+const BLOCK: usize = 64;
+
+/// Where the bytes that matter are in a block: bit `i` for byte `i`.
+struct Masks {
+    quote: u64,
+    backslash: u64,
+    /// `{` and `[`.
+    open: u64,
+    /// `}` and `]`.
+    close: u64,
+}
+
+impl Masks {
+    /// Sixteen bytes at a time with SSE2, which every x86-64 processor has.
+    #[cfg(target_arch = "x86_64")]
+    fn of(block: &[u8; BLOCK]) -> Masks {
+        use std::arch::x86_64::{
+            _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        };
+        let mut m = Masks {
+            quote: 0,
+            backslash: 0,
+            open: 0,
+            close: 0,
+        };
+        for (k, lane) in block.chunks_exact(16).enumerate() {
+            // SAFETY: `lane` is 16 bytes, which `_mm_loadu_si128` reads (unaligned loads are
+            // allowed); the other intrinsics only compute on registers, and SSE2 is part of
+            // the x86-64 baseline, so it is enabled on every target this is compiled for.
+            let [quote, backslash, open, close] = unsafe {
+                let v = _mm_loadu_si128(lane.as_ptr().cast());
+                // `[` | 0x20 is `{` and `]` | 0x20 is `}`; no other byte maps to either.
+                let folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+                let eq = |x, c: u8| _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(c as i8)));
+                [
+                    eq(v, b'"'),
+                    eq(v, b'\\'),
+                    eq(folded, b'{'),
+                    eq(folded, b'}'),
+                ]
+            };
+            let at = 16 * k;
+            // `_mm_movemask_epi8` sets only the low 16 bits.
+            m.quote |= u64::from(quote as u16) << at;
+            m.backslash |= u64::from(backslash as u16) << at;
+            m.open |= u64::from(open as u16) << at;
+            m.close |= u64::from(close as u16) << at;
+        }
+        m
+    }
+
+    /// Byte by byte elsewhere.
+    #[cfg(not(target_arch = "x86_64"))]
+    fn of(block: &[u8; BLOCK]) -> Masks {
+        let mut m = Masks {
+            quote: 0,
+            backslash: 0,
+            open: 0,
+            close: 0,
+        };
+        for (i, &c) in block.iter().enumerate() {
+            let bit = 1u64 << i;
+            match c {
+                b'"' => m.quote |= bit,
+                b'\\' => m.backslash |= bit,
+                b'{' | b'[' => m.open |= bit,
+                b'}' | b']' => m.close |= bit,
+                _ => {}
+            }
+        }
+        m
+    }
+}
+
+/// Bit `i` of the result is the xor of bits `0..=i` of `x`.
+fn prefix_xor(mut x: u64) -> u64 {
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    x
 }
 
 /// `"`, `{`, `}`, `[`, `]`: the bytes that matter outside strings.
@@ -976,6 +1130,94 @@ mod tests {
 
     fn no_decoder(_: u32) -> Option<(DecodeFn, Shape)> {
         None
+    }
+
+    /// Where the finder says a value ends when fed `value[..cut]` and then all of it, 64 bytes
+    /// at a time: `(ended after the cut, at), (ended at last, at)`.
+    fn find_fed(value: &[u8], cut: usize) -> [(bool, usize); 2] {
+        let mut f = Finder::new(0);
+        let first = f.done(&value[..cut], 0);
+        let first = (first, f.at);
+        [
+            first,
+            if first.0 {
+                first
+            } else {
+                (f.done(value, 0), f.at)
+            },
+        ]
+    }
+
+    /// The same, byte by byte only (the finder before blocks, kept for blocks with a
+    /// backslash).
+    fn find_fed_by_bytes(value: &[u8], cut: usize) -> [(bool, usize); 2] {
+        let mut f = Finder::new(0);
+        f.done(&value[..1], 0);
+        let kind = f.kind.unwrap_or(Kind::Compound);
+        let mut one = |end: usize| {
+            let ended = f.at > 0 && (f.bytes(kind, value, 0, end.max(f.at)));
+            (ended, f.at)
+        };
+        let first = one(cut);
+        [first, if first.0 { first } else { one(value.len()) }]
+    }
+
+    #[test]
+    fn the_finder_ends_values_where_a_byte_by_byte_scan_does_at_every_cut() {
+        // Strings, escapes (doubled, before quotes, at every offset of a block), brackets
+        // in and out of strings, long runs with none; random, with a fixed seed.
+        let alphabet: &[&[u8]] = &[
+            b"\"",
+            b"\\",
+            b"\\\"",
+            b"\\\\",
+            b"{",
+            b"}",
+            b"[",
+            b"]",
+            b"a",
+            b"bcdefgh",
+            b",",
+            b":",
+            b"x y z 0123456789 lorem ipsum dolor sit amet",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut cases = 0;
+        for start in [&b"{"[..], b"[", b"\""] {
+            for _ in 0..60 {
+                let mut value = start.to_vec();
+                let len = 40 + next() % 400;
+                while (value.len() as u64) < len {
+                    value.extend_from_slice(alphabet[(next() % alphabet.len() as u64) as usize]);
+                }
+                for cut in 1..=value.len() {
+                    assert_eq!(
+                        find_fed(&value, cut),
+                        find_fed_by_bytes(&value, cut),
+                        "{} cut at {cut}",
+                        String::from_utf8_lossy(&value)
+                    );
+                    cases += 1;
+                }
+            }
+        }
+        assert!(cases > 10_000);
+        // And values that end: a bundle page with escapes here and there.
+        let page = serde_json::to_vec(
+            &(0..200)
+                .map(|i| serde_json::json!({"id": i, "s": "q\"[{".repeat(i % 7), "t": ["]"]}))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap();
+        for cut in 1..=page.len() {
+            assert_eq!(find_fed(&page, cut)[1], (true, page.len()));
+        }
     }
 
     #[test]
