@@ -373,6 +373,7 @@ pub(crate) fn type_path(ty: &Type, qualified: bool) -> TokenStream {
         Type::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
         Type::Date => quote!(::chrono::NaiveDate),
         Type::Json => quote!(::serde_json::Value),
+        Type::Info => quote!(crate::Info),
         Type::List(t) => {
             let t = type_path(t, qualified);
             quote!(Vec<#t>)

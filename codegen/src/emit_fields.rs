@@ -185,7 +185,7 @@ fn access<'a>(ir: &'a Ir, ty: &'a Type, depth: usize) -> Access<'a> {
         Type::DateTime => kind("DateTime"),
         Type::Date => kind("Date"),
         Type::Json => kind("Json"),
-        Type::Map(_) => kind("Map"),
+        Type::Map(_) | Type::Info => kind("Map"),
         Type::List(inner) => match access(ir, inner, depth) {
             Access::Nested(model, _) => Access::Nested(model, true),
             Access::Field(k) => Access::Field(format!("crate::conditions::List<{k}>")),

@@ -68,7 +68,7 @@ fn is_lenient(ir: &Ir, ty: &Type, depth: usize) -> bool {
                     .find(|a| &a.name == n)
                     .is_some_and(|a| is_lenient(ir, &a.ty, depth + 1))
         }
-        Type::DateTime | Type::Date | Type::Json | Type::Map(_) => false,
+        Type::DateTime | Type::Date | Type::Json | Type::Map(_) | Type::Info => false,
     }
 }
 

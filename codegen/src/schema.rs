@@ -58,7 +58,7 @@ fn field_type(ir: &Ir, ty: &Type, depth: usize) -> FieldType {
         Type::Date => FieldType::Date,
         Type::Json => FieldType::Any,
         Type::List(inner) => FieldType::List(Box::new(field_type(ir, inner, depth))),
-        Type::Map(_) => FieldType::Map,
+        Type::Map(_) | Type::Info => FieldType::Map,
         Type::Named(name) => {
             if ir.models.contains_key(name) {
                 FieldType::Object(name.clone())

@@ -47,6 +47,7 @@ pub mod conditions;
 pub mod custom_fields;
 mod envelope;
 pub mod error;
+mod info;
 #[doc(hidden)]
 pub mod model_serde;
 pub mod patch;
@@ -71,6 +72,7 @@ pub use error::{
     ApiError, EntityError, Error, ItemError, ItemErrorKind, StatusKind, ThrottleCause,
     ValidationError,
 };
+pub use info::Info;
 pub use patch::{PatchTarget, PatchValue};
 pub use registry::{Method, OperationInfo, OperationKind, Resource, API_VERSION};
 pub use request::{

@@ -134,6 +134,9 @@ pub enum Type {
     List(Box<Type>),
     /// `additionalProperties`: a map from string keys.
     Map(Box<Type>),
+    /// A property `_info` that is a map of scalars (every model's metadata: `lastUpdated`,
+    /// `updatedBy`, links): the runtime's `Info`, that map kept as compact JSON.
+    Info,
     /// A generated struct, enum or alias, by Rust name.
     Named(String),
 }

@@ -183,7 +183,10 @@ impl<'a> Builder<'a> {
             let over = overrides.and_then(|o| o.get(json));
             let ty = match over {
                 Some(o) => Some(override_type(o.ty)),
-                None => self.type_of(prop, &field_place),
+                None => self.type_of(prop, &field_place).map(|ty| match ty {
+                    Type::Map(v) if json == "_info" && *v == Type::Json => Type::Info,
+                    ty => ty,
+                }),
             };
             let doc = match prop {
                 ReferenceOr::Item(s) => clean_doc(s.schema_data.description.as_deref()),

@@ -13,7 +13,7 @@ pub struct CommunicationTypeReference {
     /// Communication type name, e.g. Email or Direct.
     pub name: Option<String>,
     pub core_entity_id: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// A company: customer, prospect, vendor or your own.
 ///
@@ -67,7 +67,7 @@ pub struct Company {
     pub integrator_tags: Option<Vec<String>>,
     /// Values of the custom fields defined for this record type.
     pub custom_fields: Option<Vec<CustomFieldValue>>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// A configuration item: a device, licence or other asset tracked for a company.
 ///
@@ -129,7 +129,7 @@ pub struct CompanyConfiguration {
     pub needs_renewal_flag: Option<bool>,
     /// Values of the custom fields defined for this record type.
     pub custom_fields: Option<Vec<CustomFieldValue>>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Body of a company merge: the target company and, per field, which side wins.
 ///
@@ -197,7 +197,7 @@ pub struct CompanyNote {
     pub flagged: Option<bool>,
     pub entered_by: Option<String>,
     pub company: Option<CompanyReference>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a company status.
 ///
@@ -208,7 +208,7 @@ pub struct CompanyStatusReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a company type.
 ///
@@ -219,7 +219,7 @@ pub struct CompanyTypeReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// A configuration type question together with this configuration's answer.
 ///
@@ -247,7 +247,7 @@ pub struct ConfigurationStatusReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// A kind of configuration item, with its own questions.
 ///
@@ -260,7 +260,7 @@ pub struct ConfigurationType {
     pub name: Option<String>,
     pub inactive_flag: Option<bool>,
     pub system_flag: Option<bool>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// A question asked for every configuration of a type.
 ///
@@ -279,7 +279,7 @@ pub struct ConfigurationTypeQuestion {
     pub number_of_decimals: Option<i32>,
     pub required_flag: Option<bool>,
     pub inactive_flag: Option<bool>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a configuration type question.
 ///
@@ -290,7 +290,7 @@ pub struct ConfigurationTypeQuestionReference {
     pub id: Option<i32>,
     /// Question text.
     pub question: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// A permitted answer of a list-type configuration question.
 ///
@@ -305,7 +305,7 @@ pub struct ConfigurationTypeQuestionValue {
     pub value: Option<String>,
     pub default_flag: Option<bool>,
     pub inactive_flag: Option<bool>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a configuration type.
 ///
@@ -316,7 +316,7 @@ pub struct ConfigurationTypeReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// A person at a company.
 ///
@@ -363,7 +363,7 @@ pub struct Contact {
     pub custom_fields: Option<Vec<CustomFieldValue>>,
     /// Ids of contact types to assign; write-only shortcut for types.
     pub type_ids: Option<Vec<i32>>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// One phone number, fax number or email address of a contact.
 ///
@@ -388,7 +388,7 @@ pub struct ContactTypeReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a note type.
 ///
@@ -399,7 +399,7 @@ pub struct NoteTypeReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// A contact's access to the customer portal.
 ///

@@ -56,7 +56,7 @@ pub struct Agreement {
     pub agreement_status: Option<AgreementAgreementStatus>,
     /// Values of the custom fields defined for this record type.
     pub custom_fields: Option<Vec<CustomFieldValue>>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a agreement type.
 ///
@@ -67,7 +67,7 @@ pub struct AgreementTypeReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a invoice status.
 ///
@@ -80,7 +80,7 @@ pub struct BillingStatusReference {
     pub name: Option<String>,
     /// True when invoices in this status count as closed.
     pub is_closed: Option<bool>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// An invoice.
 ///
@@ -137,7 +137,7 @@ pub struct Invoice {
     pub agreement: Option<AgreementReference>,
     /// Values of the custom fields defined for this record type.
     pub custom_fields: Option<Vec<CustomFieldValue>>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Schema `Agreement.AgreementStatus`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

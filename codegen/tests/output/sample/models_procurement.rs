@@ -14,7 +14,7 @@ pub struct IvItemReference {
     pub identifier: Option<String>,
     /// True when each unit carries a serial number.
     pub serialized_flag: Option<bool>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// A purchase order sent to a vendor.
 ///
@@ -62,7 +62,7 @@ pub struct PurchaseOrder {
     pub internal_notes: Option<String>,
     /// Values of the custom fields defined for this record type.
     pub custom_fields: Option<Vec<CustomFieldValue>>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// One line of a purchase order.
 ///
@@ -107,7 +107,7 @@ pub struct PurchaseOrderLineItem {
     pub internal_notes: Option<String>,
     /// Values of the custom fields defined for this record type.
     pub custom_fields: Option<Vec<CustomFieldValue>>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a purchase order status.
 ///
@@ -118,7 +118,7 @@ pub struct PurchaseOrderStatusReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a shipment method.
 ///
@@ -129,7 +129,7 @@ pub struct ShipmentMethodReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a unit of measure.
 ///
@@ -140,7 +140,7 @@ pub struct UnitOfMeasureReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a warehouse.
 ///
@@ -153,7 +153,7 @@ pub struct WarehouseReference {
     pub name: Option<String>,
     /// True while the warehouse is locked for counting.
     pub locked_flag: Option<bool>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// How much of the line has arrived.
 ///

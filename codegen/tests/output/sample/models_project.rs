@@ -53,7 +53,7 @@ pub struct Project {
     pub do_not_display_in_portal_flag: Option<bool>,
     /// Values of the custom fields defined for this record type.
     pub custom_fields: Option<Vec<CustomFieldValue>>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a project board.
 ///
@@ -64,7 +64,7 @@ pub struct ProjectBoardReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a project status.
 ///
@@ -75,7 +75,7 @@ pub struct ProjectStatusReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a project type.
 ///
@@ -86,7 +86,7 @@ pub struct ProjectTypeReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Schema `Project.BillExpenses`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

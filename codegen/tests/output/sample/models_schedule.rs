@@ -30,7 +30,7 @@ pub struct ScheduleEntry {
     pub acknowledged_date: Option<::chrono::DateTime<::chrono::Utc>>,
     pub close_date: Option<::chrono::DateTime<::chrono::Utc>>,
     pub hours: Option<f64>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a schedule status.
 ///
@@ -41,7 +41,7 @@ pub struct ScheduleStatusReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a schedule type.
 ///
@@ -52,5 +52,5 @@ pub struct ScheduleTypeReference {
     pub id: Option<i32>,
     /// Schedule type code, e.g. S for service.
     pub identifier: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }

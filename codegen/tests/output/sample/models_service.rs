@@ -36,7 +36,7 @@ pub struct Board {
     /// Order of discussion notes.
     pub problem_sort: Option<BoardProblemSort>,
     pub restrict_board_by_default_flag: Option<bool>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// A status a ticket on a given board can be in.
 ///
@@ -66,7 +66,7 @@ pub struct BoardStatus {
     /// At most 30 characters.
     pub custom_status_indicator_name: Option<String>,
     pub save_time_as_note: Option<bool>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a ticket priority.
 ///
@@ -81,7 +81,7 @@ pub struct PriorityReference {
     pub sort: Option<i32>,
     /// Priority level label.
     pub level: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// A note on a service ticket.
 ///
@@ -114,7 +114,7 @@ pub struct ServiceNote {
     pub created_by: Option<String>,
     pub internal_flag: Option<bool>,
     pub external_flag: Option<bool>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a ticket source.
 ///
@@ -125,7 +125,7 @@ pub struct ServiceSourceReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a ticket status.
 ///
@@ -138,7 +138,7 @@ pub struct ServiceStatusReference {
     pub name: Option<String>,
     /// Sort position of the status on its board.
     pub sort: Option<i32>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a ticket subtype.
 ///
@@ -149,7 +149,7 @@ pub struct ServiceSubTypeReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a service team.
 ///
@@ -160,7 +160,7 @@ pub struct ServiceTeamReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// One entry of a ticket's combined notes feed (ticket, time and meeting notes).
 ///
@@ -210,7 +210,7 @@ pub struct ServiceTypeReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// A service ticket (also project tickets and issues, see recordType).
 ///
@@ -317,7 +317,7 @@ pub struct TicketInfo {
 pub struct TimeEntryReference {
     /// Record id of the time entry.
     pub id: Option<i32>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Schema `Board.BillExpense`. Open: values the spec does not list decode as `Unknown`, and a number as its text (`3` as `"3"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

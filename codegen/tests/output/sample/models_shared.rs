@@ -16,7 +16,7 @@ pub struct AgreementReference {
     pub r#type: Option<String>,
     /// True when time on this agreement is charged to the firm.
     pub charge_firm_flag: Option<bool>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a set of billing terms.
 ///
@@ -27,7 +27,7 @@ pub struct BillingTermsReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a service board.
 ///
@@ -38,7 +38,7 @@ pub struct BoardReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a company.
 ///
@@ -51,7 +51,7 @@ pub struct CompanyReference {
     pub identifier: Option<String>,
     /// Company name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a contact.
 ///
@@ -62,7 +62,7 @@ pub struct ContactReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Result of a /count request.
 ///
@@ -83,7 +83,7 @@ pub struct CountryReference {
     pub identifier: Option<String>,
     /// Country name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// One custom field value attached to a record.
 ///
@@ -147,7 +147,7 @@ pub struct MemberReference {
     pub name: Option<String>,
     /// Hours the member can be scheduled per day.
     pub daily_capacity: Option<f64>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a sales opportunity.
 ///
@@ -158,7 +158,7 @@ pub struct OpportunityReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// One JSON Patch operation; a PATCH request body is a list of them.
 ///
@@ -181,7 +181,7 @@ pub struct ProjectReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a service location (where work happens).
 ///
@@ -192,7 +192,7 @@ pub struct ServiceLocationReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a company site.
 ///
@@ -203,7 +203,7 @@ pub struct SiteReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a service level agreement.
 ///
@@ -214,7 +214,7 @@ pub struct SlaReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a department.
 ///
@@ -227,7 +227,7 @@ pub struct SystemDepartmentReference {
     pub identifier: Option<String>,
     /// Department name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a location (territory).
 ///
@@ -238,7 +238,7 @@ pub struct SystemLocationReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a tax code.
 ///
@@ -249,7 +249,7 @@ pub struct TaxCodeReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a ticket.
 ///
@@ -260,7 +260,7 @@ pub struct TicketReference {
     pub id: Option<i32>,
     /// Ticket summary line.
     pub summary: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a work role.
 ///
@@ -271,7 +271,7 @@ pub struct WorkRoleReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a work type.
 ///
@@ -284,7 +284,7 @@ pub struct WorkTypeReference {
     pub name: Option<String>,
     /// True when hours of this type count toward utilization.
     pub utilization_flag: Option<bool>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// How users enter the value.
 ///

@@ -66,7 +66,7 @@ pub struct BundleResult {
 pub struct BundleResultsCollection {
     /// One result per sub-request, matched by sequenceNumber.
     pub results: Option<Vec<BundleResult>>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// A callback (webhook): ConnectWise posts to url when a record of the given type changes.
 ///
@@ -96,7 +96,7 @@ pub struct CallbackEntry {
     /// True to skip changes made by this integration itself.
     pub is_self_suppressed_flag: Option<bool>,
     pub connect_wise_id: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Form fields of a document upload (multipart/form-data).
 ///
@@ -143,7 +143,7 @@ pub struct DocumentInfo {
     pub url_flag: Option<bool>,
     pub created_on_date: Option<String>,
     pub guid: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Error body returned by the API.
 ///
@@ -223,7 +223,7 @@ pub struct Member {
     pub teams: Option<Vec<i32>>,
     /// Values of the custom fields defined for this record type.
     pub custom_fields: Option<Vec<CustomFieldValue>>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a member type.
 ///
@@ -234,7 +234,7 @@ pub struct MemberTypeReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Paging of a bundle sub-request.
 ///
@@ -257,7 +257,7 @@ pub struct SecurityRoleReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// One field-level problem inside an error.
 ///

@@ -17,7 +17,7 @@ pub struct InvoiceReference {
     /// Invoice date as text.
     pub invoice_date: Option<String>,
     pub charge_firm_flag: Option<bool>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a project phase.
 ///
@@ -28,7 +28,7 @@ pub struct ProjectPhaseReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Time a member worked, charged to a ticket, activity, charge code or company.
 ///
@@ -85,7 +85,7 @@ pub struct TimeEntry {
     pub invoice_flag: Option<bool>,
     /// Values of the custom fields defined for this record type.
     pub custom_fields: Option<Vec<CustomFieldValue>>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Short link to a time sheet.
 ///
@@ -96,7 +96,7 @@ pub struct TimeSheetReference {
     pub id: Option<i32>,
     /// Display name.
     pub name: Option<String>,
-    pub info: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub info: Option<crate::Info>,
 }
 /// Billing choice; needed when updating.
 ///

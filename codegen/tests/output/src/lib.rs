@@ -39,7 +39,7 @@ pub mod callbacks {
     include!("../sample/callbacks.rs");
 }
 
-pub use connectwise::{__private, custom_fields, request, Resource};
+pub use connectwise::{__private, custom_fields, request, Info, Resource};
 
 /// The runtime's typed conditions, compiled here as a local module: the generated
 /// `impl Fields<Model>` blocks need `Fields` to be a type of this crate.

@@ -1,0 +1,350 @@
+//! [`Info`]: a record's `_info`, the metadata ConnectWise sends with it.
+//!
+//! Nearly every object the API returns carries one (a ticket has about twenty: its own and
+//! one in each reference: `board`, `status`, `company`, ...), and it is rarely read. Kept as a
+//! map of `String` to `serde_json::Value`, it cost a ticket page more to decode than all the
+//! ticket's other fields together (a B-tree node and two strings each, about 600 bytes of
+//! heap for a one-entry map); so it is kept as the compact JSON object it came as, one string
+//! each, and read when asked ([`get`](Info::get), [`to_map`](Info::to_map)).
+
+use chrono::{DateTime, Utc};
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A record's `_info`: `lastUpdated`, `updatedBy`, `dateEntered`, `enteredBy`, and links
+/// such as `board_href`, as ConnectWise sent them (the spec calls the values strings; the API
+/// also sends numbers and nulls, kept as they are).
+///
+/// It reads and writes as the JSON object it is; [`get`](Self::get) gives one entry,
+/// [`to_map`](Self::to_map) all of them. Two are equal when their entries are, whatever their
+/// order. `Info::default()` has no entries.
+///
+/// ```
+/// # use connectwise::Info;
+/// let info: Info = serde_json::from_str(
+///     r#"{"lastUpdated":"2024-08-13T21:53:02Z","updatedBy":"tobrien","board_href":"https://x/1"}"#,
+/// )?;
+/// assert_eq!(info.get_str("updatedBy").as_deref(), Some("tobrien"));
+/// assert_eq!(info.last_updated().map(|t| t.to_rfc3339()).as_deref(), Some("2024-08-13T21:53:02+00:00"));
+/// assert_eq!(info.len(), 3);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Info {
+    /// A JSON object, compact (no whitespace), its entries in the order they came.
+    json: Box<str>,
+}
+
+impl Default for Info {
+    fn default() -> Self {
+        Info { json: "{}".into() }
+    }
+}
+
+impl Info {
+    /// The entries, in the order they came (a key sent twice: both).
+    fn entries(&self) -> impl Iterator<Item = (String, Value)> + '_ {
+        // Written by this module as a JSON object of string keys: it always reads back.
+        serde_json::from_str::<Entries>(&self.json)
+            .map(|e| e.0)
+            .unwrap_or_default()
+            .into_iter()
+    }
+
+    /// The value of `key`, if it is there (the last one, if it came twice).
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.entries()
+            .filter(|(k, _)| k == key)
+            .last()
+            .map(|(_, v)| v)
+    }
+
+    /// The value of `key` as text: a string as it is, a number or `true`/`false` as written;
+    /// `None` when absent or null.
+    pub fn get_str(&self, key: &str) -> Option<String> {
+        match self.get(key)? {
+            Value::String(s) => Some(s),
+            Value::Null => None,
+            other => Some(other.to_string()),
+        }
+    }
+
+    /// `lastUpdated`, when it is there and a date.
+    pub fn last_updated(&self) -> Option<DateTime<Utc>> {
+        self.date("lastUpdated")
+    }
+
+    /// `dateEntered`, when it is there and a date.
+    pub fn date_entered(&self) -> Option<DateTime<Utc>> {
+        self.date("dateEntered")
+    }
+
+    fn date(&self, key: &str) -> Option<DateTime<Utc>> {
+        let text = self.get_str(key)?;
+        DateTime::parse_from_rfc3339(&text)
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+    }
+
+    /// Every entry, by key (a key sent twice: its last value).
+    pub fn to_map(&self) -> BTreeMap<String, Value> {
+        self.entries().collect()
+    }
+
+    /// How many entries there are.
+    pub fn len(&self) -> usize {
+        self.entries().count()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.json.len() <= 2
+    }
+
+    /// The JSON object, as received (compact).
+    pub fn as_json(&self) -> &str {
+        &self.json
+    }
+}
+
+impl fmt::Debug for Info {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.entries()).finish()
+    }
+}
+
+impl PartialEq for Info {
+    fn eq(&self, other: &Info) -> bool {
+        self.json == other.json || self.to_map() == other.to_map()
+    }
+}
+
+impl<K: Into<String>> FromIterator<(K, Value)> for Info {
+    fn from_iter<I: IntoIterator<Item = (K, Value)>>(entries: I) -> Self {
+        let map: serde_json::Map<String, Value> =
+            entries.into_iter().map(|(k, v)| (k.into(), v)).collect();
+        Info {
+            json: Value::Object(map).to_string().into(),
+        }
+    }
+}
+
+impl From<BTreeMap<String, Value>> for Info {
+    fn from(map: BTreeMap<String, Value>) -> Self {
+        map.into_iter().collect()
+    }
+}
+
+impl Serialize for Info {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for (k, v) in self.entries() {
+            map.serialize_entry(&k, &v)?;
+        }
+        map.end()
+    }
+}
+
+/// The entries of an [`Info`]'s JSON, in order.
+struct Entries(Vec<(String, Value)>);
+
+impl<'de> Deserialize<'de> for Entries {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Entries;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    out.push(entry);
+                }
+                Ok(Entries(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Info {
+    /// Reads a map, written straight into one compact JSON string: no allocation for its keys
+    /// and values (a string with escapes aside, with some deserializers).
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Info;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Info, A::Error> {
+                let mut json = Vec::with_capacity(64);
+                write_map(&mut json, map)?;
+                // Only complete UTF-8 (from `str`s and serde_json's writer) went in.
+                String::from_utf8(json)
+                    .map(|s| Info { json: s.into() })
+                    .map_err(de::Error::custom)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Writes the map `map` reads as a compact JSON object.
+fn write_map<'de, A: MapAccess<'de>>(out: &mut Vec<u8>, mut map: A) -> Result<(), A::Error> {
+    out.push(b'{');
+    let mut first = true;
+    while map.next_key_seed(Key(out, first))?.is_some() {
+        out.push(b':');
+        map.next_value_seed(Write(out))?;
+        first = false;
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+/// Writes `s` as a JSON string.
+fn write_str(out: &mut Vec<u8>, s: &str) {
+    // Writing a `str` to a `Vec` cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+/// A map's key, written (after a `,` unless it is the first) as a JSON string.
+struct Key<'a>(&'a mut Vec<u8>, bool);
+
+impl<'de> DeserializeSeed<'de> for Key<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string key")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
+        if !self.1 {
+            self.0.push(b',');
+        }
+        write_str(self.0, s);
+        Ok(())
+    }
+}
+
+/// Any JSON value, written as compact JSON.
+struct Write<'a>(&'a mut Vec<u8>);
+
+impl<'de> DeserializeSeed<'de> for Write<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Write<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
+        write_str(self.0, s);
+        Ok(())
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<(), E> {
+        self.0.extend_from_slice(if b { b"true" } else { b"false" });
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<(), E> {
+        let _ = serde_json::to_writer(&mut *self.0, &n);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<(), E> {
+        let _ = serde_json::to_writer(&mut *self.0, &n);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<(), E> {
+        // serde_json's form (`null` for what JSON cannot hold).
+        let _ = serde_json::to_writer(&mut *self.0, &n);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.0.extend_from_slice(b"null");
+        Ok(())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.visit_unit()
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.0.push(b'[');
+        let mut first = true;
+        loop {
+            let at = self.0.len();
+            if !first {
+                self.0.push(b',');
+            }
+            if seq.next_element_seed(Write(self.0))?.is_none() {
+                self.0.truncate(at);
+                break;
+            }
+            first = false;
+        }
+        self.0.push(b']');
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        write_map(self.0, map)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reads_and_writes_the_object_it_came_as() {
+        let text = r#"{"lastUpdated":"2024-08-13T21:53:02Z","n":5,"x":-1.5,"ok":true,"none":null,"list":[1,"a\"b",{"k":[]}],"esc\u00e9\n":"t\\u"}"#;
+        let info: Info = serde_json::from_str(text).unwrap();
+        let value: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(serde_json::to_value(&info).unwrap(), value);
+        assert_eq!(Value::Object(info.to_map().into_iter().collect()), value);
+        assert_eq!(info.len(), 7);
+        assert_eq!(info.get("n"), Some(json!(5)));
+        assert_eq!(info.get_str("n").as_deref(), Some("5"));
+        assert_eq!(info.get_str("none"), None);
+        assert_eq!(info.get("list"), Some(json!([1, "a\"b", {"k": []}])));
+        assert_eq!(info.get_str("esc\u{e9}\n").as_deref(), Some("t\\u"));
+        assert!(info.last_updated().is_some() && info.date_entered().is_none());
+        // The same entries from a `Value` (another deserializer), and equal.
+        let from_value: Info = serde_json::from_value(value.clone()).unwrap();
+        assert_eq!(from_value, info);
+        assert_eq!(format!("{from_value:?}"), format!("{:?}", info.to_map()));
+    }
+
+    #[test]
+    fn equal_whatever_the_order_and_not_a_map_is_an_error() {
+        let a: Info = serde_json::from_str(r#"{"a":"1","b":"2"}"#).unwrap();
+        let b: Info = serde_json::from_str(r#" { "b" : "2", "a" : "1" } "#).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(b.as_json(), r#"{"b":"2","a":"1"}"#);
+        assert_ne!(a, Info::default());
+        assert!(Info::default().is_empty() && !a.is_empty());
+        let built: Info = [("a", json!("1")), ("b", json!("2"))].into_iter().collect();
+        assert_eq!(built, a);
+        assert!(serde_json::from_str::<Info>(r#""text""#).is_err());
+        assert!(serde_json::from_str::<Info>("[1]").is_err());
+        assert!(serde_json::from_str::<Option<Info>>("null")
+            .unwrap()
+            .is_none());
+    }
+}
