@@ -183,12 +183,9 @@ impl<'de> Deserialize<'de> for Info {
                 f.write_str("a map")
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Info, A::Error> {
-                let mut json = Vec::with_capacity(64);
+                let mut json = String::with_capacity(128);
                 write_map(&mut json, map)?;
-                // Only complete UTF-8 (from `str`s and serde_json's writer) went in.
-                String::from_utf8(json)
-                    .map(|s| Info { json: s.into() })
-                    .map_err(de::Error::custom)
+                Ok(Info { json: json.into() })
             }
         }
         d.deserialize_map(V)
@@ -196,26 +193,43 @@ impl<'de> Deserialize<'de> for Info {
 }
 
 /// Writes the map `map` reads as a compact JSON object.
-fn write_map<'de, A: MapAccess<'de>>(out: &mut Vec<u8>, mut map: A) -> Result<(), A::Error> {
-    out.push(b'{');
+fn write_map<'de, A: MapAccess<'de>>(out: &mut String, mut map: A) -> Result<(), A::Error> {
+    out.push('{');
     let mut first = true;
     while map.next_key_seed(Key(out, first))?.is_some() {
-        out.push(b':');
+        out.push(':');
         map.next_value_seed(Write(out))?;
         first = false;
     }
-    out.push(b'}');
+    out.push('}');
     Ok(())
 }
 
 /// Writes `s` as a JSON string.
-fn write_str(out: &mut Vec<u8>, s: &str) {
-    // Writing a `str` to a `Vec` cannot fail.
-    let _ = serde_json::to_writer(&mut *out, s);
+fn write_str(out: &mut String, s: &str) {
+    // No early exit: the compiler checks many bytes at once.
+    let escapes = s
+        .bytes()
+        .fold(false, |e, b| e | (b < 0x20) | (b == b'"') | (b == b'\\'));
+    if escapes {
+        // Escapes: serde_json's. Writing a `str` cannot fail.
+        out.push_str(&serde_json::to_string(s).unwrap_or_default());
+    } else {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    }
+}
+
+/// Writes a number as JSON does.
+fn write_number(out: &mut String, n: impl fmt::Display) {
+    use std::fmt::Write as _;
+    // Writing to a `String` cannot fail.
+    let _ = write!(out, "{n}");
 }
 
 /// A map's key, written (after a `,` unless it is the first) as a JSON string.
-struct Key<'a>(&'a mut Vec<u8>, bool);
+struct Key<'a>(&'a mut String, bool);
 
 impl<'de> DeserializeSeed<'de> for Key<'_> {
     type Value = ();
@@ -231,7 +245,7 @@ impl<'de> Visitor<'de> for Key<'_> {
     }
     fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
         if !self.1 {
-            self.0.push(b',');
+            self.0.push(',');
         }
         write_str(self.0, s);
         Ok(())
@@ -239,7 +253,7 @@ impl<'de> Visitor<'de> for Key<'_> {
 }
 
 /// Any JSON value, written as compact JSON.
-struct Write<'a>(&'a mut Vec<u8>);
+struct Write<'a>(&'a mut String);
 
 impl<'de> DeserializeSeed<'de> for Write<'_> {
     type Value = ();
@@ -258,24 +272,25 @@ impl<'de> Visitor<'de> for Write<'_> {
         Ok(())
     }
     fn visit_bool<E: de::Error>(self, b: bool) -> Result<(), E> {
-        self.0.extend_from_slice(if b { b"true" } else { b"false" });
+        self.0.push_str(if b { "true" } else { "false" });
         Ok(())
     }
     fn visit_i64<E: de::Error>(self, n: i64) -> Result<(), E> {
-        let _ = serde_json::to_writer(&mut *self.0, &n);
+        write_number(self.0, n);
         Ok(())
     }
     fn visit_u64<E: de::Error>(self, n: u64) -> Result<(), E> {
-        let _ = serde_json::to_writer(&mut *self.0, &n);
+        write_number(self.0, n);
         Ok(())
     }
     fn visit_f64<E: de::Error>(self, n: f64) -> Result<(), E> {
         // serde_json's form (`null` for what JSON cannot hold).
-        let _ = serde_json::to_writer(&mut *self.0, &n);
+        self.0
+            .push_str(&serde_json::to_string(&n).unwrap_or_else(|_| "null".into()));
         Ok(())
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.0.extend_from_slice(b"null");
+        self.0.push_str("null");
         Ok(())
     }
     fn visit_none<E: de::Error>(self) -> Result<(), E> {
@@ -285,12 +300,12 @@ impl<'de> Visitor<'de> for Write<'_> {
         d.deserialize_any(self)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        self.0.push(b'[');
+        self.0.push('[');
         let mut first = true;
         loop {
             let at = self.0.len();
             if !first {
-                self.0.push(b',');
+                self.0.push(',');
             }
             if seq.next_element_seed(Write(self.0))?.is_none() {
                 self.0.truncate(at);
@@ -298,7 +313,7 @@ impl<'de> Visitor<'de> for Write<'_> {
             }
             first = false;
         }
-        self.0.push(b']');
+        self.0.push(']');
         Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
