@@ -35,7 +35,7 @@ use std::fmt;
 /// ```
 #[derive(Clone)]
 pub struct Info {
-    /// A JSON object, compact (no whitespace), its entries in the order they came.
+    /// A JSON object, its entries in the order they came.
     json: Box<str>,
 }
 
@@ -102,10 +102,10 @@ impl Info {
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.json.len() <= 2
+        self.entries().next().is_none()
     }
 
-    /// The JSON object, as received (compact).
+    /// The JSON object: as received from serde_json, else written compact.
     pub fn as_json(&self) -> &str {
         &self.json
     }
@@ -172,30 +172,115 @@ impl<'de> Deserialize<'de> for Entries {
     }
 }
 
+/// The newtype struct name under which serde_json hands a value's text as it came (what its
+/// own `RawValue` asks for). Not a public API of serde_json: when it does not answer to it
+/// (another deserializer, or a serde_json that changed it), the map is read entry by entry,
+/// with the same outcome (the test `serde_json_hands_over_the_text_as_it_came` says which).
+const SERDE_JSON_RAW: &str = "$serde_json::private::RawValue";
+
 impl<'de> Deserialize<'de> for Info {
-    /// Reads a map, written straight into one compact JSON string: no allocation for its keys
-    /// and values (a string with escapes aside, with some deserializers).
+    /// From serde_json, the object's text is copied as it came: one allocation, no value
+    /// parsed (serde_json checks the syntax). From anything else, the map is read and written
+    /// into one compact JSON string: no allocation for its keys and values.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Info;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a map")
+        d.deserialize_newtype_struct(SERDE_JSON_RAW, Outer)
+    }
+}
+
+/// What [`Info`]'s `deserialize` gets: serde_json's raw text (a map of one entry, named
+/// [`SERDE_JSON_RAW`]), a newtype (any other deserializer), or a map as it is.
+struct Outer;
+
+impl<'de> Visitor<'de> for Outer {
+    type Value = Info;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map")
+    }
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Info, D::Error> {
+        d.deserialize_map(Entrywise)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Info, A::Error> {
+        let mut json = String::with_capacity(128);
+        json.push('{');
+        match map.next_key_seed(FirstKey(&mut json))? {
+            Some(true) => {
+                let text: String = map.next_value()?;
+                if text.trim_start().starts_with('{') {
+                    Ok(Info { json: text.into() })
+                } else {
+                    Err(de::Error::invalid_type(
+                        de::Unexpected::Other("JSON that is not an object"),
+                        &self,
+                    ))
+                }
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Info, A::Error> {
-                let mut json = String::with_capacity(128);
-                write_map(&mut json, map)?;
+            Some(false) => {
+                json.push(':');
+                map.next_value_seed(Write(&mut json))?;
+                write_entries(&mut json, map, false)?;
+                Ok(Info { json: json.into() })
+            }
+            None => {
+                json.push('}');
                 Ok(Info { json: json.into() })
             }
         }
-        d.deserialize_map(V)
+    }
+}
+
+/// A map read entry by entry.
+struct Entrywise;
+
+impl<'de> Visitor<'de> for Entrywise {
+    type Value = Info;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Info, A::Error> {
+        let mut json = String::with_capacity(128);
+        write_map(&mut json, map)?;
+        Ok(Info { json: json.into() })
+    }
+}
+
+/// The first key of the map [`Outer`] gets: `true` for serde_json's raw text, else the key,
+/// written.
+struct FirstKey<'a>(&'a mut String);
+
+impl<'de> DeserializeSeed<'de> for FirstKey<'_> {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FirstKey<'_> {
+    type Value = bool;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string key")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<bool, E> {
+        if s == SERDE_JSON_RAW {
+            return Ok(true);
+        }
+        write_str(self.0, s);
+        Ok(false)
     }
 }
 
 /// Writes the map `map` reads as a compact JSON object.
-fn write_map<'de, A: MapAccess<'de>>(out: &mut String, mut map: A) -> Result<(), A::Error> {
+fn write_map<'de, A: MapAccess<'de>>(out: &mut String, map: A) -> Result<(), A::Error> {
     out.push('{');
-    let mut first = true;
+    write_entries(out, map, true)
+}
+
+/// Writes the rest of the entries `map` reads, and the closing `}` (`first`: none written
+/// yet).
+fn write_entries<'de, A: MapAccess<'de>>(
+    out: &mut String,
+    mut map: A,
+    mut first: bool,
+) -> Result<(), A::Error> {
     while map.next_key_seed(Key(out, first))?.is_some() {
         out.push(':');
         map.next_value_seed(Write(out))?;
@@ -347,11 +432,46 @@ mod tests {
     }
 
     #[test]
+    fn serde_json_hands_over_the_text_as_it_came() {
+        // The fast path: text copied, not parsed into entries (which would write it compact).
+        let text = r#"{ "b" : "2",
+            "a" : [1, 2] }"#;
+        let info: Info = serde_json::from_str(text).unwrap();
+        assert_eq!(info.as_json(), text);
+        let info: Info = serde_json::from_slice(text.as_bytes()).unwrap();
+        assert_eq!(info.as_json(), text);
+        // Invalid JSON inside is still an error.
+        assert!(serde_json::from_str::<Info>(r#"{"a": tru}"#).is_err());
+    }
+
+    #[test]
+    fn other_deserializers_give_the_same_entries() {
+        use serde::de::value::{Error, MapDeserializer};
+        let expected: Info = serde_json::from_str(r#"{"a":"1","b":"x\"y"}"#).unwrap();
+        // A map as it is (`deserialize_newtype_struct` forwarded to `deserialize_any`).
+        let entries = vec![("a", "1"), ("b", "x\"y")];
+        let d: MapDeserializer<'_, _, Error> = MapDeserializer::new(entries.into_iter());
+        let info = Info::deserialize(d).unwrap();
+        assert_eq!(info, expected);
+        assert_eq!(info.as_json(), r#"{"a":"1","b":"x\"y"}"#);
+        let empty: MapDeserializer<'_, _, Error> =
+            MapDeserializer::new(Vec::<(&str, &str)>::new().into_iter());
+        assert!(Info::deserialize(empty).unwrap().is_empty());
+        // Through serde's buffering (an untagged enum): a newtype, then a map.
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Info(Info),
+        }
+        let Either::Info(info) = serde_json::from_str(r#"{"a":"1","b":"x\"y"}"#).unwrap();
+        assert_eq!(info, expected);
+    }
+
+    #[test]
     fn equal_whatever_the_order_and_not_a_map_is_an_error() {
         let a: Info = serde_json::from_str(r#"{"a":"1","b":"2"}"#).unwrap();
         let b: Info = serde_json::from_str(r#" { "b" : "2", "a" : "1" } "#).unwrap();
         assert_eq!(a, b);
-        assert_eq!(b.as_json(), r#"{"b":"2","a":"1"}"#);
         assert_ne!(a, Info::default());
         assert!(Info::default().is_empty() && !a.is_empty());
         let built: Info = [("a", json!("1")), ("b", json!("2"))].into_iter().collect();
