@@ -73,7 +73,8 @@ impl fmt::Debug for Credentials {
 /// errors, with bounded exponential backoff and jitter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
-    /// Retries after the first attempt (0: never retry).
+    /// Retries after the first attempt (0: never retry). 429s are not counted: they are
+    /// retried while [`ClientBuilder::max_throttle_wait`] allows, unless this is 0.
     pub max_retries: u32,
     /// The first backoff; doubled each retry.
     pub base_delay: Duration,
@@ -416,7 +417,10 @@ impl Client {
     /// answer. Retries follow the request's idempotent flag: a 429 (after its `Retry-After`)
     /// and a connection that could not be made are retried for every request; a 502, 503,
     /// 504 or a timeout only for idempotent ones (GET, PUT, DELETE), so that a create or a
-    /// patch that may have reached the server is never sent twice.
+    /// patch that may have reached the server is never sent twice. The retry policy's
+    /// `max_retries` counts the latter; 429s are retried for as long as
+    /// [`ClientBuilder::max_throttle_wait`] allows (retries off: the 429 is the error), with at
+    /// least the policy's backoff between them once there have been more than `max_retries`.
     ///
     /// Every request waits for the client's throttle first ([`ClientBuilder::rate_limit`],
     /// [`ClientBuilder::max_concurrency`]). A 429 pauses every request of the client and its
@@ -653,6 +657,8 @@ impl Client {
             r
         };
         let mut attempt = 0;
+        // 429s answered to this call: retried beyond `max_retries` (see below).
+        let mut throttled: u32 = 0;
         // Time this call has waited for the throttle, every attempt together.
         let mut throttle_waited = Duration::ZERO;
         loop {
@@ -677,8 +683,19 @@ impl Client {
             let retry_in = match &result {
                 Ok(r) if r.status().is_success() => None,
                 Ok(r) if r.status() == StatusCode::TOO_MANY_REQUESTS => {
+                    throttled += 1;
+                    // Beyond `max_retries` 429s, a growing backoff at least (and 100 ms),
+                    // whatever `Retry-After` says: a server that keeps saying 0 is not
+                    // hammered, and the call's throttle wait grows to `max_throttle_wait`.
+                    let floor = throttled
+                        .checked_sub(self.retry.max_retries)
+                        .filter(|&n| n > 0)
+                        .map_or(Duration::ZERO, |n| {
+                            self.retry.backoff(n).max(Duration::from_millis(100))
+                        });
                     let wait = retry_after(r.headers().get(RETRY_AFTER))
-                        .unwrap_or_else(|| self.retry.backoff(attempt + 1))
+                        .unwrap_or_else(|| self.retry.backoff(throttled))
+                        .max(floor)
                         .min(self.retry.max_delay);
                     // The server throttles the client, not this request: every request of
                     // every clone waits (in `acquire`), this one's retry included.
@@ -698,6 +715,14 @@ impl Client {
                 Err(_) => None,
             };
             match retry_in {
+                // A 429 is retried as long as retries are on at all, not `max_retries` times:
+                // the server did not act on the request, and the waits it asks for are the
+                // throttle's, which `max_throttle_wait` bounds (then `Error::Throttled`).
+                Some(wait) if paused && self.retry.max_retries > 0 => {
+                    tracing::debug!(url = %call.url, throttled, ?wait, "connectwise: retrying after a 429");
+                    drop(result);
+                    drop(permit);
+                }
                 Some(wait) if attempt < self.retry.max_retries => {
                     attempt += 1;
                     let why = match &result {
@@ -707,9 +732,7 @@ impl Client {
                     tracing::debug!(url = %call.url, attempt, ?wait, %why, "connectwise: retrying");
                     drop(result);
                     drop(permit);
-                    if !paused {
-                        tokio::time::sleep(wait).await;
-                    }
+                    tokio::time::sleep(wait).await;
                 }
                 _ => {
                     let response = result.map_err(|source| Error::Transport {

@@ -386,3 +386,58 @@ async fn a_bundle_given_up_while_its_body_arrives_frees_its_place_at_once() {
         started.elapsed()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_429s_than_max_retries_are_ridden_out_with_the_default_policy() {
+    // Six 429s in a row, `Retry-After: 0`: more than the default three retries. Before,
+    // the fourth 429 reached the caller; 429s now count against `max_throttle_wait` only.
+    let s = server().await;
+    s.faults().too_many_requests(6, Duration::ZERO);
+    let client = build(s.client());
+    let started = Instant::now();
+    let tickets = client
+        .list(Ticket::list().page_size(10))
+        .await
+        .expect("no 429 reaches the caller");
+    assert_eq!(tickets.len(), 10);
+    assert_eq!(s.request_count(), 7, "a retry for each 429, no more");
+    assert_eq!(s.throttled_count(), 6);
+    // Past the third, each waited the policy's backoff at least (`Retry-After: 0`
+    // notwithstanding): 4th, 5th and 6th at least 125, 250 and 500 ms (their jitter's floor).
+    assert!(
+        started.elapsed() >= Duration::from_millis(875),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn endless_429s_end_as_a_throttled_error_at_max_throttle_wait() {
+    let s = server().await;
+    s.faults().too_many_requests(1000, Duration::ZERO);
+    let client = build(s.client().max_throttle_wait(Duration::from_secs(2)));
+    let err = client.list(Ticket::list()).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Throttled {
+                cause: ThrottleCause::Paused,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    // The backoff grows: a handful of requests in two seconds, not a flood.
+    let sent = s.request_count();
+    assert!((4..=12).contains(&sent), "{sent} requests");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_retries_the_first_429_is_the_error() {
+    let s = server().await;
+    s.faults().too_many_requests(1, Duration::ZERO);
+    let client = build(s.client().retry(RetryPolicy::none()));
+    let err = client.list(Ticket::list()).await.unwrap_err();
+    assert_eq!(err.status(), Some(429));
+    assert_eq!(s.request_count(), 1);
+}
