@@ -202,7 +202,12 @@ impl<'de> Visitor<'de> for Outer {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Info, A::Error> {
         let mut json = String::with_capacity(128);
         json.push('{');
-        match map.next_key_seed(FirstKey(&mut json))? {
+        let first = Key {
+            out: &mut json,
+            first: true,
+            raw: true,
+        };
+        match map.next_key_seed(first)? {
             Some(true) => {
                 let text: String = map.next_value()?;
                 if text.trim_start().starts_with('{') {
@@ -243,31 +248,6 @@ impl<'de> Visitor<'de> for Entrywise {
     }
 }
 
-/// The first key of the map [`Outer`] gets: `true` for serde_json's raw text, else the key,
-/// written.
-struct FirstKey<'a>(&'a mut String);
-
-impl<'de> DeserializeSeed<'de> for FirstKey<'_> {
-    type Value = bool;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for FirstKey<'_> {
-    type Value = bool;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string key")
-    }
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<bool, E> {
-        if s == SERDE_JSON_RAW {
-            return Ok(true);
-        }
-        write_str(self.0, s);
-        Ok(false)
-    }
-}
-
 /// Writes the map `map` reads as a compact JSON object.
 fn write_map<'de, A: MapAccess<'de>>(out: &mut String, map: A) -> Result<(), A::Error> {
     out.push('{');
@@ -281,7 +261,15 @@ fn write_entries<'de, A: MapAccess<'de>>(
     mut map: A,
     mut first: bool,
 ) -> Result<(), A::Error> {
-    while map.next_key_seed(Key(out, first))?.is_some() {
+    loop {
+        let key = Key {
+            out: &mut *out,
+            first,
+            raw: false,
+        };
+        if map.next_key_seed(key)?.is_none() {
+            break;
+        }
         out.push(':');
         map.next_value_seed(Write(out))?;
         first = false;
@@ -313,27 +301,35 @@ fn write_number(out: &mut String, n: impl fmt::Display) {
     let _ = write!(out, "{n}");
 }
 
-/// A map's key, written (after a `,` unless it is the first) as a JSON string.
-struct Key<'a>(&'a mut String, bool);
+/// A map's key, written (after a `,` unless it is the `first`) as a JSON string; with `raw`,
+/// `true` for serde_json's raw text (the first key [`Outer`] gets), which is not written.
+struct Key<'a> {
+    out: &'a mut String,
+    first: bool,
+    raw: bool,
+}
 
 impl<'de> DeserializeSeed<'de> for Key<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
         d.deserialize_str(self)
     }
 }
 
 impl<'de> Visitor<'de> for Key<'_> {
-    type Value = ();
+    type Value = bool;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string key")
     }
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
-        if !self.1 {
-            self.0.push(',');
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<bool, E> {
+        if self.raw && s == SERDE_JSON_RAW {
+            return Ok(true);
         }
-        write_str(self.0, s);
-        Ok(())
+        if !self.first {
+            self.out.push(',');
+        }
+        write_str(self.out, s);
+        Ok(false)
     }
 }
 
