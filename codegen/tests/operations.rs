@@ -214,3 +214,32 @@ fn every_file_generated_from_the_full_scale_spec_parses() {
         }
     }
 }
+
+/// `_info` maps of scalars become the runtime's `Info`; `_info` objects with properties stay
+/// structs, and other maps stay maps.
+#[test]
+fn info_maps_become_info_and_other_maps_stay_maps() {
+    use connectwise_codegen::ir::Type;
+    let mut specs = vec![generate_spec(
+        root().join("codegen/specs/connectwise-sample.json"),
+    )];
+    specs.extend(full_scale());
+    for g in &specs {
+        let (mut info, mut structs, mut maps) = (0, 0, 0);
+        for field in g.ir.models.values().flat_map(|m| &m.fields) {
+            match (&field.ty, field.json.as_str()) {
+                (Type::Info, "_info") => info += 1,
+                (Type::Info, other) => panic!("{other} is Info"),
+                (Type::Named(_), "_info") => structs += 1,
+                (Type::Map(_), "_info") => panic!("an _info map is not Info"),
+                (Type::Map(_), _) => maps += 1,
+                _ => {}
+            }
+        }
+        assert!(info > 50 && structs >= 1, "{info} Info, {structs} structs");
+        if g.ir.models.len() > 500 {
+            // The full-scale spec: 695 `_info` maps of strings, and `miscProperties`.
+            assert_eq!((info, maps), (695, 1));
+        }
+    }
+}
