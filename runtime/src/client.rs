@@ -684,19 +684,22 @@ impl Client {
                 Ok(r) if r.status().is_success() => None,
                 Ok(r) if r.status() == StatusCode::TOO_MANY_REQUESTS => {
                     throttled += 1;
-                    // Beyond `max_retries` 429s, a growing backoff at least (and 100 ms),
-                    // whatever `Retry-After` says: a server that keeps saying 0 is not
-                    // hammered, and the call's throttle wait grows to `max_throttle_wait`.
-                    let floor = throttled
+                    // Beyond `max_retries` 429s, a growing backoff at least, whatever
+                    // `Retry-After` says, and never under 100 ms (even with a `max_delay`
+                    // below it): a server that keeps saying 0 is not hammered, and the call's
+                    // throttle wait grows to `max_throttle_wait`.
+                    let beyond = throttled
                         .checked_sub(self.retry.max_retries)
-                        .filter(|&n| n > 0)
-                        .map_or(Duration::ZERO, |n| {
-                            self.retry.backoff(n).max(Duration::from_millis(100))
-                        });
-                    let wait = retry_after(r.headers().get(RETRY_AFTER))
-                        .unwrap_or_else(|| self.retry.backoff(throttled))
-                        .max(floor)
-                        .min(self.retry.max_delay);
+                        .filter(|&n| n > 0);
+                    let mut wait = retry_after(r.headers().get(RETRY_AFTER))
+                        .unwrap_or_else(|| self.retry.backoff(throttled));
+                    if let Some(n) = beyond {
+                        wait = wait.max(self.retry.backoff(n));
+                    }
+                    wait = wait.min(self.retry.max_delay);
+                    if beyond.is_some() {
+                        wait = wait.max(Duration::from_millis(100));
+                    }
                     // The server throttles the client, not this request: every request of
                     // every clone waits (in `acquire`), this one's retry included.
                     self.throttle.pause(wait);

@@ -994,7 +994,7 @@ struct Masks {
 
 impl Masks {
     /// Sixteen bytes at a time with SSE2, which every x86-64 processor has.
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     fn of(block: &[u8; BLOCK]) -> Masks {
         use std::arch::x86_64::{
             _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
@@ -1007,8 +1007,8 @@ impl Masks {
         };
         for (k, lane) in block.chunks_exact(16).enumerate() {
             // SAFETY: `lane` is 16 bytes, which `_mm_loadu_si128` reads (unaligned loads are
-            // allowed); the other intrinsics only compute on registers, and SSE2 is part of
-            // the x86-64 baseline, so it is enabled on every target this is compiled for.
+            // allowed); the other intrinsics only compute on registers, and SSE2 is enabled
+            // wherever this is compiled (the `cfg`; it is part of the x86-64 baseline).
             let [quote, backslash, open, close] = unsafe {
                 let v = _mm_loadu_si128(lane.as_ptr().cast());
                 // `[` | 0x20 is `{` and `]` | 0x20 is `}`; no other byte maps to either.
@@ -1032,7 +1032,7 @@ impl Masks {
     }
 
     /// Byte by byte elsewhere.
-    #[cfg(not(target_arch = "x86_64"))]
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
     fn of(block: &[u8; BLOCK]) -> Masks {
         let mut m = Masks {
             quote: 0,

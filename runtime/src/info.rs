@@ -210,14 +210,19 @@ impl<'de> Visitor<'de> for Outer {
         match map.next_key_seed(first)? {
             Some(true) => {
                 let text: String = map.next_value()?;
-                if text.trim_start().starts_with('{') {
-                    Ok(Info { json: text.into() })
-                } else {
-                    Err(de::Error::invalid_type(
+                if !text.trim_start().starts_with('{') {
+                    return Err(de::Error::invalid_type(
                         de::Unexpected::Other("JSON that is not an object"),
                         &self,
-                    ))
+                    ));
                 }
+                // serde_json checked the syntax only: what a `Value` cannot hold (a number
+                // out of range, a lone surrogate) is an error now, as it was for the map, not
+                // an `Info` that reads as empty later.
+                if may_not_read(&text) {
+                    serde_json::from_str::<Entries>(&text).map_err(de::Error::custom)?;
+                }
+                Ok(Info { json: text.into() })
             }
             Some(false) => {
                 json.push(':');
@@ -231,6 +236,29 @@ impl<'de> Visitor<'de> for Outer {
             }
         }
     }
+}
+
+/// Whether JSON text that is valid syntax may hold what does not read into a `Value`: a
+/// `\u` escape (a lone surrogate), an exponent, or 300 digits in a row (a number out of
+/// range). Such text is read once to be sure; `_info` text seldom has any of them.
+fn may_not_read(text: &str) -> bool {
+    let mut digits = 0;
+    let mut previous = 0u8;
+    for b in text.bytes() {
+        match b {
+            b'u' if previous == b'\\' => return true,
+            b'e' | b'E' if previous.is_ascii_digit() || previous == b'.' => return true,
+            b'0'..=b'9' => {
+                digits += 1;
+                if digits >= 300 {
+                    return true;
+                }
+            }
+            _ => digits = 0,
+        }
+        previous = b;
+    }
+    false
 }
 
 /// A map read entry by entry.
@@ -438,6 +466,34 @@ mod tests {
         assert_eq!(info.as_json(), text);
         // Invalid JSON inside is still an error.
         assert!(serde_json::from_str::<Info>(r#"{"a": tru}"#).is_err());
+    }
+
+    #[test]
+    fn what_a_value_cannot_hold_is_an_error_on_every_path() {
+        // Valid syntax that serde_json's raw path lets through (review of the raw path: these
+        // were an `Info` that read as empty).
+        for text in [
+            r#"{"lastUpdated":"2024-01-01T00:00:00Z","x":1e400}"#,
+            r#"{"a":"\ud800"}"#,
+            &format!(r#"{{"n":{}}}"#, "9".repeat(400)),
+        ] {
+            assert!(serde_json::from_str::<Info>(text).is_err(), "{text}");
+            assert!(
+                serde_json::from_slice::<Info>(text.as_bytes()).is_err(),
+                "{text}"
+            );
+        }
+        // What it lets through that reads is kept, escapes and exponents included.
+        let info: Info = serde_json::from_str(r#"{"a":"\u00e9\ud83d\ude00","x":1.5e3}"#).unwrap();
+        assert_eq!(info.get_str("a").as_deref(), Some("\u{e9}\u{1f600}"));
+        assert_eq!(info.get("x"), Some(json!(1500.0)));
+        // The usual `_info` takes the fast path (a digit before an `e` in a string does not:
+        // still right, only slower).
+        assert!(!may_not_read(
+            r#"{"lastUpdated":"2024-08-13T21:53:02Z","updatedBy":"tobrien","n":12345,
+            "board_href":"https://na.myconnectwise.net/v4_6_release/apis/3.0/service/boards/1"}"#
+        ));
+        assert!(may_not_read(r#"{"href":"https://x/1e"}"#));
     }
 
     #[test]

@@ -441,3 +441,26 @@ async fn without_retries_the_first_429_is_the_error() {
     assert_eq!(err.status(), Some(429));
     assert_eq!(s.request_count(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn endless_429s_with_a_zero_max_delay_still_wait_between_tries() {
+    // `max_delay` 0 capped every wait, the floor included: requests in a tight loop until
+    // microseconds of throttle wait added up to the limit (review of 969ad8b).
+    let s = server().await;
+    s.faults().too_many_requests(1000, Duration::ZERO);
+    let policy = RetryPolicy {
+        max_retries: 3,
+        base_delay: Duration::ZERO,
+        max_delay: Duration::ZERO,
+    };
+    let client = build(
+        s.client()
+            .retry(policy)
+            .max_throttle_wait(Duration::from_secs(1)),
+    );
+    let err = client.list(Ticket::list()).await.unwrap_err();
+    assert!(matches!(err, Error::Throttled { .. }), "{err:?}");
+    // Three at once, then one each 100 ms at most, for a second.
+    let sent = s.request_count();
+    assert!(sent <= 16, "{sent} requests");
+}
