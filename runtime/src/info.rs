@@ -21,7 +21,9 @@ use std::fmt;
 ///
 /// It reads and writes as the JSON object it is; [`get`](Self::get) gives one entry,
 /// [`to_map`](Self::to_map) all of them. Two are equal when their entries are, whatever their
-/// order. `Info::default()` has no entries.
+/// order. `Info::default()` has no entries. A value that is valid JSON but that
+/// `serde_json::Value` cannot hold (a number beyond `f64`, a lone surrogate) reads as its JSON
+/// text, a string, rather than failing the record it came with.
 ///
 /// ```
 /// # use connectwise::Info;
@@ -46,12 +48,26 @@ impl Default for Info {
 }
 
 impl Info {
-    /// The entries, in the order they came (a key sent twice: both).
+    /// The entries, in the order they came (a key sent twice: both). serde_json's raw text
+    /// is checked for syntax only, so a value a `Value` cannot hold (a number beyond `f64`, a
+    /// lone surrogate `"\ud800"`) may be in it: that value is given as its JSON text, a
+    /// string, and the others as they are.
     fn entries(&self) -> impl Iterator<Item = (String, Value)> + '_ {
-        // Written by this module as a JSON object of string keys: it always reads back.
-        serde_json::from_str::<Entries>(&self.json)
+        serde_json::from_str::<Entries<Value>>(&self.json)
             .map(|e| e.0)
-            .unwrap_or_default()
+            .unwrap_or_else(|_| {
+                // Only a key that is no string (a lone surrogate in it) fails here.
+                serde_json::from_str::<Entries<Box<serde_json::value::RawValue>>>(&self.json)
+                    .map(|e| e.0)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(k, raw)| {
+                        let v = serde_json::from_str(raw.get())
+                            .unwrap_or_else(|_| Value::String(raw.get().to_owned()));
+                        (k, v)
+                    })
+                    .collect()
+            })
             .into_iter()
     }
 
@@ -149,18 +165,18 @@ impl Serialize for Info {
     }
 }
 
-/// The entries of an [`Info`]'s JSON, in order.
-struct Entries(Vec<(String, Value)>);
+/// The entries of an [`Info`]'s JSON, in order, their values as `V`.
+struct Entries<V>(Vec<(String, V)>);
 
-impl<'de> Deserialize<'de> for Entries {
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Entries;
+        struct Visit<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for Visit<V> {
+            type Value = Entries<V>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a map")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries<V>, A::Error> {
                 let mut out = Vec::new();
                 while let Some(entry) = map.next_entry()? {
                     out.push(entry);
@@ -168,7 +184,7 @@ impl<'de> Deserialize<'de> for Entries {
                 Ok(Entries(out))
             }
         }
-        d.deserialize_map(V)
+        d.deserialize_map(Visit(std::marker::PhantomData))
     }
 }
 
@@ -216,12 +232,6 @@ impl<'de> Visitor<'de> for Outer {
                         &self,
                     ));
                 }
-                // serde_json checked the syntax only: what a `Value` cannot hold (a number
-                // out of range, a lone surrogate) is an error now, as it was for the map, not
-                // an `Info` that reads as empty later.
-                if may_not_read(&text) {
-                    serde_json::from_str::<Entries>(&text).map_err(de::Error::custom)?;
-                }
                 Ok(Info { json: text.into() })
             }
             Some(false) => {
@@ -236,29 +246,6 @@ impl<'de> Visitor<'de> for Outer {
             }
         }
     }
-}
-
-/// Whether JSON text that is valid syntax may hold what does not read into a `Value`: a
-/// `\u` escape (a lone surrogate), an exponent, or 300 digits in a row (a number out of
-/// range). Such text is read once to be sure; `_info` text seldom has any of them.
-fn may_not_read(text: &str) -> bool {
-    let mut digits = 0;
-    let mut previous = 0u8;
-    for b in text.bytes() {
-        match b {
-            b'u' if previous == b'\\' => return true,
-            b'e' | b'E' if previous.is_ascii_digit() || previous == b'.' => return true,
-            b'0'..=b'9' => {
-                digits += 1;
-                if digits >= 300 {
-                    return true;
-                }
-            }
-            _ => digits = 0,
-        }
-        previous = b;
-    }
-    false
 }
 
 /// A map read entry by entry.
@@ -469,31 +456,20 @@ mod tests {
     }
 
     #[test]
-    fn what_a_value_cannot_hold_is_an_error_on_every_path() {
-        // Valid syntax that serde_json's raw path lets through (review of the raw path: these
-        // were an `Info` that read as empty).
-        for text in [
-            r#"{"lastUpdated":"2024-01-01T00:00:00Z","x":1e400}"#,
-            r#"{"a":"\ud800"}"#,
-            &format!(r#"{{"n":{}}}"#, "9".repeat(400)),
-        ] {
-            assert!(serde_json::from_str::<Info>(text).is_err(), "{text}");
-            assert!(
-                serde_json::from_slice::<Info>(text.as_bytes()).is_err(),
-                "{text}"
-            );
-        }
-        // What it lets through that reads is kept, escapes and exponents included.
-        let info: Info = serde_json::from_str(r#"{"a":"\u00e9\ud83d\ude00","x":1.5e3}"#).unwrap();
-        assert_eq!(info.get_str("a").as_deref(), Some("\u{e9}\u{1f600}"));
-        assert_eq!(info.get("x"), Some(json!(1500.0)));
-        // The usual `_info` takes the fast path (a digit before an `e` in a string does not:
-        // still right, only slower).
-        assert!(!may_not_read(
-            r#"{"lastUpdated":"2024-08-13T21:53:02Z","updatedBy":"tobrien","n":12345,
-            "board_href":"https://na.myconnectwise.net/v4_6_release/apis/3.0/service/boards/1"}"#
-        ));
-        assert!(may_not_read(r#"{"href":"https://x/1e"}"#));
+    fn what_a_value_cannot_hold_is_given_as_its_text_and_the_rest_as_it_is() {
+        // Valid syntax that serde_json's raw path lets through but a `Value` cannot hold
+        // (review of the raw path: such an `Info` read as empty).
+        let info: Info =
+            serde_json::from_str(r#"{"lastUpdated":"2024-01-01T00:00:00Z","x":1e400,"y":2}"#)
+                .unwrap();
+        assert_eq!(info.len(), 3);
+        assert!(info.last_updated().is_some());
+        assert_eq!(info.get("x"), Some(json!("1e400")));
+        assert_eq!(info.get("y"), Some(json!(2)));
+        assert!(!info.is_empty() && info != Info::default());
+        let info: Info = serde_json::from_slice(br#"{"a":"\ud800","b":"ok"}"#).unwrap();
+        assert_eq!(info.get("a"), Some(json!("\"\\ud800\"")));
+        assert_eq!(info.get_str("b").as_deref(), Some("ok"));
     }
 
     #[test]
