@@ -216,8 +216,8 @@ impl<'de> Visitor<'de> for Outer {
         d.deserialize_map(Entrywise)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Info, A::Error> {
-        let mut json = String::with_capacity(128);
-        json.push('{');
+        // Nothing allocated unless the map is read entry by entry.
+        let mut json = String::new();
         let first = Key {
             out: &mut json,
             first: true,
@@ -240,10 +240,7 @@ impl<'de> Visitor<'de> for Outer {
                 write_entries(&mut json, map, false)?;
                 Ok(Info { json: json.into() })
             }
-            None => {
-                json.push('}');
-                Ok(Info { json: json.into() })
-            }
+            None => Ok(Info::default()),
         }
     }
 }
@@ -316,8 +313,9 @@ fn write_number(out: &mut String, n: impl fmt::Display) {
     let _ = write!(out, "{n}");
 }
 
-/// A map's key, written (after a `,` unless it is the `first`) as a JSON string; with `raw`,
-/// `true` for serde_json's raw text (the first key [`Outer`] gets), which is not written.
+/// A map's key, written (after a `,` unless it is the `first`) as a JSON string; with `raw`
+/// (the first key [`Outer`] gets), `true` for serde_json's raw text, which is not written,
+/// else the key after the object's opening `{`.
 struct Key<'a> {
     out: &'a mut String,
     first: bool,
@@ -337,8 +335,12 @@ impl<'de> Visitor<'de> for Key<'_> {
         f.write_str("a string key")
     }
     fn visit_str<E: de::Error>(self, s: &str) -> Result<bool, E> {
-        if self.raw && s == SERDE_JSON_RAW {
-            return Ok(true);
+        if self.raw {
+            if s == SERDE_JSON_RAW {
+                return Ok(true);
+            }
+            self.out.reserve(128);
+            self.out.push('{');
         }
         if !self.first {
             self.out.push(',');
