@@ -101,6 +101,22 @@ impl RetryPolicy {
         }
     }
 
+    /// The wait after a call's `n`th 429 (1-based): its `Retry-After`, else the backoff, at
+    /// most `max_delay`. Beyond `max_retries` 429s, a growing backoff at least, whatever
+    /// `Retry-After` says, and never under 100 ms (even with a `max_delay` below it): a server
+    /// that keeps saying 0 is not hammered, and the call's throttle wait grows to
+    /// `max_throttle_wait`.
+    fn after_429(&self, retry_after: Option<Duration>, n: u32) -> Duration {
+        let wait = retry_after.unwrap_or_else(|| self.backoff(n));
+        match n.checked_sub(self.max_retries).filter(|&k| k > 0) {
+            None => wait.min(self.max_delay),
+            Some(k) => wait
+                .max(self.backoff(k))
+                .min(self.max_delay)
+                .max(Duration::from_millis(100)),
+        }
+    }
+
     /// Backoff before retry `attempt` (1-based): `base * 2^(attempt-1)`, full jitter on the
     /// upper half, capped at `max_delay`.
     fn backoff(&self, attempt: u32) -> Duration {
@@ -684,22 +700,9 @@ impl Client {
                 Ok(r) if r.status().is_success() => None,
                 Ok(r) if r.status() == StatusCode::TOO_MANY_REQUESTS => {
                     throttled += 1;
-                    // Beyond `max_retries` 429s, a growing backoff at least, whatever
-                    // `Retry-After` says, and never under 100 ms (even with a `max_delay`
-                    // below it): a server that keeps saying 0 is not hammered, and the call's
-                    // throttle wait grows to `max_throttle_wait`.
-                    let beyond = throttled
-                        .checked_sub(self.retry.max_retries)
-                        .filter(|&n| n > 0);
-                    let mut wait = retry_after(r.headers().get(RETRY_AFTER))
-                        .unwrap_or_else(|| self.retry.backoff(throttled));
-                    if let Some(n) = beyond {
-                        wait = wait.max(self.retry.backoff(n));
-                    }
-                    wait = wait.min(self.retry.max_delay);
-                    if beyond.is_some() {
-                        wait = wait.max(Duration::from_millis(100));
-                    }
+                    let wait = self
+                        .retry
+                        .after_429(retry_after(r.headers().get(RETRY_AFTER)), throttled);
                     // The server throttles the client, not this request: every request of
                     // every clone waits (in `acquire`), this one's retry included.
                     self.throttle.pause(wait);
@@ -882,6 +885,32 @@ mod tests {
             "{d:?}"
         );
         assert_eq!(retry_after(Some(&HeaderValue::from_static("soon"))), None);
+    }
+
+    #[test]
+    fn the_wait_after_a_429_honours_retry_after_then_backs_off_with_a_floor() {
+        let p = RetryPolicy {
+            max_retries: 2,
+            base_delay: Duration::from_millis(400),
+            max_delay: Duration::from_secs(2),
+        };
+        let secs = Duration::from_secs;
+        // Within `max_retries`: `Retry-After` as it is (capped), else the backoff.
+        assert_eq!(p.after_429(Some(Duration::ZERO), 1), Duration::ZERO);
+        assert_eq!(p.after_429(Some(secs(5)), 2), secs(2));
+        let d = p.after_429(None, 1);
+        assert!(d >= Duration::from_millis(200) && d <= Duration::from_millis(400));
+        // Beyond: the backoff at least (the 3rd 429 is the 1st beyond), capped.
+        let d = p.after_429(Some(Duration::ZERO), 3);
+        assert!(d >= Duration::from_millis(200) && d <= Duration::from_millis(400));
+        assert_eq!(p.after_429(Some(secs(9)), 9), secs(2));
+        // And never under 100 ms, whatever `max_delay` says.
+        let zero = RetryPolicy {
+            max_retries: 0,
+            base_delay: Duration::ZERO,
+            max_delay: Duration::ZERO,
+        };
+        assert_eq!(zero.after_429(None, 1), Duration::from_millis(100));
     }
 
     #[test]
